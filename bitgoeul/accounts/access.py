@@ -1,0 +1,117 @@
+"""Who may do what with accounts and organisations. Views and the API call these; nothing
+else decides access. Helpers named `is_*`/`can_*` answer; `require_*`/`*_for_*` raise."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from bitgoeul.accounts.enums import MembershipRole, OrganizationKind
+from bitgoeul.accounts.models import Organization
+
+
+def _memberships(user: Any) -> list[tuple[int, str, str, int | None]]:
+    """(organization id, kind, role, parent id) of the user's memberships, cached per request."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    cached = getattr(user, "_bitgoeul_memberships", None)
+    if cached is None:
+        cached = list(
+            user.memberships.values_list(
+                "organization_id", "organization__kind", "role", "organization__parent_id"
+            )
+        )
+        user._bitgoeul_memberships = cached
+    return cached
+
+
+def is_operator_staff(user: Any) -> bool:
+    """A member (any role) of an operator organisation: the city office or the cluster agency."""
+    return any(kind == OrganizationKind.OPERATOR for _, kind, _, _ in _memberships(user))
+
+
+def organization_role(user: Any, organization: Organization) -> str | None:
+    for org_id, _, role, _ in _memberships(user):
+        if org_id == organization.pk:
+            return role
+    return None
+
+
+def is_member(user: Any, organization: Organization) -> bool:
+    return organization_role(user, organization) is not None
+
+
+def is_organization_admin(user: Any, organization: Organization) -> bool:
+    return organization_role(user, organization) == MembershipRole.ADMIN
+
+
+def staff_chapter_ids(user: Any) -> set[int]:
+    """Chapters whose companies the user follows as association or chapter staff.
+
+    Chapter members follow their chapter; association headquarters staff follow every chapter.
+    """
+    chapters: set[int] = set()
+    association_ids: set[int] = set()
+    for org_id, kind, _, _ in _memberships(user):
+        if kind == OrganizationKind.CHAPTER:
+            chapters.add(org_id)
+        elif kind == OrganizationKind.ASSOCIATION:
+            association_ids.add(org_id)
+    if association_ids:
+        chapters.update(
+            Organization.objects.filter(
+                kind=OrganizationKind.CHAPTER, parent_id__in=association_ids
+            ).values_list("pk", flat=True)
+        )
+    return chapters
+
+
+def is_chapter_staff(user: Any) -> bool:
+    return any(
+        kind in {OrganizationKind.CHAPTER, OrganizationKind.ASSOCIATION}
+        for _, kind, _, _ in _memberships(user)
+    )
+
+
+def is_chapter_staff_for(user: Any, company: Organization) -> bool:
+    """Staff of the chapter that covers the company (or of the association above it)."""
+    return company.parent_id is not None and company.parent_id in staff_chapter_ids(user)
+
+
+def is_reviewer(user: Any) -> bool:
+    profile = getattr(user, "reviewer_profile", None) if user.is_authenticated else None
+    return profile is not None and profile.is_active
+
+
+def can_view_members(user: Any, organization: Organization) -> bool:
+    return (
+        is_member(user, organization)
+        or is_operator_staff(user)
+        or (
+            organization.kind == OrganizationKind.COMPANY
+            and is_chapter_staff_for(user, organization)
+        )
+    )
+
+
+def organization_for_viewer(user: Any, organization_id: int) -> Organization:
+    """The organisation whose member list the user may see, or 404 (outsiders learn nothing)."""
+    organization = Organization.objects.filter(pk=organization_id).first()
+    if organization is None or not can_view_members(user, organization):
+        raise Http404
+    return organization
+
+
+def organization_for_admin(user: Any, organization_id: int) -> Organization:
+    """The organisation the user administers (invites, roles), or PermissionDenied."""
+    organization = organization_for_viewer(user, organization_id)
+    if not (is_organization_admin(user, organization) or is_operator_staff(user)):
+        raise PermissionDenied
+    return organization
+
+
+def require_operator_staff(user: Any) -> None:
+    if not is_operator_staff(user):
+        raise PermissionDenied

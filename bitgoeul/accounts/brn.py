@@ -1,0 +1,51 @@
+"""사업자등록번호 (business registration number): format and check digit."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+WEIGHTS = (1, 3, 7, 1, 3, 7, 1, 3, 5)
+
+
+def brn_check_digit(first_nine: str) -> int:
+    """The check digit for the first nine digits (National Tax Service rule)."""
+    digits = [int(c) for c in first_nine]
+    total = sum(d * w for d, w in zip(digits, WEIGHTS, strict=True)) + (digits[8] * 5) // 10
+    return (10 - total % 10) % 10
+
+
+def brn_normalize(value: str) -> str:
+    """Digits only: `120-81-47521` and `1208147521` both give `1208147521`."""
+    return "".join(c for c in value if c.isdigit())
+
+
+def brn_format(digits: str) -> str:
+    return f"{digits[:3]}-{digits[3:5]}-{digits[5:]}"
+
+
+def validate_brn(value: str) -> None:
+    """Raise ValidationError saying what is wrong with a 사업자등록번호."""
+    stripped = value.strip()
+    if any(not (c.isdigit() or c in "- ") for c in stripped):
+        raise ValidationError(
+            _("A business registration number has only digits and hyphens, like 120-81-47521."),
+            code="brn_characters",
+        )
+    digits = brn_normalize(stripped)
+    if len(digits) != 10:
+        raise ValidationError(
+            _("A business registration number has 10 digits (XXX-XX-XXXXX); this one has %(n)d.")
+            % {"n": len(digits)},
+            code="brn_length",
+        )
+    expected = brn_check_digit(digits[:9])
+    if int(digits[9]) != expected:
+        raise ValidationError(
+            _(
+                "The last digit of %(brn)s should be %(expected)d by the check-digit rule: "
+                "please check the number on the registration certificate."
+            )
+            % {"brn": brn_format(digits), "expected": expected},
+            code="brn_checksum",
+        )

@@ -1,0 +1,190 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from bitgoeul.accounts.brn import brn_normalize, validate_brn
+from bitgoeul.accounts.consent import SIGNUP_CONSENTS
+from bitgoeul.accounts.enums import Language, MembershipRole, TokenScope
+from bitgoeul.accounts.models import Invitation, Organization, User
+
+
+class LoginForm(AuthenticationForm):
+    username = forms.EmailField(
+        label=gettext_lazy("E-mail address"),
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+    )
+
+    def clean_username(self) -> str:
+        return str(self.cleaned_data["username"]).lower()
+
+
+class SignUpForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=100)
+    email = forms.EmailField(
+        label=gettext_lazy("E-mail address"),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    password1 = forms.CharField(
+        label=gettext_lazy("Password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=gettext_lazy("At least 10 characters; not only digits, not a common password."),
+    )
+    password2 = forms.CharField(
+        label=gettext_lazy("Password again"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    language = forms.ChoiceField(
+        label=gettext_lazy("Preferred language"), choices=Language.choices, initial=Language.KO
+    )
+    company_name = forms.CharField(
+        label=gettext_lazy("Company name"), max_length=200, required=False
+    )
+    company_brn = forms.CharField(
+        label=gettext_lazy("Business registration number"),
+        max_length=14,
+        required=False,
+        help_text=gettext_lazy("10 digits, as on the registration certificate: 123-45-67890"),
+    )
+
+    def __init__(self, *args: Any, invitation: Invitation | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.invitation = invitation
+        if invitation is not None:
+            self.fields["email"].initial = invitation.email
+            del self.fields["company_name"], self.fields["company_brn"]
+        for text in SIGNUP_CONSENTS:
+            self.fields[f"consent_{text.document}"] = forms.BooleanField(
+                label=gettext_lazy("I agree"), required=text.required
+            )
+            self.fields[f"consent_{text.document}"].consent_text = text  # type: ignore[attr-defined]
+            self.fields[f"consent_{text.document}"].error_messages["required"] = _(
+                "Please agree to the required collection and use of personal data, "
+                "or we cannot create your account."
+            )
+
+    @property
+    def consent_fields(self) -> list[forms.BoundField]:
+        return [self[f"consent_{text.document}"] for text in SIGNUP_CONSENTS]
+
+    def clean_email(self) -> str:
+        email = str(self.cleaned_data["email"]).lower()
+        if User.objects.filter(email=email).exists():
+            raise ValidationError(
+                _(
+                    "An account with this e-mail address exists already: "
+                    "log in or reset the password."
+                )
+            )
+        if self.invitation is not None and email != self.invitation.email:
+            raise ValidationError(
+                _("This invitation was sent to %(email)s: sign up with that address.")
+                % {"email": self.invitation.email}
+            )
+        return email
+
+    def clean_company_brn(self) -> str:
+        raw = self.cleaned_data.get("company_brn", "")
+        if not raw:
+            return ""
+        validate_brn(raw)
+        digits = brn_normalize(raw)
+        if Organization.objects.filter(brn=digits).exists():
+            raise ValidationError(
+                _(
+                    "This company is registered already: ask its administrator on Bitgoeul "
+                    "to invite you."
+                )
+            )
+        return digits
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if (
+            data.get("password1")
+            and data.get("password2")
+            and data["password1"] != data["password2"]
+        ):
+            self.add_error(
+                "password2", _("The two passwords differ: type the same password twice.")
+            )
+        elif data.get("password1"):
+            candidate = User(email=data.get("email", ""), name=data.get("name", ""))
+            try:
+                password_validation.validate_password(data["password1"], candidate)
+            except ValidationError as exc:
+                self.add_error("password1", exc)
+        if self.invitation is None:
+            if not data.get("company_name"):
+                self.add_error("company_name", _("Enter the name of your company."))
+            if not data.get("company_brn") and "company_brn" not in self.errors:
+                self.add_error(
+                    "company_brn", _("Enter your company's business registration number.")
+                )
+        return data
+
+    def consents(self) -> dict[str, bool]:
+        return {
+            text.document: bool(self.cleaned_data.get(f"consent_{text.document}"))
+            for text in SIGNUP_CONSENTS
+        }
+
+
+class ProfileForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=100)
+    language = forms.ChoiceField(label=gettext_lazy("Preferred language"), choices=Language.choices)
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=gettext_lazy("E-mail address"))
+    role = forms.ChoiceField(
+        label=gettext_lazy("Role"), choices=MembershipRole.choices, initial=MembershipRole.MEMBER
+    )
+
+    def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.organization = organization
+
+    def clean_email(self) -> str:
+        email = str(self.cleaned_data["email"]).lower()
+        if self.organization.memberships.filter(user__email=email).exists():
+            raise ValidationError(_("This person is a member already."))
+        return email
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label=gettext_lazy("Role"), choices=MembershipRole.choices)
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label=gettext_lazy("Token name"),
+        max_length=100,
+        help_text=gettext_lazy("Say where it is used, e.g. “usage report script”."),
+    )
+    scope = forms.ChoiceField(
+        label=gettext_lazy("Scope"), choices=TokenScope.choices, initial=TokenScope.READ
+    )
+
+
+class DeleteAccountForm(forms.Form):
+    password = forms.CharField(
+        label=gettext_lazy("Your password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password = str(self.cleaned_data["password"])
+        if not self.user.check_password(password):
+            raise ValidationError(_("The password is not right."))
+        return password

@@ -1,0 +1,192 @@
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from bitgoeul.accounts.brn import validate_brn
+from bitgoeul.accounts.enums import Language, MembershipRole, OrganizationKind, TokenScope
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
+        if not email:
+            raise ValueError("an e-mail address is required")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
+        extra.update(is_superuser=True)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    email = models.EmailField(_("e-mail address"), unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    language = models.CharField(
+        _("preferred language"), max_length=2, choices=Language.choices, default=Language.KO
+    )
+    is_active = models.BooleanField(default=True)
+    date_joined = models.DateTimeField(default=timezone.now)
+    # Set when the user deleted their account: personal data is erased, the row stays as a
+    # tombstone so that audit events and decisions keep pointing at someone.
+    deleted_at = models.DateTimeField(null=True, blank=True)
+
+    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["name"]
+
+    def __str__(self) -> str:
+        return self.name or self.email
+
+    @property
+    def is_staff(self) -> bool:  # Django's admin site is not installed; kept for libraries
+        return self.is_superuser
+
+
+class Organization(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    name_en = models.CharField(_("name in English"), max_length=200, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=OrganizationKind.choices)
+    # chapters under the association; companies under the chapter that covers them
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    brn = models.CharField(
+        _("business registration number"),
+        max_length=10,
+        null=True,
+        blank=True,
+        unique=True,
+        validators=[validate_brn],
+    )
+    code = models.SlugField(max_length=50, blank=True)  # stable short name: chapter:busan
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["kind", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(kind="company") | models.Q(brn__isnull=False),
+                name="company_has_brn",
+            ),
+        ]
+        indexes = [models.Index(fields=["kind", "parent"])]  # chapter dashboards list children
+
+    def __str__(self) -> str:
+        return self.name
+
+    def display_name(self, language: str) -> str:
+        return self.name_en if language == "en" and self.name_en else self.name
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=10, choices=MembershipRole.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organization"], name="one_membership_per_org")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.organization} ({self.role})"
+
+
+class Invitation(models.Model):
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField(_("e-mail address"))
+    role = models.CharField(_("role"), max_length=10, choices=MembershipRole.choices)
+    token_hash = models.CharField(max_length=64, unique=True)  # sha256 of the mailed token
+    invited_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.organization}"
+
+    @property
+    def is_open(self) -> bool:
+        return (
+            self.accepted_at is None
+            and self.revoked_at is None
+            and self.expires_at > timezone.now()
+        )
+
+
+class ApiToken(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(max_length=12)  # shown in lists so users can tell tokens apart
+    token_hash = models.CharField(max_length=64, unique=True)
+    scope = models.CharField(_("scope"), max_length=5, choices=TokenScope.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+
+class ConsentRecord(models.Model):
+    """One answer to one consent question (PIPA art. 15, 22), kept as shown to the user."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="consents")
+    document = models.CharField(max_length=50)  # e.g. "signup.required"
+    version = models.CharField(max_length=20)
+    items = models.JSONField()  # the personal data items collected
+    purpose = models.TextField()
+    retention = models.TextField()
+    refusal_notice = models.TextField()  # the right to refuse and what refusing means
+    agreed = models.BooleanField()
+    recorded_at = models.DateTimeField(default=timezone.now)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.document} {self.version}: {self.agreed}"
+
+
+class ReviewerProfile(models.Model):
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="reviewer_profile")
+    expertise = models.TextField(_("expertise"), blank=True)
+    fields = models.JSONField(_("fields"), default=list)  # e.g. ["vision", "healthcare"]
+    affiliation = models.CharField(_("affiliation"), max_length=200, blank=True)
+    conflicts = models.ManyToManyField(Organization, blank=True, related_name="+")
+    is_active = models.BooleanField(default=True)
+
+    def __str__(self) -> str:
+        return f"reviewer {self.user}"
+
+
+class LoginFailure(models.Model):
+    """A failed login, counted per e-mail and per client address for throttling."""
+
+    email = models.CharField(max_length=254)
+    ip = models.CharField(max_length=45)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["email", "at"]), models.Index(fields=["ip", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.email} {self.at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from bitgoeul.accounts.models import ApiToken, Invitation, Membership, Organization, User
+
+
+def organization_members(organization: Organization) -> QuerySet[Membership]:
+    return organization.memberships.select_related("user").order_by("role", "user__name")
+
+
+def organization_open_invitations(organization: Organization) -> QuerySet[Invitation]:
+    return organization.invitations.filter(
+        accepted_at__isnull=True, revoked_at__isnull=True
+    ).select_related("invited_by")
+
+
+def user_memberships(user: User) -> QuerySet[Membership]:
+    return user.memberships.select_related("organization").order_by("organization__kind", "pk")
+
+
+def user_api_tokens(user: User) -> QuerySet[ApiToken]:
+    return user.api_tokens.order_by("revoked_at", "-created_at")
+
+
+def user_current_consents(user: User) -> dict[str, bool]:
+    """The latest answer per consent document."""
+    answers: dict[str, bool] = {}
+    for record in user.consents.order_by("recorded_at", "pk"):
+        answers[record.document] = record.agreed and record.withdrawn_at is None
+    return answers

@@ -1,0 +1,318 @@
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from bitgoeul.accounts import access, selectors, services
+from bitgoeul.accounts.consent import SIGNUP_CONSENTS
+from bitgoeul.accounts.forms import (
+    ApiTokenForm,
+    DeleteAccountForm,
+    InvitationForm,
+    LoginForm,
+    ProfileForm,
+    RoleForm,
+    SignUpForm,
+)
+from bitgoeul.accounts.middleware import SESSION_KEY
+from bitgoeul.accounts.models import Membership
+from bitgoeul.web.http import client_ip, safe_next_url
+
+
+class LoginView(auth_views.LoginView):
+    form_class = LoginForm
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        email = str(request.POST.get("username", "")).strip().lower()
+        if services.login_is_throttled(email=email, ip=client_ip(request)):
+            form = self.get_form()
+            form.errors.clear()
+            form.add_error(
+                None,
+                _("Too many failed attempts. Wait 15 minutes or reset your password."),
+            )
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        email = str(self.request.POST.get("username", "")).strip().lower()
+        services.login_failure_record(email=email, ip=client_ip(self.request))
+        return super().form_invalid(form)
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        services.login_failures_clear(email=form.get_user().email)
+        response = super().form_valid(form)
+        self.request.session["django_language"] = form.get_user().language
+        return response
+
+
+class LogoutView(auth_views.LogoutView):
+    template_name = "accounts/logged_out.html"
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/email/password_reset.txt"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"
+
+
+def signup(request: HttpRequest) -> HttpResponse:
+    token = request.GET.get("invitation") or request.POST.get("invitation") or ""
+    invitation = services.invitation_by_token(token) if token else None
+    if token and (invitation is None or not invitation.is_open):
+        messages.error(request, _("This invitation link is no longer valid: ask for a new one."))
+        return redirect("accounts:signup")
+    if request.user.is_authenticated:
+        return redirect("web:home")
+    form = SignUpForm(request.POST or None, invitation=invitation)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        user = services.user_sign_up(
+            email=data["email"],
+            name=data["name"],
+            password=data["password1"],
+            language=data["language"],
+            consents=form.consents(),
+            company_name=data.get("company_name", ""),
+            company_brn=data.get("company_brn", ""),
+            invitation=invitation,
+        )
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        request.session["django_language"] = user.language
+        messages.success(request, _("Welcome to Bitgoeul. Your account is ready."))
+        return redirect("web:home")
+    return render(
+        request,
+        "accounts/signup.html",
+        {"form": form, "invitation": invitation, "token": token, "consents": SIGNUP_CONSENTS},
+    )
+
+
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    found = services.invitation_by_token(token)
+    if found is None:
+        raise Http404
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect(f"{reverse_lazy('accounts:login')}?next={request.path}")
+        if not found.is_open:
+            messages.error(
+                request, _("This invitation link is no longer valid: ask for a new one.")
+            )
+            return redirect("web:home")
+        services.invitation_accept(invitation=found, user=request.user)  # type: ignore[arg-type]
+        request.session[SESSION_KEY] = found.organization_id
+        messages.success(request, _("You joined %(org)s.") % {"org": found.organization.name})
+        return redirect("web:home")
+    return render(request, "accounts/invitation.html", {"invitation": found, "token": token})
+
+
+@login_required
+def account(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    form = ProfileForm(request.POST or None, initial={"name": user.name, "language": user.language})
+    if request.method == "POST" and form.is_valid():
+        services.user_update_profile(user=user, **form.cleaned_data)
+        request.session["django_language"] = user.language
+        messages.success(request, _("Your profile is saved."))
+        return redirect("accounts:account")
+    answers = selectors.user_current_consents(user)
+    consents = [(text, answers.get(text.document, False)) for text in SIGNUP_CONSENTS]
+    return render(
+        request,
+        "accounts/account.html",
+        {"form": form, "consents": consents, "memberships": selectors.user_memberships(user)},
+    )
+
+
+@login_required
+@require_POST
+def consent_update(request: HttpRequest, document: str) -> HttpResponse:
+    text = next((t for t in SIGNUP_CONSENTS if t.document == document and not t.required), None)
+    if text is None:
+        raise Http404
+    agreed = request.POST.get("agreed") == "1"
+    services.consent_set(user=request.user, document=document, agreed=agreed)  # type: ignore[arg-type]
+    messages.success(
+        request, _("Your consent is recorded.") if agreed else _("Your consent is withdrawn.")
+    )
+    return redirect("accounts:account")
+
+
+@login_required
+def personal_data(request: HttpRequest) -> HttpResponse:
+    data = services.user_personal_data(request.user)  # type: ignore[arg-type]
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2),
+        content_type="application/json; charset=utf-8",
+    )
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="bitgoeul-personal-data-{stamp}.json"'
+    return response
+
+
+@login_required
+def delete_account(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    form = DeleteAccountForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_delete(user=user)
+        except ValueError as exc:
+            form.add_error(
+                None,
+                _(
+                    "You are the only administrator of %(org)s: "
+                    "make someone else administrator first."
+                )
+                % {"org": str(exc)},
+            )
+        else:
+            from django.contrib.auth import logout
+
+            logout(request)
+            messages.success(request, _("Your account is deleted and your personal data erased."))
+            return redirect("web:home")
+    return render(request, "accounts/delete_account.html", {"form": form})
+
+
+@login_required
+def api_tokens(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    form = ApiTokenForm(request.POST or None)
+    secret = None
+    if request.method == "POST" and form.is_valid():
+        _token, secret = services.api_token_create(user=user, **form.cleaned_data)
+        form = ApiTokenForm()
+    return render(
+        request,
+        "accounts/api_tokens.html",
+        {"form": form, "secret": secret, "tokens": selectors.user_api_tokens(user)},
+    )
+
+
+@login_required
+@require_POST
+def api_token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    user: Any = request.user
+    token = get_object_or_404(user.api_tokens, pk=token_id, revoked_at__isnull=True)
+    services.api_token_revoke(token=token, actor=user)
+    messages.success(request, _("The token “%(name)s” is revoked.") % {"name": token.name})
+    return redirect("accounts:api_tokens")
+
+
+@login_required
+@require_POST
+def organization_switch(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    try:
+        org_id = int(request.POST.get("organization", ""))
+    except ValueError:
+        raise Http404 from None
+    if not user.memberships.filter(organization_id=org_id).exists():
+        raise PermissionDenied
+    request.session[SESSION_KEY] = org_id
+    return redirect(safe_next_url(request, default="web:home"))
+
+
+@login_required
+def organization(request: HttpRequest, org_id: int) -> HttpResponse:
+    user: Any = request.user
+    org = access.organization_for_viewer(user, org_id)
+    is_admin = access.is_organization_admin(user, org) or access.is_operator_staff(user)
+    form = InvitationForm(request.POST or None, organization=org)
+    if request.method == "POST":
+        if not is_admin:
+            raise PermissionDenied
+        if form.is_valid():
+            services.invitation_create(organization=org, actor=user, **form.cleaned_data)
+            messages.success(
+                request,
+                _("An invitation was sent to %(email)s.") % {"email": form.cleaned_data["email"]},
+            )
+            return redirect("accounts:organization", org_id=org.pk)
+    return render(
+        request,
+        "accounts/organization.html",
+        {
+            "org": org,
+            "is_admin": is_admin,
+            "form": form,
+            "role_form": RoleForm(),
+            "members": selectors.organization_members(org),
+            "invitations": selectors.organization_open_invitations(org) if is_admin else [],
+        },
+    )
+
+
+def _membership_for_admin(request: HttpRequest, org_id: int, membership_id: int) -> Membership:
+    org = access.organization_for_admin(request.user, org_id)
+    return get_object_or_404(Membership, pk=membership_id, organization=org)
+
+
+@login_required
+@require_POST
+def membership_role(request: HttpRequest, org_id: int, membership_id: int) -> HttpResponse:
+    membership = _membership_for_admin(request, org_id, membership_id)
+    form = RoleForm(request.POST)
+    if form.is_valid():
+        services.membership_set_role(
+            membership=membership,
+            role=form.cleaned_data["role"],
+            actor=request.user,  # type: ignore[arg-type]
+        )
+        messages.success(request, _("The role is changed."))
+    return redirect("accounts:organization", org_id=org_id)
+
+
+@login_required
+@require_POST
+def membership_remove(request: HttpRequest, org_id: int, membership_id: int) -> HttpResponse:
+    membership = _membership_for_admin(request, org_id, membership_id)
+    try:
+        services.membership_remove(membership=membership, actor=request.user)  # type: ignore[arg-type]
+    except ValueError:
+        messages.error(
+            request, _("The last administrator cannot be removed: appoint another first.")
+        )
+    else:
+        messages.success(request, _("The member is removed."))
+    return redirect("accounts:organization", org_id=org_id)
+
+
+@login_required
+@require_POST
+def invitation_revoke(request: HttpRequest, org_id: int, invitation_id: int) -> HttpResponse:
+    org = access.organization_for_admin(request.user, org_id)
+    found = get_object_or_404(org.invitations, pk=invitation_id)
+    services.invitation_revoke(invitation=found, actor=request.user)  # type: ignore[arg-type]
+    messages.success(request, _("The invitation is revoked."))
+    return redirect("accounts:organization", org_id=org_id)

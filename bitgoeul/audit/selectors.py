@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import QuerySet
+
+from bitgoeul.audit.models import AuditEvent
+
+
+def audit_event_list(
+    *,
+    action: str = "",
+    object_type: str = "",
+    object_id: str = "",
+    actor_email: str = "",
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+) -> QuerySet[AuditEvent]:
+    events = AuditEvent.objects.select_related("actor")
+    if action:
+        events = events.filter(action__startswith=action)
+    if object_type:
+        events = events.filter(object_type=object_type)
+    if object_id:
+        events = events.filter(object_id=object_id)
+    if actor_email:
+        events = events.filter(actor__email__iexact=actor_email)
+    if since:
+        events = events.filter(at__date__gte=since)
+    if until:
+        events = events.filter(at__date__lte=until)
+    return events
+
+
+def audit_action_codes() -> list[str]:
+    return list(AuditEvent.objects.order_by("action").values_list("action", flat=True).distinct())

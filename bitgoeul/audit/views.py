@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from bitgoeul.audit.access import require_audit_reader
+from bitgoeul.audit.forms import AuditFilterForm
+from bitgoeul.audit.selectors import audit_action_codes, audit_event_list
+from bitgoeul.jobs.services import job_start
+
+PAGE_SIZE = 50
+
+
+@login_required
+def audit_list(request: HttpRequest) -> HttpResponse:
+    require_audit_reader(request.user)
+    form = AuditFilterForm(request.GET or None)
+    events = audit_event_list(**form.filters())  # type: ignore[arg-type]
+    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "actions": audit_action_codes(),
+    }
+    template = "audit/_rows.html" if request.headers.get("HX-Request") else "audit/list.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_POST
+def audit_export(request: HttpRequest) -> HttpResponse:
+    require_audit_reader(request.user)
+    form = AuditFilterForm(request.POST)
+    filters = {
+        key: (value.isoformat() if hasattr(value, "isoformat") else value)
+        for key, value in form.filters().items()
+        if value
+    }
+    job = job_start(
+        owner=request.user, kind="audit.export", title=_("Audit trail export"), params=filters
+    )
+    return redirect("jobs:detail", job_id=job.pk)

@@ -1,0 +1,10 @@
+from __future__ import annotations
+
+from django_tasks import task
+
+from bitgoeul.jobs.services import job_run
+
+
+@task()
+def run_job(job_id: str) -> None:
+    job_run(job_id)

@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from pathlib import Path
+from uuid import UUID
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from bitgoeul.jobs.access import job_for_viewer
+
+
+@login_required
+def job_detail(request: HttpRequest, job_id: UUID) -> HttpResponse:
+    return render(request, "jobs/detail.html", {"job": job_for_viewer(request.user, job_id)})
+
+
+@login_required
+def job_progress(request: HttpRequest, job_id: UUID) -> HttpResponse:
+    """The htmx partial the task page polls; it stops polling once the job has finished."""
+    job = job_for_viewer(request.user, job_id)
+    response = render(request, "jobs/_progress.html", {"job": job})
+    if job.is_finished:
+        response["HX-Trigger"] = "job-finished"
+    return response
+
+
+@login_required
+def job_download(request: HttpRequest, job_id: UUID) -> FileResponse:
+    job = job_for_viewer(request.user, job_id)
+    root = Path(settings.MEDIA_ROOT).resolve()
+    path = (root / job.result_file).resolve()
+    if not job.result_file or root not in path.parents or not path.is_file():
+        raise Http404
+    return FileResponse(path.open("rb"), as_attachment=True, filename=path.name)

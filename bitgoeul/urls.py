@@ -1,0 +1,15 @@
+from django.urls import include, path
+from django.views.generic import RedirectView
+from django.views.i18n import set_language
+
+from bitgoeul.api import api
+
+urlpatterns = [
+    path("", include("bitgoeul.web.urls")),
+    path("", include("bitgoeul.accounts.urls")),
+    path("", include("bitgoeul.audit.urls")),
+    path("", include("bitgoeul.jobs.urls")),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("api/v1/", api.urls),
+    path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False), name="api_docs"),
+]

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from bitgoeul.accounts import access
+from bitgoeul.accounts.selectors import user_memberships
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    """Menu items for the user's roles, and their memberships for the organisation switcher."""
+    user: Any = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": [], "nav_memberships": []}
+    memberships = list(user_memberships(user))
+    items = [(_("Home"), reverse("web:home"))]
+    membership = getattr(request, "membership", None)
+    if membership:
+        items.append(
+            (
+                _("My organisation"),
+                reverse("accounts:organization", args=[membership.organization_id]),
+            )
+        )
+    if access.is_operator_staff(user):
+        items.append((_("Audit trail"), reverse("audit:list")))
+    items.append((_("API tokens"), reverse("accounts:api_tokens")))
+    items.append((_("My account"), reverse("accounts:account")))
+    path = request.path
+    return {
+        "nav_items": [
+            {
+                "label": label,
+                "url": url,
+                "active": path == url or (url != "/" and path.startswith(url)),
+            }
+            for label, url in items
+        ],
+        "nav_memberships": memberships,
+    }

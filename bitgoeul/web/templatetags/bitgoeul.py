@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from django import forms, template
+from django.utils.safestring import SafeString
+
+register = template.Library()
+
+
+@register.filter
+def krds_widget(field: forms.BoundField) -> SafeString:
+    """Render a form field's widget with the KRDS class and the accessibility attributes that
+    tie it to its hint and error."""
+    widget = field.field.widget
+    attrs: dict[str, str | bool] = {}
+    if isinstance(widget, forms.Select):
+        attrs["class"] = "krds-form-select"
+    elif isinstance(widget, forms.Textarea):
+        attrs["class"] = "krds-input textarea"
+    elif not isinstance(widget, forms.CheckboxInput | forms.RadioSelect | forms.FileInput):
+        attrs["class"] = "krds-input"
+    described = []
+    if field.help_text:
+        described.append(f"{field.auto_id}_hint")
+    if field.errors:
+        described.append(f"{field.auto_id}_error")
+        attrs["aria-invalid"] = "true"
+        attrs["class"] = f"{attrs.get('class', '')} is-error"
+    if described:
+        attrs["aria-describedby"] = " ".join(described)
+    if field.field.required:
+        attrs["required"] = "required"
+    return field.as_widget(attrs=attrs)

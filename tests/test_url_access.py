@@ -1,0 +1,210 @@
+"""Every URL pattern of the project × every role, with the answer each must get.
+
+A new view without a rule here makes `test_every_url_pattern_has_a_rule` fail: declare who may
+see it when you add it. `LOGIN` means an anonymous visitor is sent to the login page.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from bitgoeul.accounts.enums import MembershipRole
+from bitgoeul.accounts.services import api_token_create, invitation_create
+from bitgoeul.jobs.models import Job, JobStatus
+from tests.conftest import ROLES, World
+
+LOGIN = "login"
+Expected = int | str
+
+
+def everyone(status: Expected, **overrides: Expected) -> dict[str, Expected]:
+    return {role: overrides.get(role, status) for role in ROLES}
+
+
+def signed_in(status: Expected, **overrides: Expected) -> dict[str, Expected]:
+    return everyone(status, anonymous=LOGIN, **overrides)
+
+
+def only(allowed: dict[str, Expected], otherwise: Expected) -> dict[str, Expected]:
+    return {role: allowed.get(role, LOGIN if role == "anonymous" else otherwise) for role in ROLES}
+
+
+@dataclass(frozen=True)
+class Rule:
+    expect: dict[str, Expected]
+    method: str = "get"
+    kwargs: Callable[[World], dict[str, Any]] = lambda w: {}
+    data: Callable[[World], dict[str, Any]] = lambda w: {}
+    json: bool = False
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+def _invitation_token(w: World) -> str:
+    from django.db import transaction
+
+    with transaction.atomic():
+        _, token = invitation_create(
+            organization=w.company,
+            email="new@example.kr",
+            role=MembershipRole.MEMBER,
+            actor=w.owner,
+        )
+    return token
+
+
+def _job(w: World, with_file: bool = False) -> Job:
+    job = Job.objects.create(owner=w.owner, kind="audit.export", title="export")
+    if with_file:
+        from pathlib import Path
+
+        from django.conf import settings
+
+        path = Path(settings.MEDIA_ROOT) / "exports" / f"{job.pk}.csv"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("at,actor\n", encoding="utf-8")
+        job.result_file, job.status = f"exports/{job.pk}.csv", JobStatus.SUCCEEDED
+        job.save()
+    return job
+
+
+def _owner_token_id(w: World) -> dict[str, Any]:
+    from django.db import transaction
+
+    with transaction.atomic():
+        token, _ = api_token_create(user=w.owner, name="script", scope="read")
+    return {"token_id": token.pk}
+
+
+def _teammate_membership(w: World) -> dict[str, Any]:
+    return {"org_id": w.company.pk, "membership_id": w.teammate.memberships.get().pk}
+
+
+def _company_invitation(w: World) -> dict[str, Any]:
+    _invitation_token(w)
+    return {"org_id": w.company.pk, "invitation_id": w.company.invitations.get().pk}
+
+
+COMPANY_ADMIN = only(
+    {"owner": 302, "operator": 302, "teammate": 403, "chapter_staff": 403}, otherwise=404
+)
+
+RULES: dict[str, Rule] = {
+    "web:home": Rule(everyone(200)),
+    "web:privacy": Rule(everyone(200)),
+    "web:healthz": Rule(everyone(200)),
+    "web:livez": Rule(everyone(200)),
+    "accounts:login": Rule(everyone(302, anonymous=200)),
+    "accounts:logout": Rule(everyone(302), method="post"),
+    "accounts:signup": Rule(everyone(302, anonymous=200)),
+    "accounts:password_reset": Rule(everyone(200)),
+    "accounts:password_reset_done": Rule(everyone(200)),
+    "accounts:password_reset_confirm": Rule(
+        everyone(200), kwargs=lambda w: {"uidb64": "MQ", "token": "bad-token"}
+    ),
+    "accounts:password_reset_complete": Rule(everyone(200)),
+    "accounts:invitation": Rule(everyone(200), kwargs=lambda w: {"token": _invitation_token(w)}),
+    "accounts:account": Rule(signed_in(200)),
+    "accounts:consent_update": Rule(
+        signed_in(302),
+        method="post",
+        kwargs=lambda w: {"document": "signup.newsletter"},
+        data=lambda w: {"agreed": "1"},
+    ),
+    "accounts:personal_data": Rule(signed_in(200)),
+    "accounts:delete_account": Rule(signed_in(200)),
+    "accounts:api_tokens": Rule(signed_in(200)),
+    "accounts:api_token_revoke": Rule(
+        only({"owner": 302}, otherwise=404), method="post", kwargs=_owner_token_id
+    ),
+    "accounts:organization_switch": Rule(
+        only({"owner": 302, "teammate": 302}, otherwise=403),
+        method="post",
+        data=lambda w: {"organization": w.company.pk},
+    ),
+    "accounts:organization": Rule(
+        only({"owner": 200, "teammate": 200, "chapter_staff": 200, "operator": 200}, otherwise=404),
+        kwargs=lambda w: {"org_id": w.company.pk},
+    ),
+    "accounts:membership_role": Rule(
+        COMPANY_ADMIN, method="post", kwargs=_teammate_membership, data=lambda w: {"role": "staff"}
+    ),
+    "accounts:membership_remove": Rule(COMPANY_ADMIN, method="post", kwargs=_teammate_membership),
+    "accounts:invitation_revoke": Rule(COMPANY_ADMIN, method="post", kwargs=_company_invitation),
+    "audit:list": Rule(only({"operator": 200}, otherwise=403)),
+    "audit:export": Rule(only({"operator": 302}, otherwise=403), method="post"),
+    "jobs:detail": Rule(
+        only({"owner": 200, "operator": 200}, otherwise=404),
+        kwargs=lambda w: {"job_id": _job(w).pk},
+    ),
+    "jobs:progress": Rule(
+        only({"owner": 200, "operator": 200}, otherwise=404),
+        kwargs=lambda w: {"job_id": _job(w).pk},
+    ),
+    "jobs:download": Rule(
+        only({"owner": 200, "operator": 200}, otherwise=404),
+        kwargs=lambda w: {"job_id": _job(w, with_file=True).pk},
+    ),
+    "set_language": Rule(everyone(302), method="post", data=lambda w: {"language": "en"}),
+    "api-1:openapi-json": Rule(everyone(200)),
+    "api-1:openapi-view": Rule(everyone(200)),
+    "api-1:me": Rule(everyone(200, anonymous=401)),
+    "api-1:me_update": Rule(
+        everyone(200, anonymous=401),
+        method="patch",
+        json=True,
+        data=lambda w: {"name": "새 이름", "language": "en"},
+    ),
+    "api-1:api-root": Rule(everyone(404)),
+    "api_docs": Rule(everyone(302)),
+}
+
+
+def url_names(patterns: list[Any] | None = None, namespace: str = "") -> Iterator[str]:
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(pattern, URLResolver):
+            inner = namespace + (f"{pattern.namespace}:" if pattern.namespace else "")
+            yield from url_names(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern):
+            yield namespace + (pattern.name or f"<unnamed {pattern.pattern}>")
+
+
+def test_every_url_pattern_has_a_rule() -> None:
+    assert sorted(set(url_names())) == sorted(RULES)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", sorted(RULES))
+def test_url_answers_role_as_declared(name: str, role: str, world: World, client: Client) -> None:
+    rule = RULES[name]
+    user = world.user(role)
+    if user is not None:
+        client.force_login(user)
+    url = reverse(name, kwargs=rule.kwargs(world))
+    data = rule.data(world)
+    send = getattr(client, rule.method)
+    if rule.json:
+        response = send(url, data=json.dumps(data), content_type="application/json")
+    else:
+        response = send(url, data=data)
+    expected = rule.expect[role]
+    if expected == LOGIN:
+        assert (response.status_code, response["Location"].split("?")[0]) == (
+            302,
+            reverse("accounts:login"),
+        )
+    else:
+        assert response.status_code == expected, response.content[:300]
+
+
+def test_world_roles_are_distinct(world: World) -> None:
+    users = [world.user(role) for role in ROLES]
+    assert users[0] is None and not isinstance(users[0], AnonymousUser)
+    assert len({u.pk for u in users if u is not None}) == len(ROLES) - 1
