@@ -33,7 +33,7 @@ static/vendor/.versions: scripts/vendor_assets.py | system-deps
 assets: $(STAMP) static/vendor/.versions
 
 messages: $(STAMP) | system-deps  ## compile the .po catalogues into .mo
-	DJANGO_SETTINGS_MODULE=tests.settings $(BIN)/bitgoeul compilemessages -v 0 --ignore=.venv --ignore=static --ignore=var --ignore=node_modules
+	DJANGO_SETTINGS_MODULE=tests.settings $(BIN)/python -m bitgoeul.cli compilemessages -v 0 --ignore=.venv --ignore=static --ignore=var --ignore=node_modules
 
 # --- the commands of the README ----------------------------------------------------------
 run: assets messages  ## set up, migrate, load demo data, serve on http://127.0.0.1:8000

@@ -12,4 +12,5 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", api.urls),
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False), name="api_docs"),
+    path("favicon.ico", RedirectView.as_view(url="/static/favicon.svg"), name="favicon"),
 ]

@@ -164,6 +164,7 @@ RULES: dict[str, Rule] = {
     ),
     "api-1:api-root": Rule(everyone(404)),
     "api_docs": Rule(everyone(302)),
+    "favicon": Rule(everyone(302)),
 }
 
 

@@ -25,6 +25,10 @@ class LoginForm(AuthenticationForm):
         return str(self.cleaned_data["username"]).lower()
 
 
+def consent_field(document: str) -> str:
+    return "consent_" + document.replace(".", "_")
+
+
 class SignUpForm(forms.Form):
     name = forms.CharField(label=gettext_lazy("Name"), max_length=100)
     email = forms.EmailField(
@@ -60,18 +64,18 @@ class SignUpForm(forms.Form):
             self.fields["email"].initial = invitation.email
             del self.fields["company_name"], self.fields["company_brn"]
         for text in SIGNUP_CONSENTS:
-            self.fields[f"consent_{text.document}"] = forms.BooleanField(
+            self.fields[consent_field(text.document)] = forms.BooleanField(
                 label=gettext_lazy("I agree"), required=text.required
             )
-            self.fields[f"consent_{text.document}"].consent_text = text  # type: ignore[attr-defined]
-            self.fields[f"consent_{text.document}"].error_messages["required"] = _(
+            self.fields[consent_field(text.document)].consent_text = text  # type: ignore[attr-defined]
+            self.fields[consent_field(text.document)].error_messages["required"] = _(
                 "Please agree to the required collection and use of personal data, "
                 "or we cannot create your account."
             )
 
     @property
     def consent_fields(self) -> list[forms.BoundField]:
-        return [self[f"consent_{text.document}"] for text in SIGNUP_CONSENTS]
+        return [self[consent_field(text.document)] for text in SIGNUP_CONSENTS]
 
     def clean_email(self) -> str:
         email = str(self.cleaned_data["email"]).lower()
@@ -131,7 +135,7 @@ class SignUpForm(forms.Form):
 
     def consents(self) -> dict[str, bool]:
         return {
-            text.document: bool(self.cleaned_data.get(f"consent_{text.document}"))
+            text.document: bool(self.cleaned_data.get(consent_field(text.document)))
             for text in SIGNUP_CONSENTS
         }
 
