@@ -65,10 +65,12 @@ def database_from_url(url: str, *, base_dir: Path) -> dict[str, Any]:
     """Django DATABASES entry for `sqlite:///path` or `postgres://user:pass@host:port/name`."""
     parts = urlsplit(url)
     if parts.scheme == "sqlite":
-        path = unquote(parts.path)
-        if path.startswith("/") and not url.startswith("sqlite:////"):
-            path = path[1:]  # sqlite:///var/db.sqlite3 is relative, sqlite:////abs is absolute
-        db_path = Path(path) if Path(path).is_absolute() else base_dir / path
+        if not url.startswith("sqlite:///"):
+            raise ConfigError(
+                "DATABASE_URL for SQLite is sqlite:///relative/path or sqlite:////abs"
+            )
+        path = unquote(url[len("sqlite:///") :])  # sqlite:////abs/db is absolute
+        db_path = Path(path) if path.startswith("/") else base_dir / path
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(db_path),

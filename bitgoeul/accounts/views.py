@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -28,7 +28,7 @@ from bitgoeul.accounts.forms import (
 )
 from bitgoeul.accounts.middleware import SESSION_KEY
 from bitgoeul.accounts.models import Membership
-from bitgoeul.web.http import client_ip, safe_next_url
+from bitgoeul.web.http import client_ip, remember_language, safe_next_url
 
 
 class LoginView(auth_views.LoginView):
@@ -56,7 +56,7 @@ class LoginView(auth_views.LoginView):
     def form_valid(self, form: Any) -> HttpResponse:
         services.login_failures_clear(email=form.get_user().email)
         response = super().form_valid(form)
-        self.request.session["django_language"] = form.get_user().language
+        remember_language(response, form.get_user().language)
         return response
 
 
@@ -106,9 +106,9 @@ def signup(request: HttpRequest) -> HttpResponse:
             invitation=invitation,
         )
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        request.session["django_language"] = user.language
+        translation.activate(user.language)
         messages.success(request, _("Welcome to Bitgoeul. Your account is ready."))
-        return redirect("web:home")
+        return remember_language(redirect("web:home"), user.language)
     return render(
         request,
         "accounts/signup.html",
@@ -141,9 +141,9 @@ def account(request: HttpRequest) -> HttpResponse:
     form = ProfileForm(request.POST or None, initial={"name": user.name, "language": user.language})
     if request.method == "POST" and form.is_valid():
         services.user_update_profile(user=user, **form.cleaned_data)
-        request.session["django_language"] = user.language
+        translation.activate(user.language)
         messages.success(request, _("Your profile is saved."))
-        return redirect("accounts:account")
+        return remember_language(redirect("accounts:account"), user.language)
     answers = selectors.user_current_consents(user)
     consents = [(text, answers.get(text.document, False)) for text in SIGNUP_CONSENTS]
     return render(

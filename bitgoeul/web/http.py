@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -19,3 +20,11 @@ def safe_next_url(request: HttpRequest, *, default: str) -> str:
     ):
         return candidate
     return resolve_url(default)
+
+
+def remember_language(response: HttpResponse, language: str) -> HttpResponse:
+    """Make the user's chosen language stick (the same cookie the header switch sets)."""
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME, language, max_age=365 * 24 * 3600, samesite="Lax"
+    )
+    return response

@@ -1,0 +1,113 @@
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from bitgoeul.web.middleware import CONTENT_SECURITY_POLICY
+from tests.conftest import World
+
+pytestmark = pytest.mark.django_db
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_every_page_sends_the_strict_content_security_policy(client: Client) -> None:
+    response = client.get(reverse("web:home"))
+    assert response["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
+    assert "'unsafe-inline'" not in CONTENT_SECURITY_POLICY
+    assert "script-src 'self'" in CONTENT_SECURITY_POLICY
+
+
+@pytest.mark.parametrize(
+    "path", sorted(p.relative_to(ROOT) for p in ROOT.glob("bitgoeul/**/templates/**/*.html"))
+)
+def test_templates_have_no_inline_script_or_style(path: Path) -> None:
+    text = (ROOT / path).read_text(encoding="utf-8")
+    inline_scripts = [
+        m for m in re.findall(r"<script(?![^>]*\bsrc=)[^>]*>", text) if "application/json" not in m
+    ]
+    assert inline_scripts == []
+    assert re.findall(r"\sstyle=|<style|\son[a-z]+=", text) == []
+
+
+def test_korean_is_the_default_language(client: Client) -> None:
+    response = client.get(reverse("web:home"), HTTP_ACCEPT_LANGUAGE="en-US,en")
+    assert response.headers["Content-Language"] == "ko"
+    assert '<html lang="ko">' in response.content.decode()
+
+
+def test_the_language_switch_sticks(client: Client) -> None:
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    response = client.get(reverse("web:home"))
+    assert (
+        response.headers["Content-Language"],
+        '<html lang="en">' in response.content.decode(),
+    ) == ("en", True)
+
+
+def test_landing_page_for_visitors(client: Client, world: World) -> None:
+    response = client.get(reverse("web:home"))
+    assert response.templates[0].name == "web/landing.html"
+    assert response.context["figures"] == {"companies": 2, "chapters": 2}
+
+
+@pytest.mark.parametrize(
+    ("role", "sections"),
+    [
+        ("operator", {"operator"}),
+        ("chapter_staff", {"chapter"}),
+        ("owner", {"company"}),
+        ("teammate", {"company"}),
+        ("reviewer", {"is_reviewer"}),
+    ],
+)
+def test_home_shows_the_dashboard_of_each_role(
+    client: Client, world: World, role: str, sections: set[str]
+) -> None:
+    client.force_login(getattr(world, role))
+    context = client.get(reverse("web:home")).context
+    shown = {key for key in ("operator", "chapter", "company") if key in context}
+    shown |= {"is_reviewer"} if context["is_reviewer"] else set()
+    assert shown == sections
+
+
+def test_chapter_staff_see_their_chapters_companies_only(client: Client, world: World) -> None:
+    client.force_login(world.chapter_staff)
+    context = client.get(reverse("web:home")).context
+    assert context["chapter"]["recent_companies"] == [world.company]
+
+
+def test_operator_home_query_count_is_bounded(
+    client: Client, world: World, django_assert_max_num_queries: Any
+) -> None:
+    from tests.factories import CompanyFactory
+
+    client.force_login(world.operator)
+    with django_assert_max_num_queries(14):
+        client.get(reverse("web:home"))
+    CompanyFactory.create_batch(30, parent=world.chapter)
+    with django_assert_max_num_queries(14):
+        response = client.get(reverse("web:home"))
+    assert response.context["operator"]["companies"] == 32
+
+
+def test_request_id_is_echoed_and_recorded(client: Client) -> None:
+    response = client.get(reverse("web:livez"), HTTP_X_REQUEST_ID="abcdef12-3456")
+    assert response["X-Request-ID"] == "abcdef12-3456"
+    forged = client.get(reverse("web:livez"), HTTP_X_REQUEST_ID="<script>")
+    assert re.fullmatch(r"[0-9a-f-]{36}", forged["X-Request-ID"])
+
+
+def test_organization_switcher_changes_the_acting_organization(
+    client: Client, world: World
+) -> None:
+    from tests.factories import MembershipFactory
+
+    MembershipFactory.create(user=world.owner, organization=world.other_company, role="member")
+    client.force_login(world.owner)
+    client.post(reverse("accounts:organization_switch"), {"organization": world.other_company.pk})
+    assert client.get(reverse("web:home")).context["membership"].organization == world.other_company
