@@ -24,8 +24,20 @@ def catalogues(language: str) -> list[Path]:
 
 def extract() -> None:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings"}
-    command = [sys.executable, "-m", "bitgoeul.cli", "makemessages", "-l", "ko", "-l", "en",
-               "--no-obsolete", "--no-location", "-v", "0"]
+    command = [
+        sys.executable,
+        "-m",
+        "bitgoeul.cli",
+        "makemessages",
+        "-l",
+        "ko",
+        "-l",
+        "en",
+        "--no-obsolete",
+        "--no-location",
+        "-v",
+        "0",
+    ]
     command += [f"--ignore={pattern}/*" for pattern in IGNORE]
     subprocess.run(command, cwd=ROOT, env=env, check=True)
 
