@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Sequence
 
 
@@ -58,19 +59,23 @@ def _serve(argv: Sequence[str]) -> int:
         for role, email in DEMO_LOGINS:
             print(f"  {role:<22} {email}", flush=True)
 
+    stopping = False
+
     def stop(signum: int, frame: object) -> None:
-        for child in children:
-            if child.poll() is None:
-                child.send_signal(signal.SIGTERM)
+        nonlocal stopping
+        stopping = True
 
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
+    # Run until Ctrl-C, or until one process dies (then stop the other: half a platform is
+    # worse than none, e.g. a web server whose jobs never run).
+    while not stopping and all(child.poll() is None for child in children):
+        time.sleep(0.5)
+    for child in children:
+        if child.poll() is None:
+            child.send_signal(signal.SIGTERM)
     codes = [child.wait() for child in children]
-    return (
-        max((abs(code) for code in codes), default=0)
-        if any(codes) and web.returncode not in (0, -15)
-        else 0
-    )
+    return 0 if stopping and all(code in (0, -signal.SIGTERM) for code in codes) else 1
 
 
 def main(argv: Sequence[str] | None = None) -> int:
