@@ -77,7 +77,7 @@ class Server:
     env: dict[str, str]
     workers: int
     token: str  # write-scope bearer secret of operator@bitgoeul.kr
-    session_cookie: str  # "sessionid=…" of operator@bitgoeul.kr, logged in through the form
+    session_cookie: str  # the cookies of operator@bitgoeul.kr, logged in through the form
     data: dict[str, int]  # size of the demo data
 
     @property
@@ -166,8 +166,8 @@ def stop(proc: subprocess.Popen[bytes]) -> None:
 
 
 def login(base_url: str, email: str, password: str) -> str:
-    """Log in through the login form as a browser does (CSRF cookie and field); the session
-    cookie as a `Cookie:` header value."""
+    """Log in through the login form as a browser does (CSRF cookie and field); every cookie a
+    browser would then send (session, CSRF, language) as a `Cookie:` header value."""
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     url = f"{base_url}/accounts/login/"
@@ -187,7 +187,7 @@ def login(base_url: str, email: str, password: str) -> str:
     session = next((cookie.value for cookie in jar if cookie.name == "sessionid"), None)
     if not session:
         raise RuntimeError(f"logging in as {email} gave no session cookie")
-    return f"sessionid={session}"
+    return "; ".join(f"{cookie.name}={cookie.value}" for cookie in jar)
 
 
 @contextlib.contextmanager

@@ -74,6 +74,10 @@ def database_from_url(url: str, *, base_dir: Path) -> dict[str, Any]:
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(db_path),
+            # Keep the connection: opening SQLite and running the PRAGMAs costs more than
+            # most queries do.
+            "CONN_MAX_AGE": None,
+            "CONN_HEALTH_CHECKS": True,
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,

@@ -80,7 +80,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "bitgoeul.accounts.middleware.ActiveOrganizationMiddleware",
+    "bitgoeul.web.middleware.ViewerCacheMiddleware",
 ]
+# GET views whose answers ViewerCacheMiddleware may serve again (see its docstring)
+VIEWER_CACHED_VIEWS = {"web:home", "api-1:me"}
 
 ROOT_URLCONF = "bitgoeul.urls"
 WSGI_APPLICATION = "bitgoeul.wsgi.application"
@@ -111,7 +114,7 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = ["bitgoeul.accounts.backends.UserBackend"]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -134,6 +137,11 @@ LOGIN_FAILURE_LIMIT = env_int("BITGOEUL_LOGIN_FAILURE_LIMIT", 5, minimum=1)
 LOGIN_FAILURE_WINDOW_SECONDS = 15 * 60
 INVITATION_DAYS = 14
 
+# Sessions live in a signed cookie: no database read on every request, and any number of web
+# servers share them. Logging out, deactivating an account or changing the password ends them
+# (Django checks the password hash on each request); they also expire after 12 hours.
+SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
+SESSION_COOKIE_AGE = 12 * 60 * 60
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = BASE_URL.startswith("https://")

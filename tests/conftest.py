@@ -97,6 +97,14 @@ def operator(world: World) -> User:
 
 
 @pytest.fixture(autouse=True)
+def empty_cache() -> None:
+    """Cached pages and figures of one test must not leak into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def media_root(settings: pytest.FixtureRequest, tmp_path: Path) -> Path:
     settings.MEDIA_ROOT = tmp_path / "media"  # type: ignore[attr-defined]
     return tmp_path / "media"

@@ -112,6 +112,7 @@ RULES: dict[str, Rule] = {
     "accounts:password_reset_complete": Rule(everyone(200)),
     "accounts:invitation": Rule(everyone(200), kwargs=lambda w: {"token": _invitation_token(w)}),
     "accounts:account": Rule(signed_in(200)),
+    "accounts:password_change": Rule(signed_in(200)),
     "accounts:consent_update": Rule(
         signed_in(302),
         method="post",

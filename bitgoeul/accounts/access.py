@@ -10,21 +10,17 @@ from django.http import Http404
 
 from bitgoeul.accounts.enums import MembershipRole, OrganizationKind
 from bitgoeul.accounts.models import Organization
+from bitgoeul.accounts.selectors import user_memberships
 
 
 def _memberships(user: Any) -> list[tuple[int, str, str, int | None]]:
-    """(organization id, kind, role, parent id) of the user's memberships, cached per request."""
+    """(organization id, kind, role, parent id) of each of the user's memberships."""
     if not getattr(user, "is_authenticated", False):
         return []
-    cached = getattr(user, "_bitgoeul_memberships", None)
-    if cached is None:
-        cached = list(
-            user.memberships.values_list(
-                "organization_id", "organization__kind", "role", "organization__parent_id"
-            )
-        )
-        user._bitgoeul_memberships = cached
-    return cached
+    return [
+        (m.organization_id, m.organization.kind, m.role, m.organization.parent_id)
+        for m in user_memberships(user)
+    ]
 
 
 def is_operator_staff(user: Any) -> bool:

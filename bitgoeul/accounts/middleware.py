@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.functional import SimpleLazyObject
 
 from bitgoeul.accounts.models import Membership
+from bitgoeul.accounts.selectors import user_memberships
 
 SESSION_KEY = "active_organization"
 
@@ -17,16 +18,13 @@ def active_membership(request: HttpRequest) -> Membership | None:
     user: Any = request.user
     if not user.is_authenticated:
         return None
-    memberships = list(
-        user.memberships.select_related("organization").order_by("organization__kind", "pk")
-    )
+    memberships = user_memberships(user)
     chosen = request.session.get(SESSION_KEY)
     for membership in memberships:
         if membership.organization_id == chosen:
             return membership
     order = ["operator", "association", "chapter", "institution", "company"]
-    memberships.sort(key=lambda m: order.index(m.organization.kind))
-    return memberships[0] if memberships else None
+    return min(memberships, key=lambda m: order.index(m.organization.kind), default=None)
 
 
 class ActiveOrganizationMiddleware:

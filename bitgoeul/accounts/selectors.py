@@ -15,8 +15,16 @@ def organization_open_invitations(organization: Organization) -> QuerySet[Invita
     ).select_related("invited_by")
 
 
-def user_memberships(user: User) -> QuerySet[Membership]:
-    return user.memberships.select_related("organization").order_by("organization__kind", "pk")
+def user_memberships(user: User) -> list[Membership]:
+    """The user's memberships with their organisations, read once per request: the list is
+    kept on the user object, which Django loads afresh for every request."""
+    cached: list[Membership] | None = getattr(user, "_bitgoeul_memberships", None)
+    if cached is None:
+        cached = list(
+            user.memberships.select_related("organization").order_by("organization__kind", "pk")
+        )
+        user._bitgoeul_memberships = cached  # type: ignore[attr-defined]
+    return cached
 
 
 def user_api_tokens(user: User) -> QuerySet[ApiToken]:

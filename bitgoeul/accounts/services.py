@@ -272,7 +272,7 @@ def api_token_authenticate(secret: str) -> ApiToken | None:
     """The live token for a secret, with its last-used time brought up to date (at most once a
     minute, so busy machines do not write on every request)."""
     token = (
-        ApiToken.objects.select_related("user")
+        ApiToken.objects.select_related("user", "user__reviewer_profile")
         .filter(token_hash=secret_hash(secret), revoked_at__isnull=True, user__is_active=True)
         .first()
     )

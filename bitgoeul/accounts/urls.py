@@ -25,6 +25,7 @@ urlpatterns = [
     ),
     path("invitations/<str:token>/", views.invitation, name="invitation"),
     path("account/", views.account, name="account"),
+    path("account/password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("account/consents/<str:document>/", views.consent_update, name="consent_update"),
     path("account/personal-data.json", views.personal_data, name="personal_data"),
     path("account/delete/", views.delete_account, name="delete_account"),

@@ -8,6 +8,7 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
@@ -28,6 +29,7 @@ from bitgoeul.accounts.forms import (
 )
 from bitgoeul.accounts.middleware import SESSION_KEY
 from bitgoeul.accounts.models import Membership
+from bitgoeul.audit.services import audit_record
 from bitgoeul.web.http import client_ip, remember_language, safe_next_url
 
 
@@ -79,6 +81,26 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
 
+    @transaction.atomic
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        audit_record(actor=form.user, action="user.password_reset", obj=form.user)
+        return response
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Other sessions of the user end (their password hash no longer matches)."""
+
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:account")
+
+    @transaction.atomic
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        audit_record(actor=form.user, action="user.password_change", obj=form.user)
+        messages.success(self.request, _("Your password is changed."))
+        return response
+
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "accounts/password_reset_complete.html"
@@ -105,7 +127,7 @@ def signup(request: HttpRequest) -> HttpResponse:
             company_brn=data.get("company_brn", ""),
             invitation=invitation,
         )
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="bitgoeul.accounts.backends.UserBackend")
         translation.activate(user.language)
         messages.success(request, _("Welcome to Bitgoeul. Your account is ready."))
         return remember_language(redirect("web:home"), user.language)

@@ -68,3 +68,23 @@ def test_password_reset_mails_a_working_link(client: Client, owner: User) -> Non
     assert done.status_code == 302
     owner.refresh_from_db()
     assert owner.check_password("새-비밀번호-광주-2026")
+
+
+def test_password_change_is_audited_and_ends_other_sessions(client: Client, owner: User) -> None:
+    from bitgoeul.audit.models import AuditEvent
+
+    other = Client()
+    other.force_login(owner)
+    client.force_login(owner)
+    response = client.post(
+        reverse("accounts:password_change"),
+        {
+            "old_password": PASSWORD,
+            "new_password1": "광주-새-비밀번호-99",
+            "new_password2": "광주-새-비밀번호-99",
+        },
+    )
+    assert response.status_code == 302
+    assert AuditEvent.objects.filter(action="user.password_change", actor=owner).count() == 1
+    assert client.get(reverse("accounts:account")).status_code == 200
+    assert other.get(reverse("accounts:account")).status_code == 302
