@@ -61,6 +61,7 @@ e2e: assets messages chromium  ## browser tests in headless Chromium; screenshot
 bench: assets messages  ## benchmarks; figures go to docs/benchmarks.md
 	$(BIN)/python -m benchmarks.bench_web
 	$(BIN)/python -m benchmarks.bench_solvers
+	$(BIN)/python -m benchmarks.bench_companies
 
 fuzz: assets messages  ## schemathesis against the running API; fails on any 5xx
 	$(BIN)/python -m benchmarks.fuzz_api

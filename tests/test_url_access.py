@@ -167,6 +167,9 @@ RULES: dict[str, Rule] = {
     "api_docs": Rule(everyone(302)),
     "favicon": Rule(everyone(302)),
 }
+from tests.companies.url_rules import COMPANIES_RULES  # noqa: E402  (it imports Rule from here)
+
+RULES.update(COMPANIES_RULES)
 
 
 def url_names(patterns: list[Any] | None = None, namespace: str = "") -> Iterator[str]:

@@ -1,0 +1,150 @@
+"""One file row → validated profile values, or the reasons it cannot be imported."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.utils.translation import gettext as _
+
+from bitgoeul.accounts.brn import brn_normalize, validate_brn
+from bitgoeul.companies.enums import Stage
+from bitgoeul.companies.importing.fields import CellError, parse_date, parse_int, parse_website
+from bitgoeul.companies.ksic import division_for_name, normalise_ksic, validate_ksic
+from bitgoeul.companies.regions import district_for, province_for
+
+TEXT_LIMITS = {
+    "name": 200,
+    "name_en": 200,
+    "representative": 100,
+    "industry": 200,
+    "address": 300,
+}
+_SPLIT_TAGS = re.compile(r"[,/;·|]+")
+_url = URLValidator(schemes=["http", "https"])
+
+
+@dataclass
+class ParsedRow:
+    row: int
+    values: dict[str, Any]  # profile values to write (only the cells that had something)
+    brn: str = ""
+    technologies: list[int] = field(default_factory=list)  # Technology ids
+    year: int | None = None  # the year the employees and revenue figures are for
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def _stage(text: str) -> str | None:
+    wanted = text.strip().lower()
+    for stage in Stage:
+        if wanted in {stage.value, str(stage.label).lower()}:
+            return stage.value
+    return None
+
+
+def parse_row(
+    row: int,
+    cells: dict[str, str],
+    *,
+    revenue_unit: int,
+    technologies: dict[str, int],
+    today: dt.date,
+) -> ParsedRow:
+    """Parse the mapped cells of one row. `technologies` maps lower-case codes and names to
+    Technology ids. Every problem is collected (not only the first) so the person fixing the
+    file sees them all at once."""
+    parsed = ParsedRow(row=row, values={})
+    values = parsed.values
+    for code, limit in TEXT_LIMITS.items():
+        text = cells.get(code, "").strip()
+        if len(text) > limit:
+            parsed.errors.append(
+                _("%(field)s is longer than %(limit)d characters") % {"field": code, "limit": limit}
+            )
+        elif text:
+            values[code] = text
+    for code in ("products", "description", "description_en"):
+        if cells.get(code, "").strip():
+            values[code] = cells[code].strip()
+    brn_text = cells.get("brn", "").strip()
+    if brn_text:
+        try:
+            validate_brn(brn_text)
+            parsed.brn = brn_normalize(brn_text)
+        except ValidationError as exc:
+            parsed.errors.extend(exc.messages)
+    if not values.get("name") and not parsed.brn and not parsed.errors:
+        parsed.errors.append(_("neither a company name nor a business registration number"))
+    for code in ("employees", "patents", "revenue", "founded_on", "year"):
+        text = cells.get(code, "").strip()
+        if not text:
+            continue
+        try:
+            if code == "founded_on":
+                founded = parse_date(text)
+                if founded and founded > today:
+                    parsed.errors.append(
+                        _("the founding date %(date)s is in the future")
+                        % {"date": founded.isoformat()}
+                    )
+                values[code] = founded
+            elif code == "year":
+                year = parse_int(text)
+                if year is None or not 1950 <= year <= today.year:
+                    parsed.errors.append(_("“%(text)s” is not a year") % {"text": text})
+                parsed.year = year
+            else:
+                values[code] = parse_int(text, revenue_unit if code == "revenue" else 1)
+        except CellError as exc:
+            parsed.errors.append(str(exc))
+    ksic = cells.get("ksic_code", "").strip()
+    industry = cells.get("industry", "").strip()
+    if not ksic and industry and normalise_ksic(industry).isdigit():
+        ksic, industry = industry, ""
+        values.pop("industry", None)
+    if ksic:
+        try:
+            validate_ksic(ksic)
+            values["ksic_code"] = normalise_ksic(ksic)
+        except ValidationError as exc:
+            parsed.errors.extend(exc.messages)
+    elif industry and division_for_name(industry):
+        values["ksic_code"] = division_for_name(industry)
+    region = cells.get("region", "").strip()
+    address = values.get("address", "")
+    province = province_for(region) if region else None
+    if region and province is None:
+        parsed.warnings.append(_("unknown region “%(region)s”") % {"region": region})
+    province = province or (province_for(address) if address else None)
+    if province:
+        values["province"] = province.code
+    if address and district_for(address):
+        values["district"] = district_for(address)
+    website = cells.get("website", "").strip()
+    if website:
+        try:
+            _url(parse_website(website))
+            values["website"] = parse_website(website)
+        except ValidationError:
+            parsed.warnings.append(_("the website “%(url)s” was left out") % {"url": website})
+    stage_text = cells.get("stage", "").strip()
+    if stage_text:
+        stage = _stage(stage_text)
+        if stage:
+            values["stage"] = stage
+        else:
+            parsed.warnings.append(_("unknown stage “%(stage)s”") % {"stage": stage_text})
+    for tag in _SPLIT_TAGS.split(cells.get("technologies", "")):
+        key = tag.strip().lower()
+        if not key:
+            continue
+        if key in technologies:
+            parsed.technologies.append(technologies[key])
+        else:
+            parsed.warnings.append(_("unknown AI technology “%(tag)s”") % {"tag": tag.strip()})
+    return parsed

@@ -1,0 +1,89 @@
+"""Background work of the companies app: imports, exports and score recomputation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from bitgoeul.companies.exports import export_write
+from bitgoeul.companies.importing.readers import read_path
+from bitgoeul.companies.models import CompanyImport, ImportState
+from bitgoeul.companies.search import SearchFilters, company_search
+from bitgoeul.companies.services.importing import company_import_run, rejected_rows_write
+from bitgoeul.companies.services.scoring import score_recompute
+from bitgoeul.jobs.models import Job
+from bitgoeul.jobs.registry import job_kind
+from bitgoeul.jobs.services import JobReporter
+
+
+@job_kind("companies.import")
+def company_import_job(job: Job, reporter: JobReporter) -> None:
+    """Dry run or real run of an uploaded import (params: import, dry_run, skip_invalid)."""
+    upload = CompanyImport.objects.select_related("uploaded_by").get(pk=job.params["import"])
+    dry_run = bool(job.params.get("dry_run", True))
+    with translation.override(upload.uploaded_by.language):
+        table = read_path(Path(settings.MEDIA_ROOT) / upload.file)
+        reporter.log(f"{len(table.rows)} rows ({upload.file_format}, {upload.encoding or '-'})")
+        report = company_import_run(
+            table=table,
+            mapping=upload.mapping,
+            actor=job.owner,
+            dry_run=dry_run,
+            skip_invalid=bool(job.params.get("skip_invalid")),
+            source=upload.original_name,
+            progress=lambda done, total: reporter.progress(done, total),
+        )
+        rejected = ""
+        if report.rejected:
+            relative = Path("imports") / f"rejected-{upload.pk}.csv"
+            rejected_rows_write(table, report, Path(settings.MEDIA_ROOT) / relative)
+            rejected = str(relative)
+    upload.report = report.summary()
+    upload.rejected_file = rejected
+    upload.state = ImportState.IMPORTED if report.written else ImportState.CHECKED
+    upload.finished_at = timezone.now()
+    upload.save(update_fields=["report", "rejected_file", "state", "finished_at"])
+    reporter.log(
+        f"created {report.created}, updated {report.updated}, rejected {report.rejected}, "
+        f"written: {report.written}"
+    )
+    reporter.result(url=reverse("companies:import_detail", args=[upload.pk]), file=rejected)
+
+
+@job_kind("companies.export")
+def company_export_job(job: Job, reporter: JobReporter) -> None:
+    """Export a filtered list (params: text, sort, filters, format)."""
+    params = job.params
+    with translation.override(job.owner.language):
+        companies = company_search(
+            viewer=job.owner,
+            text=params.get("text", ""),
+            filters=SearchFilters.from_params(params.get("filters", {})),
+            sort=params.get("sort", "name"),
+        )
+        total = companies.count()
+        reporter.progress(0, total)
+        file_format = "xlsx" if params.get("format") == "xlsx" else "csv"
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        relative = Path("exports") / f"companies-{stamp}-{str(job.pk)[:8]}.{file_format}"
+        count = export_write(
+            companies,
+            job.owner,
+            Path(settings.MEDIA_ROOT) / relative,
+            file_format,
+            progress=lambda done: reporter.progress(done),
+        )
+    reporter.log(f"wrote {count} companies")
+    reporter.result(file=str(relative), url=reverse("jobs:download", args=[job.pk]))
+
+
+@job_kind("companies.rescore")
+def company_rescore_job(job: Job, reporter: JobReporter) -> None:
+    run = score_recompute(
+        actor=job.owner, progress=lambda done, total: reporter.progress(done, total)
+    )
+    reporter.log(f"scored {run.companies} companies with weights v{run.weights.version}")
+    reporter.result(url=reverse("companies:scoring"))

@@ -1,0 +1,301 @@
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from bitgoeul.accounts.models import Organization
+from bitgoeul.companies.enums import (
+    CertificationKind,
+    InvestmentRound,
+    NominationState,
+    NotificationKind,
+    Stage,
+    VentureType,
+)
+from bitgoeul.companies.ksic import validate_ksic
+from bitgoeul.companies.regions import PROVINCE_CHOICES
+
+
+class Technology(models.Model):
+    """An AI technology tag; operator staff manage the list."""
+
+    code = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=60)
+    name_en = models.CharField(_("name in English"), max_length=60)
+    is_active = models.BooleanField(_("in use"), default=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def display_name(self, language: str) -> str:
+        return self.name_en if language == "en" else self.name
+
+
+class Company(models.Model):
+    """The profile of a company organisation; the organisation holds its names and 사업자등록번호.
+
+    Its chapter is `organization.parent`, kept in line with `province` by the services.
+    """
+
+    organization = models.OneToOneField(
+        Organization, primary_key=True, on_delete=models.CASCADE, related_name="company"
+    )
+    representative = models.CharField(_("representative"), max_length=100, blank=True)
+    founded_on = models.DateField(_("founding date"), null=True, blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    province = models.CharField(_("province"), max_length=20, choices=PROVINCE_CHOICES, blank=True)
+    district = models.CharField(_("district"), max_length=40, blank=True)
+    ksic_code = models.CharField(
+        _("KSIC code"), max_length=5, blank=True, validators=[validate_ksic]
+    )
+    ksic_section = models.CharField(max_length=1, blank=True)  # derived from ksic_code
+    industry = models.CharField(_("industry as stated"), max_length=200, blank=True)
+    technologies = models.ManyToManyField(
+        Technology, blank=True, related_name="companies", verbose_name=_("AI technologies")
+    )
+    stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices, blank=True)
+    employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)
+    revenue = models.BigIntegerField(_("revenue (KRW)"), null=True, blank=True)
+    patents = models.PositiveIntegerField(_("patents"), default=0)
+    website = models.URLField(_("website"), blank=True)
+    description = models.TextField(_("description"), blank=True)
+    description_en = models.TextField(_("description in English"), blank=True)
+    products = models.TextField(_("products"), blank=True)
+    is_public = models.BooleanField(_("public profile"), default=False)
+    chapter_consent_at = models.DateTimeField(null=True, blank=True)  # None: not shared
+    needs_review = models.BooleanField(default=False)  # matched by name and region on import
+    review_reason = models.CharField(max_length=200, blank=True)
+    potential_score = models.FloatField(null=True, blank=True)  # latest CompanyScore.score
+    growth = models.FloatField(null=True, blank=True)  # yearly growth rate of revenue
+    # Search terms (bitgoeul.search.terms); SQLite indexes them in companies_company_fts,
+    # PostgreSQL in the generated tsvector column search_vector (see the migrations).
+    search_name = models.TextField(blank=True, editable=False)
+    search_body = models.TextField(blank=True, editable=False)
+    search_tags = models.TextField(blank=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "companies"
+        indexes = [
+            models.Index(fields=["province"]),  # region filter
+            models.Index(fields=["ksic_section", "ksic_code"]),  # sector filter, peer groups
+            models.Index(fields=["-potential_score"]),  # sort by potential
+            models.Index(fields=["-growth"]),  # sort by growth
+            models.Index(fields=["is_public"]),  # public directory
+        ]
+
+    def __str__(self) -> str:
+        return self.organization.name
+
+    @property
+    def shares_with_chapter(self) -> bool:
+        return self.chapter_consent_at is not None
+
+
+class CompanyMetric(models.Model):
+    """One year of a company's figures (money in KRW)."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="metrics")
+    year = models.PositiveSmallIntegerField(_("year"))
+    employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)
+    revenue = models.BigIntegerField(_("revenue (KRW)"), null=True, blank=True)
+    rnd_spend = models.BigIntegerField(_("R&D spend (KRW)"), null=True, blank=True)
+    investment = models.BigIntegerField(_("investment (KRW)"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["year"]
+        constraints = [
+            models.UniqueConstraint(fields=["company", "year"], name="one_metric_per_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.company_id} {self.year}"
+
+
+class Investment(models.Model):
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="investments")
+    date = models.DateField(_("date"))
+    round = models.CharField(_("round"), max_length=20, choices=InvestmentRound.choices)
+    amount = models.BigIntegerField(_("amount (KRW)"))
+    investors = models.CharField(_("investors"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-date"]
+
+    def __str__(self) -> str:
+        return f"{self.company_id} {self.round} {self.date}"
+
+
+class Certification(models.Model):
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="certifications")
+    kind = models.CharField(_("certification"), max_length=20, choices=CertificationKind.choices)
+    venture_type = models.CharField(
+        _("venture type"), max_length=20, choices=VentureType.choices, blank=True
+    )
+    number = models.CharField(_("certificate number"), max_length=50, blank=True)
+    issued_on = models.DateField(_("issued on"), null=True, blank=True)
+    expires_on = models.DateField(_("expires on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["kind", "-expires_on"]
+
+    def __str__(self) -> str:
+        return f"{self.company_id} {self.kind}"
+
+    def is_valid_on(self, day: object) -> bool:
+        return self.expires_on is None or self.expires_on >= day  # type: ignore[operator]
+
+
+class ScoreWeights(models.Model):
+    """One version of the potential score's weights; versions are never edited."""
+
+    version = models.PositiveIntegerField(unique=True)
+    weights = models.JSONField()  # signal code → weight (any non-negative numbers)
+    jump_threshold = models.FloatField(default=10.0)  # points that notify watchers
+    note = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-version"]
+
+    def __str__(self) -> str:
+        return f"v{self.version}"
+
+
+class ScoreRun(models.Model):
+    weights = models.ForeignKey(ScoreWeights, on_delete=models.PROTECT, related_name="runs")
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    companies = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"run {self.pk} ({self.weights})"
+
+
+class CompanyScore(models.Model):
+    """A company's score from one run, with its breakdown; kept as history."""
+
+    run = models.ForeignKey(ScoreRun, on_delete=models.CASCADE, related_name="scores")
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="scores")
+    score = models.FloatField()
+    breakdown = models.JSONField()  # {"group": ..., "signals": {code: {...}}}
+    computed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["run", "company"], name="one_score_per_run")]
+        # the company page's latest score and the "rose most" report by period
+        indexes = [models.Index(fields=["company", "-computed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.company_id}: {self.score}"
+
+
+class Nomination(models.Model):
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="nominations")
+    chapter = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    nominated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField(_("reason"))
+    evidence = models.TextField(_("evidence"), blank=True)
+    programme = models.CharField(_("programme"), max_length=200, blank=True)
+    state = models.CharField(
+        max_length=10, choices=NominationState.choices, default=NominationState.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["state", "-created_at"])]  # the inbox
+
+    def __str__(self) -> str:
+        return f"{self.company_id} by {self.chapter_id}"
+
+
+class WatchlistEntry(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="watchlist"
+    )
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="watchers")
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["user", "company"], name="watch_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} watches {self.company_id}"
+
+
+class Notification(models.Model):
+    """An in-app notice for a staff user about a watched company."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="company_notifications"
+    )
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20, choices=NotificationKind.choices)
+    params = models.JSONField(default=dict)  # rendered in the reader's language
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["recipient", "read_at"])]  # unread count in the menu
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.recipient_id}"
+
+
+class ImportState(models.TextChoices):
+    UPLOADED = "uploaded", _("Uploaded")
+    CHECKED = "checked", _("Checked")
+    IMPORTED = "imported", _("Imported")
+    FAILED = "failed", _("Failed")
+
+
+class CompanyImport(models.Model):
+    """An uploaded file going through the import wizard: upload → mapping → dry run → import."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    file = models.CharField(max_length=300)  # under MEDIA_ROOT
+    original_name = models.CharField(max_length=200)
+    file_format = models.CharField(max_length=10)  # csv, xlsx, html
+    encoding = models.CharField(max_length=20, blank=True)
+    headers = models.JSONField(default=list)
+    mapping = models.JSONField(default=dict)  # header → field code ("" to ignore)
+    state = models.CharField(max_length=10, choices=ImportState.choices, default="uploaded")
+    report = models.JSONField(default=dict)  # counts and the first rows' outcomes
+    rejected_file = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -1,0 +1,18 @@
+"""Menu items of the companies app, for bitgoeul.web.context (labels translated here)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from bitgoeul.companies import access
+
+
+def nav_items(user: Any) -> list[tuple[str, str]]:
+    items = [(_("Companies"), reverse("companies:list"))]
+    if access.is_staff(user):
+        items.append((_("Nominations"), reverse("companies:nominations")))
+        items.append((_("Watchlist"), reverse("companies:watchlist")))
+    return items

@@ -1,0 +1,83 @@
+"""Keep companies' search terms and the database's full-text index in step.
+
+Called by the services that write companies (never by signals): `company_terms` computes the
+three term columns, `search_index_sync` brings the SQLite FTS5 table up to date. PostgreSQL
+needs nothing more: its tsvector column is generated from the term columns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from django.db import connection
+
+from bitgoeul.companies.models import Company, Technology
+from bitgoeul.search.terms import document_terms_many, name_terms
+
+FTS_TABLE = "companies_company_fts"
+BATCH = 500
+
+
+def tag_terms(technologies: Iterable[Technology]) -> str:
+    """Every AI technology tag makes a company findable as `AI` / `인공지능`, and by the tag's
+    code and names."""
+    terms: list[str] = []
+    for tech in technologies:
+        terms += [tech.code, *tech.name.split(), *tech.name_en.lower().split()]
+    if terms:
+        terms += ["ai", "인공지능"]
+    return " ".join(document_terms_many([" ".join(terms)])[0].split())
+
+
+def set_terms(
+    companies: Sequence[Company],
+    names: Sequence[tuple[str, str]],
+    technologies: Sequence[Iterable[Technology]] | None = None,
+) -> None:
+    """Fill the term columns of companies (not saved) from their names (Korean, English),
+    descriptions, products and industry; `technologies` per company when known."""
+    bodies = document_terms_many(
+        ["\n".join([c.description, c.description_en, c.products, c.industry]) for c in companies]
+    )
+    tag_cache: dict[tuple[int | None, ...], str] = {}
+    for index, company in enumerate(companies):
+        korean, english = names[index]
+        company.search_name = name_terms(f"{korean} {english}")
+        company.search_body = bodies[index]
+        if technologies is not None:
+            techs = list(technologies[index])
+            key = tuple(sorted(t.pk for t in techs))
+            if key not in tag_cache:
+                tag_cache[key] = tag_terms(techs)
+            company.search_tags = tag_cache[key]
+
+
+def search_index_sync(company_ids: Sequence[int]) -> None:
+    """Rewrite the FTS5 rows of these companies from their term columns (SQLite only)."""
+    if connection.vendor != "sqlite" or not company_ids:
+        return
+    with connection.cursor() as cursor:
+        for start in range(0, len(company_ids), BATCH):
+            ids = list(company_ids[start : start + BATCH])
+            marks = ",".join(["%s"] * len(ids))
+            cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid IN ({marks})", ids)
+            cursor.execute(
+                f"INSERT INTO {FTS_TABLE} (rowid, name, body, tags) "
+                "SELECT organization_id, search_name, search_body, search_tags "
+                f"FROM companies_company WHERE organization_id IN ({marks})",
+                ids,
+            )
+
+
+def search_index_rebuild() -> int:
+    """Rebuild the whole FTS5 table from the term columns; returns the number of rows."""
+    if connection.vendor != "sqlite":
+        return Company.objects.count()
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {FTS_TABLE}")
+        cursor.execute(
+            f"INSERT INTO {FTS_TABLE} (rowid, name, body, tags) "
+            "SELECT organization_id, search_name, search_body, search_tags FROM companies_company"
+        )
+        cursor.execute(f"SELECT count(*) FROM {FTS_TABLE}")
+        return int(cursor.fetchone()[0])

@@ -1,0 +1,132 @@
+"""Reads of the companies app that do not need the search engine (see `search.py`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+
+from bitgoeul.accounts.enums import OrganizationKind
+from bitgoeul.accounts.models import Organization
+from bitgoeul.companies.enums import NominationState
+from bitgoeul.companies.models import (
+    Company,
+    CompanyScore,
+    Nomination,
+    Notification,
+    ScoreWeights,
+    Technology,
+    WatchlistEntry,
+)
+from bitgoeul.companies.regions import BY_CODE, CHAPTER_NAMES
+
+
+class ChapterLookup:
+    """Finds the organisation covering a province: the chapter (by code, else by Korean name),
+    or the association headquarters. One instance per bulk operation caches the answers."""
+
+    def __init__(self) -> None:
+        self._cache: dict[str, Organization | None] = {}
+
+    def for_province(self, province_code: str) -> Organization | None:
+        if province_code not in self._cache:
+            self._cache[province_code] = self._find(province_code)
+        return self._cache[province_code]
+
+    @staticmethod
+    def _find(province_code: str) -> Organization | None:
+        province = BY_CODE.get(province_code)
+        if province is None:
+            return None
+        if province.chapter:
+            chapters = Organization.objects.filter(kind=OrganizationKind.CHAPTER)
+            found = chapters.filter(code=province.chapter).first()
+            return found or chapters.filter(name=CHAPTER_NAMES[province.chapter]).first()
+        return Organization.objects.filter(kind=OrganizationKind.ASSOCIATION).order_by("pk").first()
+
+
+def technologies_active() -> QuerySet[Technology]:
+    return Technology.objects.filter(is_active=True)
+
+
+def weights_current() -> ScoreWeights:
+    """The latest weights version (the migrations create version 1)."""
+    return ScoreWeights.objects.order_by("-version").first() or ScoreWeights(version=0, weights={})
+
+
+def company_latest_score(company: Company) -> CompanyScore | None:
+    return company.scores.select_related("run__weights").order_by("-computed_at", "-pk").first()
+
+
+def company_score_history(company: Company, limit: int = 20) -> list[CompanyScore]:
+    return list(company.scores.select_related("run__weights").order_by("-computed_at")[:limit])
+
+
+def companies_risen(
+    *,
+    since: dt.datetime,
+    until: dt.datetime,
+    limit: int = 50,
+    base: QuerySet[Company] | None = None,
+) -> list[dict[str, Any]]:
+    """Companies whose score rose most between the last score on or before `since` and the
+    last on or before `until`."""
+    scores = CompanyScore.objects.filter(company=OuterRef("pk")).order_by("-computed_at", "-pk")
+    rows = (
+        (base if base is not None else Company.objects.all())
+        .annotate(
+            start=Subquery(scores.filter(computed_at__lte=since).values("score")[:1]),
+            end=Subquery(scores.filter(computed_at__lte=until).values("score")[:1]),
+        )
+        .filter(start__isnull=False, end__isnull=False)
+        .select_related("organization")
+    )
+    risen = [
+        {"company": c, "start": c.start, "end": c.end, "change": round(c.end - c.start, 1)}  # type: ignore[attr-defined]
+        for c in rows
+    ]
+    risen.sort(key=lambda r: -r["change"])
+    return [r for r in risen if r["change"] > 0][:limit]
+
+
+def nominations_inbox(*, state: str = NominationState.PENDING) -> QuerySet[Nomination]:
+    return (
+        Nomination.objects.filter(state=state)
+        .select_related("company__organization", "chapter", "nominated_by", "decided_by")
+        .order_by("-created_at")
+    )
+
+
+def nominations_by_chapters(chapter_ids: set[int]) -> QuerySet[Nomination]:
+    return (
+        Nomination.objects.filter(chapter_id__in=chapter_ids)
+        .select_related("company__organization", "chapter", "nominated_by", "decided_by")
+        .order_by("-created_at")
+    )
+
+
+def watchlist_for(user: Any) -> QuerySet[WatchlistEntry]:
+    return (
+        WatchlistEntry.objects.filter(user=user)
+        .select_related("company__organization__parent")
+        .order_by("-created_at")
+    )
+
+
+def watched_company_ids(user: Any) -> set[int]:
+    return set(WatchlistEntry.objects.filter(user=user).values_list("company_id", flat=True))
+
+
+def notifications_for(user: Any) -> QuerySet[Notification]:
+    return Notification.objects.filter(recipient=user).select_related("company__organization")
+
+
+def notifications_unread_count(user: Any) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def technology_usage() -> QuerySet[Technology]:
+    return Technology.objects.annotate(company_count=Count("companies")).order_by(
+        "position", "code"
+    )

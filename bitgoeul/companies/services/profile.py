@@ -1,0 +1,336 @@
+"""Writes of a company's own record: profile, yearly metrics, investments, certifications,
+publication and chapter consent."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from bitgoeul.accounts.models import Organization
+from bitgoeul.audit.services import audit_record
+from bitgoeul.companies.ksic import normalise_ksic, section_of
+from bitgoeul.companies.models import (
+    Certification,
+    Company,
+    CompanyMetric,
+    Investment,
+    Technology,
+)
+from bitgoeul.companies.regions import district_for, province_for
+from bitgoeul.companies.score_math import growth_rate
+from bitgoeul.companies.search_index import search_index_sync, set_terms, tag_terms
+from bitgoeul.companies.selectors import ChapterLookup
+
+PROFILE_FIELDS = (
+    "representative",
+    "founded_on",
+    "address",
+    "province",
+    "district",
+    "ksic_code",
+    "industry",
+    "stage",
+    "employees",
+    "revenue",
+    "patents",
+    "website",
+    "description",
+    "description_en",
+    "products",
+)
+
+
+def _reindex(company: Company) -> None:
+    set_terms(
+        [company],
+        [(company.organization.name, company.organization.name_en)],
+        [list(company.technologies.all())],
+    )
+    company.save(update_fields=["search_name", "search_body", "search_tags"])
+    search_index_sync([company.pk])
+
+
+def sync_chapter(
+    organization: Organization, province: str, lookup: ChapterLookup | None = None
+) -> bool:
+    """Point the organisation at the chapter covering its province; True when it changed.
+    Nothing changes when no chapter organisation exists for the province."""
+    covering = (lookup or ChapterLookup()).for_province(province)
+    if covering is None or organization.parent_id == covering.pk:
+        return False
+    organization.parent = covering
+    return True
+
+
+@transaction.atomic
+def company_profile_ensure(*, organization: Organization, actor: Any = None) -> Company:
+    """The profile of a company organisation, created empty (and indexed) when missing."""
+    company, created = Company.objects.get_or_create(organization=organization)
+    if created:
+        company.organization = organization
+        _reindex(company)
+        audit_record(actor=actor, action="company.create_profile", obj=company)
+    return company
+
+
+def _snapshot(company: Company) -> dict[str, Any]:
+    data = {field: getattr(company, field) for field in PROFILE_FIELDS}
+    data["name"], data["name_en"] = company.organization.name, company.organization.name_en
+    data["chapter"] = company.organization.parent_id
+    data["technologies"] = sorted(company.technologies.values_list("code", flat=True))
+    return data
+
+
+@transaction.atomic
+def company_update(
+    *,
+    company: Company,
+    actor: Any,
+    data: dict[str, Any],
+    technologies: list[Technology] | None = None,
+) -> Company:
+    """Change profile fields (`PROFILE_FIELDS`, `name`, `name_en`) and the technology tags.
+
+    The caller may rely on: the province is derived from the address when not given, the
+    organisation's chapter follows the province, the search index is up to date, and one
+    audit event records the fields that changed (before and after).
+    """
+    before = _snapshot(company)
+    organization = company.organization
+    for key in ("name", "name_en"):
+        if key in data:
+            setattr(organization, key, data.pop(key))
+    for key, value in data.items():
+        if key not in PROFILE_FIELDS:
+            raise ValueError(f"not a profile field: {key}")
+        setattr(company, key, value)
+    if "address" in data and not data.get("province"):
+        province = province_for(company.address)
+        company.province = province.code if province else company.province
+    if "address" in data and not data.get("district"):
+        company.district = district_for(company.address) or company.district
+    company.ksic_code = normalise_ksic(company.ksic_code) if company.ksic_code else ""
+    company.ksic_section = section_of(company.ksic_code) if company.ksic_code else ""
+    if company.province:
+        sync_chapter(organization, company.province)
+    organization.save(update_fields=["name", "name_en", "parent"])
+    company.updated_at = timezone.now()
+    company.save()
+    if technologies is not None:
+        company.technologies.set(technologies)
+    _reindex(company)
+    after = _snapshot(company)
+    changed = [key for key in after if before.get(key) != after[key]]
+    audit_record(
+        actor=actor,
+        action="company.update",
+        obj=company,
+        before={k: before[k] for k in changed},
+        after={k: after[k] for k in changed},
+    )
+    return company
+
+
+def _refresh_figures(company: Company) -> None:
+    """Latest employees and revenue, and the revenue growth, from the yearly metrics."""
+    metrics = list(company.metrics.order_by("year"))
+    latest_employees = [m.employees for m in metrics if m.employees is not None]
+    latest_revenue = [m.revenue for m in metrics if m.revenue is not None]
+    if latest_employees:
+        company.employees = latest_employees[-1]
+    if latest_revenue:
+        company.revenue = latest_revenue[-1]
+    company.growth = growth_rate([(m.year, m.revenue) for m in metrics])
+    company.save(update_fields=["employees", "revenue", "growth"])
+
+
+@transaction.atomic
+def company_metric_set(
+    *,
+    company: Company,
+    actor: Any,
+    year: int,
+    employees: int | None,
+    revenue: int | None,
+    rnd_spend: int | None,
+    investment: int | None,
+) -> CompanyMetric:
+    """Record one year's figures (replacing that year's if present)."""
+    values = {
+        "employees": employees,
+        "revenue": revenue,
+        "rnd_spend": rnd_spend,
+        "investment": investment,
+    }
+    metric, created = CompanyMetric.objects.update_or_create(
+        company=company, year=year, defaults=values
+    )
+    _refresh_figures(company)
+    audit_record(
+        actor=actor,
+        action="company.metric_set",
+        obj=company,
+        after={"year": year, "new": created, **values},
+    )
+    return metric
+
+
+@transaction.atomic
+def company_metric_delete(*, metric: CompanyMetric, actor: Any) -> None:
+    company = metric.company
+    audit_record(
+        actor=actor,
+        action="company.metric_delete",
+        obj=company,
+        before={"year": metric.year, "revenue": metric.revenue, "employees": metric.employees},
+    )
+    metric.delete()
+    _refresh_figures(company)
+
+
+@transaction.atomic
+def investment_add(
+    *, company: Company, actor: Any, date: dt.date, round: str, amount: int, investors: str
+) -> Investment:
+    investment = Investment.objects.create(
+        company=company, date=date, round=round, amount=amount, investors=investors
+    )
+    audit_record(
+        actor=actor,
+        action="company.investment_add",
+        obj=company,
+        after={"date": date, "round": round, "amount": amount, "investors": investors},
+    )
+    return investment
+
+
+@transaction.atomic
+def investment_delete(*, investment: Investment, actor: Any) -> None:
+    audit_record(
+        actor=actor,
+        action="company.investment_delete",
+        obj=investment.company,
+        before={"date": investment.date, "round": investment.round, "amount": investment.amount},
+    )
+    investment.delete()
+
+
+def venture_expiry(issued_on: dt.date) -> dt.date:
+    """The last day of a 벤처기업 확인's three years (one issued on 29 February ends on the
+    28th, three years on)."""
+    try:
+        anniversary = issued_on.replace(year=issued_on.year + 3)
+    except ValueError:  # 29 February in a year that has none
+        anniversary = issued_on.replace(year=issued_on.year + 3, day=28) + dt.timedelta(days=1)
+    return anniversary - dt.timedelta(days=1)
+
+
+@transaction.atomic
+def certification_add(
+    *,
+    company: Company,
+    actor: Any,
+    kind: str,
+    venture_type: str = "",
+    number: str = "",
+    issued_on: dt.date | None = None,
+    expires_on: dt.date | None = None,
+) -> Certification:
+    """Add a certification; a 벤처기업 확인 without an expiry date gets the legal three years."""
+    if kind == "venture" and issued_on and not expires_on:
+        expires_on = venture_expiry(issued_on)
+    certification = Certification.objects.create(
+        company=company,
+        kind=kind,
+        venture_type=venture_type if kind == "venture" else "",
+        number=number,
+        issued_on=issued_on,
+        expires_on=expires_on,
+    )
+    audit_record(
+        actor=actor,
+        action="company.certification_add",
+        obj=company,
+        after={"kind": kind, "venture_type": venture_type, "expires_on": expires_on},
+    )
+    return certification
+
+
+@transaction.atomic
+def certification_delete(*, certification: Certification, actor: Any) -> None:
+    audit_record(
+        actor=actor,
+        action="company.certification_delete",
+        obj=certification.company,
+        before={"kind": certification.kind, "expires_on": certification.expires_on},
+    )
+    certification.delete()
+
+
+@transaction.atomic
+def company_set_public(*, company: Company, actor: Any, is_public: bool) -> Company:
+    """Publish the profile (names, description, products, technologies, region,
+    certifications, website) to everyone, or take it back."""
+    before = company.is_public
+    company.is_public = is_public
+    company.save(update_fields=["is_public"])
+    audit_record(
+        actor=actor,
+        action="company.set_public",
+        obj=company,
+        before={"is_public": before},
+        after={"is_public": is_public},
+    )
+    return company
+
+
+@transaction.atomic
+def company_set_chapter_consent(*, company: Company, actor: Any, consent: bool) -> Company:
+    """Give or withdraw the company's consent to let its chapter's staff read its private data
+    (read-only). Effective immediately; the audit trail keeps every change."""
+    before = company.chapter_consent_at
+    company.chapter_consent_at = timezone.now() if consent else None
+    company.save(update_fields=["chapter_consent_at"])
+    audit_record(
+        actor=actor,
+        action="company.chapter_consent",
+        obj=company,
+        before={"consent": before is not None, "since": before},
+        after={"consent": consent, "chapter": company.organization.parent_id},
+    )
+    return company
+
+
+@transaction.atomic
+def company_mark_reviewed(*, company: Company, actor: Any) -> Company:
+    """Clear the review flag an import set when it matched the company by name and region."""
+    before = company.review_reason
+    company.needs_review, company.review_reason = False, ""
+    company.save(update_fields=["needs_review", "review_reason"])
+    audit_record(actor=actor, action="company.reviewed", obj=company, before={"reason": before})
+    return company
+
+
+@transaction.atomic
+def technology_save(
+    *, actor: Any, technology: Technology | None = None, **fields: Any
+) -> Technology:
+    """Create a technology tag, or change one; companies carrying it are re-indexed."""
+    tech = technology or Technology()
+    before = {k: getattr(tech, k) for k in fields} if technology else None
+    for key, value in fields.items():
+        setattr(tech, key, value)
+    tech.save()
+    audit_record(actor=actor, action="technology.save", obj=tech, before=before, after=fields)
+    if technology is not None:
+        companies = list(
+            tech.companies.select_related("organization").prefetch_related("technologies")
+        )
+        for company in companies:
+            company.search_tags = tag_terms(company.technologies.all())
+        Company.objects.bulk_update(companies, ["search_tags"], batch_size=500)
+        search_index_sync([c.pk for c in companies])
+    return tech

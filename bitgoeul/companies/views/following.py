@@ -1,0 +1,137 @@
+"""Nominations, watchlists and notifications: how staff follow companies."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from bitgoeul.accounts import access as accounts_access
+from bitgoeul.companies import access
+from bitgoeul.companies.enums import NominationState
+from bitgoeul.companies.forms import DecisionForm, WatchForm
+from bitgoeul.companies.models import WatchlistEntry
+from bitgoeul.companies.presenters import notification_text
+from bitgoeul.companies.selectors import (
+    nominations_by_chapters,
+    nominations_inbox,
+    notifications_for,
+    watchlist_for,
+)
+from bitgoeul.companies.services.nominations import nomination_set_state
+from bitgoeul.companies.services.watchlists import (
+    notifications_mark_read,
+    watchlist_add,
+    watchlist_remove,
+)
+
+LIST_LIMIT = 200
+
+
+@login_required
+def nominations(request: HttpRequest) -> HttpResponse:
+    """Operator staff: the inbox by state. Chapter staff: their chapters' nominations."""
+    user: Any = request.user
+    access.require_staff(user)
+    is_operator = accounts_access.is_operator_staff(user)
+    state = request.GET.get("state", NominationState.PENDING)
+    if state not in NominationState.values:
+        state = NominationState.PENDING
+    if is_operator:
+        rows = nominations_inbox(state=state)
+    else:
+        rows = nominations_by_chapters(access.followed_parent_ids(user)).filter(state=state)
+    context = {
+        "nominations": rows[:LIST_LIMIT],
+        "state": state,
+        "states": NominationState.choices,
+        "is_operator": is_operator,
+        "decision_form": DecisionForm(),
+    }
+    return render(request, "companies/nominations.html", context)
+
+
+@login_required
+@require_POST
+def nomination_decide(request: HttpRequest, nomination_id: int) -> HttpResponse:
+    nomination = access.nomination_for_decider(request.user, nomination_id)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose accept or decline and write a note to the chapter."))
+    elif nomination.state != NominationState.PENDING:
+        messages.error(request, _("This nomination was already decided."))
+    else:
+        nomination_set_state(
+            nomination=nomination,
+            state=form.cleaned_data["decision"],
+            actor=request.user,
+            note=form.cleaned_data["note"],
+        )
+        messages.success(request, _("The decision was recorded."))
+    return redirect("companies:nominations")
+
+
+@login_required
+@require_POST
+def nomination_withdraw(request: HttpRequest, nomination_id: int) -> HttpResponse:
+    nomination = access.nomination_for_nominator(request.user, nomination_id)
+    if nomination.state == NominationState.PENDING:
+        nomination_set_state(
+            nomination=nomination, state=NominationState.WITHDRAWN, actor=request.user
+        )
+        messages.success(request, _("The nomination was withdrawn."))
+    return redirect("companies:nominations")
+
+
+@login_required
+@require_POST
+def watch(request: HttpRequest, org_id: int) -> HttpResponse:
+    company = access.company_for_watcher(request.user, org_id)
+    form = WatchForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    watchlist_add(user=request.user, company=company, note=note)
+    messages.success(request, _("The company is on your watchlist."))
+    return redirect("companies:detail", org_id=company.pk)
+
+
+@login_required
+@require_POST
+def unwatch(request: HttpRequest, org_id: int) -> HttpResponse:
+    company = access.company_for_watcher(request.user, org_id)
+    entry = get_object_or_404(WatchlistEntry, user=request.user, company=company)
+    watchlist_remove(entry=entry, actor=request.user)
+    messages.success(request, _("The company was taken off your watchlist."))
+    if request.POST.get("next") == "watchlist":
+        return redirect("companies:watchlist")
+    return redirect("companies:detail", org_id=company.pk)
+
+
+@login_required
+def watchlist(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    access.require_staff(user)
+    entries = list(watchlist_for(user)[:LIST_LIMIT])
+    rows = [{"entry": e, "private": access.can_view_private(user, e.company)} for e in entries]
+    return render(request, "companies/watchlist.html", {"rows": rows})
+
+
+@login_required
+def notifications(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    rows = [
+        {"notice": n, "text": notification_text(n.kind, n.params)}
+        for n in notifications_for(user)[:LIST_LIMIT]
+    ]
+    return render(request, "companies/notifications.html", {"rows": rows})
+
+
+@login_required
+@require_POST
+def notifications_read(request: HttpRequest) -> HttpResponse:
+    notifications_mark_read(user=request.user)
+    return redirect("companies:notifications")

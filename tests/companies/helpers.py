@@ -1,0 +1,28 @@
+"""Building companies for tests through the real services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from bitgoeul.accounts.models import Organization
+from bitgoeul.companies.models import Company, Technology
+from bitgoeul.companies.services.profile import company_profile_ensure, company_update
+from tests.factories import CompanyFactory
+
+
+def make_company(
+    name: str = "",
+    *,
+    parent: Organization | None = None,
+    technologies: tuple[str, ...] = (),
+    **data: Any,
+) -> Company:
+    """A company organisation with its profile saved (and indexed) by `company_update`."""
+    organization = CompanyFactory.create(**({"name": name} if name else {}), parent=parent)
+    with transaction.atomic():
+        company = company_profile_ensure(organization=organization)
+        techs = list(Technology.objects.filter(code__in=technologies)) if technologies else None
+        company_update(company=company, actor=None, data=data, technologies=techs)
+    return company
