@@ -13,7 +13,7 @@ from bitgoeul.accounts.models import Organization
 from bitgoeul.accounts.selectors import user_memberships
 
 
-def _memberships(user: Any) -> list[tuple[int, str, str, int | None]]:
+def membership_rows(user: Any) -> list[tuple[int, str, str, int | None]]:
     """(organization id, kind, role, parent id) of each of the user's memberships."""
     if not getattr(user, "is_authenticated", False):
         return []
@@ -25,11 +25,11 @@ def _memberships(user: Any) -> list[tuple[int, str, str, int | None]]:
 
 def is_operator_staff(user: Any) -> bool:
     """A member (any role) of an operator organisation: the city office or the cluster agency."""
-    return any(kind == OrganizationKind.OPERATOR for _, kind, _, _ in _memberships(user))
+    return any(kind == OrganizationKind.OPERATOR for _, kind, _, _ in membership_rows(user))
 
 
 def organization_role(user: Any, organization: Organization) -> str | None:
-    for org_id, _, role, _ in _memberships(user):
+    for org_id, _, role, _ in membership_rows(user):
         if org_id == organization.pk:
             return role
     return None
@@ -50,7 +50,7 @@ def staff_chapter_ids(user: Any) -> set[int]:
     """
     chapters: set[int] = set()
     association_ids: set[int] = set()
-    for org_id, kind, _, _ in _memberships(user):
+    for org_id, kind, _, _ in membership_rows(user):
         if kind == OrganizationKind.CHAPTER:
             chapters.add(org_id)
         elif kind == OrganizationKind.ASSOCIATION:
@@ -67,7 +67,7 @@ def staff_chapter_ids(user: Any) -> set[int]:
 def is_chapter_staff(user: Any) -> bool:
     return any(
         kind in {OrganizationKind.CHAPTER, OrganizationKind.ASSOCIATION}
-        for _, kind, _, _ in _memberships(user)
+        for _, kind, _, _ in membership_rows(user)
     )
 
 

@@ -28,7 +28,7 @@ def followed_parent_ids(user: Any) -> set[int]:
     """Organisations whose child companies the user follows as association or chapter staff:
     their chapters, and the association itself (it covers the provinces without a chapter)."""
     ids = set(accounts_access.staff_chapter_ids(user))
-    for org_id, kind, _, _ in accounts_access._memberships(user):
+    for org_id, kind, _, _ in accounts_access.membership_rows(user):
         if kind == OrganizationKind.ASSOCIATION:
             ids.add(org_id)
     return ids
@@ -37,7 +37,7 @@ def followed_parent_ids(user: Any) -> set[int]:
 def member_company_ids(user: Any) -> set[int]:
     return {
         org_id
-        for org_id, kind, _, _ in accounts_access._memberships(user)
+        for org_id, kind, _, _ in accounts_access.membership_rows(user)
         if kind == OrganizationKind.COMPANY
     }
 
