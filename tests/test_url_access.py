@@ -92,9 +92,7 @@ def _company_invitation(w: World) -> dict[str, Any]:
     return {"org_id": w.company.pk, "invitation_id": w.company.invitations.get().pk}
 
 
-COMPANY_ADMIN = only(
-    {"owner": 302, "operator": 302, "teammate": 403, "chapter_staff": 403}, otherwise=404
-)
+COMPANY_ADMIN = only({"owner": 302, "operator": 302, "teammate": 403}, otherwise=404)
 
 RULES: dict[str, Rule] = {
     "web:home": Rule(everyone(200)),
@@ -131,7 +129,7 @@ RULES: dict[str, Rule] = {
         data=lambda w: {"organization": w.company.pk},
     ),
     "accounts:organization": Rule(
-        only({"owner": 200, "teammate": 200, "chapter_staff": 200, "operator": 200}, otherwise=404),
+        only({"owner": 200, "teammate": 200, "operator": 200}, otherwise=404),
         kwargs=lambda w: {"org_id": w.company.pk},
     ),
     "accounts:membership_role": Rule(

@@ -82,14 +82,9 @@ def is_reviewer(user: Any) -> bool:
 
 
 def can_view_members(user: Any, organization: Organization) -> bool:
-    return (
-        is_member(user, organization)
-        or is_operator_staff(user)
-        or (
-            organization.kind == OrganizationKind.COMPANY
-            and is_chapter_staff_for(user, organization)
-        )
-    )
+    """Members and operator staff. Chapter staff see a company's record through the companies
+    app (and its private data only with the company's consent), never its member list."""
+    return is_member(user, organization) or is_operator_staff(user)
 
 
 def organization_for_viewer(user: Any, organization_id: int) -> Organization:
