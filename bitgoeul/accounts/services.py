@@ -209,8 +209,19 @@ def invitation_revoke(*, invitation: Invitation, actor: User) -> None:
     audit_record(actor=actor, action="invitation.revoke", obj=invitation)
 
 
+def _is_last_admin(membership: Membership) -> bool:
+    admins = Membership.objects.filter(
+        organization_id=membership.organization_id, role=MembershipRole.ADMIN
+    )
+    return membership.role == MembershipRole.ADMIN and admins.count() == 1
+
+
 @transaction.atomic
 def membership_set_role(*, membership: Membership, role: str, actor: User) -> Membership:
+    """Change a member's role. The last administrator keeps the role (ValueError), so that
+    every organisation keeps someone who can manage it."""
+    if role != MembershipRole.ADMIN and _is_last_admin(membership):
+        raise ValueError("last administrator")
     before = {"role": membership.role}
     membership.role = role
     membership.save(update_fields=["role"])
@@ -228,10 +239,7 @@ def membership_set_role(*, membership: Membership, role: str, actor: User) -> Me
 def membership_remove(*, membership: Membership, actor: User) -> None:
     """Remove someone from an organisation. The last administrator cannot be removed, so that
     every organisation keeps someone who can manage it."""
-    admins = Membership.objects.filter(
-        organization_id=membership.organization_id, role=MembershipRole.ADMIN
-    )
-    if membership.role == MembershipRole.ADMIN and admins.count() == 1:
+    if _is_last_admin(membership):
         raise ValueError("last administrator")
     audit_record(
         actor=actor,

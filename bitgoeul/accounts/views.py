@@ -306,12 +306,18 @@ def membership_role(request: HttpRequest, org_id: int, membership_id: int) -> Ht
     membership = _membership_for_admin(request, org_id, membership_id)
     form = RoleForm(request.POST)
     if form.is_valid():
-        services.membership_set_role(
-            membership=membership,
-            role=form.cleaned_data["role"],
-            actor=request.user,  # type: ignore[arg-type]
-        )
-        messages.success(request, _("The role is changed."))
+        try:
+            services.membership_set_role(
+                membership=membership,
+                role=form.cleaned_data["role"],
+                actor=request.user,  # type: ignore[arg-type]
+            )
+        except ValueError:
+            messages.error(
+                request, _("The last administrator keeps the role: appoint another first.")
+            )
+        else:
+            messages.success(request, _("The role is changed."))
     return redirect("accounts:organization", org_id=org_id)
 
 

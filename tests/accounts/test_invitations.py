@@ -100,3 +100,14 @@ def test_organization_page_query_count_does_not_grow_with_members(
     MembershipFactory.create_batch(20, organization=world.company)
     with django_assert_max_num_queries(12):
         client.get(url)
+
+
+def test_last_admin_keeps_the_role(client: Client, world: World) -> None:
+    client.force_login(world.owner)
+    membership = world.owner.memberships.get()
+    client.post(
+        reverse("accounts:membership_role", args=[world.company.pk, membership.pk]),
+        {"role": "member"},
+    )
+    membership.refresh_from_db()
+    assert membership.role == "admin"
