@@ -17,7 +17,7 @@ from bitgoeul.companies.ksic import SECTIONS
 from bitgoeul.companies.models import Company
 from bitgoeul.companies.regions import BY_CODE
 from bitgoeul.companies.schemas import CompanyDetailOut, CompanyPage
-from bitgoeul.companies.search import SearchFilters, company_search
+from bitgoeul.companies.search import CompanyResults, SearchFilters
 from bitgoeul.companies.selectors import company_latest_score
 
 router = Router(tags=["companies"])
@@ -90,8 +90,10 @@ def _out(company: Company, user: Any) -> dict[str, Any]:
 @router.get("/companies", response=CompanyPage, summary="Search companies (Korean full text)")
 def company_list(request: HttpRequest, query: Query[CompanyQuery]) -> dict[str, Any]:
     """Full-text search over names, descriptions, products and technologies (Korean
-    morphemes, any term, best first), with filters and paging. Only companies the caller may
-    see are listed; private fields are null unless the caller may see them."""
+    morphemes, any term, best first), with filters and paging. `count` stops at 300
+    (`count_capped` is then true) and pages reach the first 300 results: add words or filters
+    to narrow a broad query. Only companies the caller may see are listed; private fields are
+    null unless the caller may see them."""
     _check(query)
     filters = SearchFilters(
         chapter=query.chapter,
@@ -106,13 +108,14 @@ def company_list(request: HttpRequest, query: Query[CompanyQuery]) -> dict[str, 
         founded_from=query.founded_from,
         founded_until=query.founded_until,
     )
-    companies = company_search(
-        viewer=request.user, text=query.q, filters=filters, sort=query.sort
-    ).prefetch_related("technologies")
+    # `count` stops at RESULT_CAP (300): a broad query is neither counted nor ranked further.
+    companies = CompanyResults(viewer=request.user, text=query.q, filters=filters, sort=query.sort)
     start = (query.page - 1) * query.page_size
-    rows = list(companies[start : start + query.page_size])
+    rows = companies[start : start + query.page_size]
+    count = companies.count()
     return {
-        "count": companies.count(),
+        "count": count,
+        "count_capped": companies.capped,
         "page": query.page,
         "page_size": query.page_size,
         "results": [_out(c, request.user) for c in rows],

@@ -30,6 +30,8 @@ class CompanyOut(Schema):
 
 class CompanyPage(Schema):
     count: int
+    # true when more companies match than were counted (300): narrow the query
+    count_capped: bool
     page: int
     page_size: int
     results: list[CompanyOut]

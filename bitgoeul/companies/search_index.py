@@ -29,6 +29,33 @@ def tag_terms(technologies: Iterable[Technology]) -> str:
     return " ".join(document_terms_many([" ".join(terms)])[0].split())
 
 
+def body_text(description: str, description_en: str, products: str, industry: str) -> str:
+    """The text whose terms fill `search_body`."""
+    return "\n".join([description, description_en, products, industry])
+
+
+def terms_many(
+    names: Sequence[tuple[str, str]],
+    bodies: Sequence[str],
+    technologies: Sequence[Iterable[Technology]] | None = None,
+) -> list[tuple[str, str, str | None]]:
+    """(search_name, search_body, search_tags) for each company given by its names (Korean,
+    English), its `body_text` and its technologies (search_tags None when not given)."""
+    body_terms = document_terms_many(bodies)
+    tag_cache: dict[tuple[int | None, ...], str] = {}
+    out: list[tuple[str, str, str | None]] = []
+    for index, (korean, english) in enumerate(names):
+        tags = None
+        if technologies is not None:
+            techs = list(technologies[index])
+            key = tuple(sorted(t.pk for t in techs))
+            if key not in tag_cache:
+                tag_cache[key] = tag_terms(techs)
+            tags = tag_cache[key]
+        out.append((name_terms(f"{korean} {english}"), body_terms[index], tags))
+    return out
+
+
 def set_terms(
     companies: Sequence[Company],
     names: Sequence[tuple[str, str]],
@@ -36,20 +63,14 @@ def set_terms(
 ) -> None:
     """Fill the term columns of companies (not saved) from their names (Korean, English),
     descriptions, products and industry; `technologies` per company when known."""
-    bodies = document_terms_many(
-        ["\n".join([c.description, c.description_en, c.products, c.industry]) for c in companies]
-    )
-    tag_cache: dict[tuple[int | None, ...], str] = {}
-    for index, company in enumerate(companies):
-        korean, english = names[index]
-        company.search_name = name_terms(f"{korean} {english}")
-        company.search_body = bodies[index]
-        if technologies is not None:
-            techs = list(technologies[index])
-            key = tuple(sorted(t.pk for t in techs))
-            if key not in tag_cache:
-                tag_cache[key] = tag_terms(techs)
-            company.search_tags = tag_cache[key]
+    bodies = [body_text(c.description, c.description_en, c.products, c.industry) for c in companies]
+    for company, (name, body, tags) in zip(
+        companies, terms_many(names, bodies, technologies), strict=True
+    ):
+        company.search_name = name
+        company.search_body = body
+        if tags is not None:
+            company.search_tags = tags
 
 
 def search_index_sync(company_ids: Sequence[int]) -> None:
@@ -67,6 +88,17 @@ def search_index_sync(company_ids: Sequence[int]) -> None:
                 f"FROM companies_company WHERE organization_id IN ({marks})",
                 ids,
             )
+
+
+def search_index_add(rows: Sequence[tuple[int, str, str, str]]) -> None:
+    """Add the FTS5 rows (id, search_name, search_body, search_tags) of companies that have
+    none yet, i.e. just created (SQLite only): no delete, no read back."""
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {FTS_TABLE} (rowid, name, body, tags) VALUES (%s, %s, %s, %s)", rows
+        )
 
 
 def search_index_rebuild() -> int:

@@ -29,6 +29,7 @@ CACHE_LIMIT = 500_000
 _lock = threading.Lock()
 _kiwi: Any = None
 _cache: dict[str, tuple[str, ...]] = {}
+_expanded: dict[str, str] = {}  # word → `word morpheme …` (document terms)
 
 
 def kiwi() -> Any:
@@ -54,13 +55,17 @@ def words(text: str) -> list[str]:
     return _WORD.findall(normalise(_LEGAL_FORMS.sub(" ", text)))
 
 
-def _morphemes(batch: Sequence[str]) -> None:
-    """Analyse the words not cached yet, all in one Kiwi call, and cache their morphemes."""
-    missing = [w for w in dict.fromkeys(batch) if w not in _cache]
+def _morphemes(batch: Iterable[str]) -> None:
+    """Analyse the words not cached yet, all in one Kiwi call, and cache their morphemes
+    (and the word followed by them, as `document_terms` writes it)."""
+    wanted = list(dict.fromkeys(batch))
+    missing = [w for w in wanted if w not in _cache]
     if not missing:
         return
     if len(_cache) + len(missing) > CACHE_LIMIT:
         _cache.clear()
+        _expanded.clear()
+        missing = wanted  # the callers read every word of the batch from the cache
     results = kiwi().tokenize(missing) if len(missing) > 1 else [kiwi().tokenize(missing[0])]
     for word, tokens in zip(missing, results, strict=True):
         forms = []
@@ -79,19 +84,25 @@ def morphemes(word: str) -> tuple[str, ...]:
     return _cache[word]
 
 
+def _expansion(word: str) -> str:
+    """`word` followed by its content morphemes, space-separated (English words, numbers:
+    the word alone). Only for words already analysed."""
+    found = _expanded.get(word)
+    if found is None:
+        if len(_expanded) > CACHE_LIMIT:
+            _expanded.clear()  # derived from `_cache`: safe to drop
+        found = word if word.isascii() else " ".join((word, *_cache[word]))
+        _expanded[word] = found
+    return found
+
+
 def document_terms_many(texts: Sequence[str]) -> list[str]:
     """`document_terms` for many texts, with one Kiwi call for all their uncached words."""
     split = [words(text) for text in texts]
-    _morphemes([w for ws in split for w in ws if not w.isascii()])
-    out = []
-    for ws in split:
-        terms: list[str] = []
-        for word in ws:
-            terms.append(word)
-            if not word.isascii():
-                terms.extend(_cache[word])
-        out.append(" ".join(terms))
-    return out
+    _morphemes({w for ws in split for w in ws if not w.isascii()})
+    seen = _expanded
+    expansion = _expansion
+    return [" ".join([seen.get(w) or expansion(w) for w in ws]) for ws in split]
 
 
 def document_terms(text: str) -> str:

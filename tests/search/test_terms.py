@@ -1,8 +1,17 @@
 from __future__ import annotations
 
+import pytest
+
+from bitgoeul.search import terms
 from bitgoeul.search.ai_terms import ai_centrality
 from bitgoeul.search.query import parse_query
-from bitgoeul.search.terms import document_terms, name_terms, query_terms, words
+from bitgoeul.search.terms import (
+    document_terms,
+    document_terms_many,
+    name_terms,
+    query_terms,
+    words,
+)
 
 
 def test_words_drop_legal_forms_and_punctuation() -> None:
@@ -61,3 +70,24 @@ def test_ai_centrality_weighs_text_core_terms_and_tags() -> None:
     # 1 AI term in 4 = 25 % (full share), a core term, no tags: 0.5 + 0.2
     assert ai_centrality(["인공지능", "식품", "유통", "기업"], 0) == 0.7
     assert ai_centrality(["식품"], 3) == 0.3
+
+
+def test_document_terms_many_equals_one_text_at_a_time() -> None:
+    texts = ["반도체장비를 만드는 기업", "AI 기반 협동로봇을 만드는", "", "반도체장비를 2024 AI"]
+    terms._cache.clear()
+    terms._expanded.clear()
+    many = document_terms_many(texts)
+    terms._cache.clear()
+    terms._expanded.clear()
+    assert many == [document_terms(text) for text in texts]
+    assert many[3].split()[:3] == ["반도체장비를", "반도체", "장비"]
+
+
+def test_document_terms_survive_the_cache_filling_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    expected = document_terms("반도체장비를 만드는 협동로봇")
+    monkeypatch.setattr(terms, "CACHE_LIMIT", 2)
+    assert document_terms("반도체장비를 만드는 협동로봇") == expected
+    assert document_terms_many(["협동로봇 반도체장비를", "만드는"]) == [
+        document_terms("협동로봇 반도체장비를"),
+        document_terms("만드는"),
+    ]

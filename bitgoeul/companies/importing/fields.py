@@ -155,6 +155,8 @@ class CellError(ValueError):
 def parse_int(text: str, unit: int = 1) -> int | None:
     """`1,234`, `12명`, `3.5억`, `2,000만원`, `1.2e3` → an integer (times the header's unit)."""
     cleaned = text.strip().replace(",", "").replace(" ", "")
+    if cleaned.isdigit() and cleaned.isascii():  # the common case: plain digits
+        return int(cleaned) * unit
     if not cleaned or cleaned in {"-", "—"}:
         return None
     multiplier = unit
@@ -181,6 +183,8 @@ def parse_int(text: str, unit: int = 1) -> int | None:
     return round(value * multiplier)
 
 
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
+_YEAR = re.compile(r"\d{4}(년)?")
 _DATE_PATTERNS = (
     re.compile(r"^(\d{4})[-./](\d{1,2})[-./](\d{1,2})\.?$"),
     re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
@@ -194,8 +198,13 @@ def parse_date(text: str) -> dt.date | None:
     cleaned = text.strip()
     if not cleaned:
         return None
+    if len(cleaned) == 10 and cleaned[4] == "-" == cleaned[7] and _ISO_DATE.match(cleaned):
+        try:  # the common case: 2019-03-01
+            return dt.date(int(cleaned[:4]), int(cleaned[5:7]), int(cleaned[8:]))
+        except ValueError:
+            pass  # reported below, with the general message
     cleaned = cleaned.split(" 00:00")[0].split("T00:00")[0]
-    if re.fullmatch(r"\d{4}(년)?", cleaned):
+    if _YEAR.fullmatch(cleaned):
         year = int(cleaned[:4])
         if 1900 <= year <= 2100:
             return dt.date(year, 1, 1)

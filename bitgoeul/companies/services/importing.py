@@ -10,15 +10,18 @@ the import with its counts.
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import datetime as dt
+import functools
 import hashlib
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,12 +30,19 @@ from bitgoeul.accounts.enums import OrganizationKind
 from bitgoeul.accounts.models import Organization
 from bitgoeul.audit.services import audit_record
 from bitgoeul.companies.importing.fields import header_unit
+from bitgoeul.companies.importing.inserts import EXECUTEMANY_ROWS, RawInsert
 from bitgoeul.companies.importing.readers import Table, iter_records
 from bitgoeul.companies.importing.rows import ParsedRow, parse_row
 from bitgoeul.companies.ksic import section_of
 from bitgoeul.companies.models import Company, CompanyMetric, Technology
 from bitgoeul.companies.score_math import growth_rate
-from bitgoeul.companies.search_index import search_index_sync, set_terms
+from bitgoeul.companies.search_index import (
+    body_text,
+    search_index_add,
+    search_index_sync,
+    set_terms,
+    terms_many,
+)
 from bitgoeul.companies.selectors import ChapterLookup
 from bitgoeul.search.terms import words
 
@@ -225,30 +235,27 @@ PROFILE_KEYS = (
 )
 
 
+_section = functools.lru_cache(maxsize=4096)(section_of)
+
+
 def _apply(company: Company, values: dict[str, Any]) -> None:
     for key in PROFILE_KEYS:
         if key in values:
             setattr(company, key, values[key])
     if "ksic_code" in values:
-        company.ksic_section = section_of(company.ksic_code)
+        company.ksic_section = _section(company.ksic_code)
 
 
-def _write(
-    parsed: list[ParsedRow],
+def _update(
+    update_rows: list[ParsedRow],
     decisions: dict[int, int | None],
     review_rows: set[int],
-    progress: Progress | None,
-) -> list[int]:
-    """Create and update the decided rows; returns the touched organisation ids."""
-    now = timezone.now()
-    lookup = ChapterLookup()
-    todo = [p for p in parsed if p.row in decisions]
-    new_rows = [p for p in todo if decisions[p.row] is None]
-    update_rows = [p for p in todo if decisions[p.row] is not None]
-    total = len(todo)
-    done = 0
-
-    # updates: load the companies (creating missing profiles) and apply the values
+    lookup: ChapterLookup,
+    now: dt.datetime,
+    techs: dict[int, Technology],
+) -> None:
+    """Apply the rows matched to existing companies (creating missing profiles), with their
+    search terms and full-text rows."""
     update_ids = [decisions[p.row] for p in update_rows]
     organizations = Organization.objects.in_bulk([i for i in update_ids if i is not None])
     companies = Company.objects.in_bulk([i for i in update_ids if i is not None])
@@ -256,6 +263,8 @@ def _write(
     Company.objects.bulk_create(missing, batch_size=BATCH)
     companies.update({c.organization_id: c for c in missing})
     changed_orgs: list[Organization] = []
+    touched: list[Company] = []
+    tags: dict[int, list[Technology]] = defaultdict(list)
     for p in update_rows:
         org_id = decisions[p.row]
         assert org_id is not None
@@ -275,61 +284,14 @@ def _write(
             company.review_reason = _("matched by name and region in an import")
         company.updated_at = now
         changed_orgs.append(organization)
+        touched.append(company)
+        tags[org_id] += [techs[tech_id] for tech_id in p.technologies]
     Organization.objects.bulk_update(changed_orgs, ["name", "name_en", "parent"], BATCH)
-    done += len(update_rows)
-    if progress:
-        progress(done, total)
-
-    # creates: organisations first (their ids are the companies' keys)
-    new_orgs = []
-    for p in new_rows:
-        province = p.values.get("province", "")
-        new_orgs.append(
-            Organization(
-                name=p.values["name"],
-                name_en=p.values.get("name_en", ""),
-                kind=OrganizationKind.COMPANY,
-                brn=p.brn,
-                parent=lookup.for_province(province) if province else None,
-                created_at=now,
-            )
-        )
-    created: list[Company] = []
-    for start in range(0, len(new_rows), BATCH):
-        orgs = Organization.objects.bulk_create(new_orgs[start : start + BATCH])
-        chunk = []
-        for p, org in zip(new_rows[start : start + BATCH], orgs, strict=True):
-            company = Company(organization=org, created_at=now, updated_at=now)
-            _apply(company, p.values)
-            chunk.append(company)
-        created.extend(chunk)
-        done += len(chunk)
-        if progress:
-            progress(done, total)
-
-    # technologies (added, never removed by an import), then search terms
-    row_company: dict[int, Company] = {}
-    for p in update_rows:
-        org_id = decisions[p.row]
-        assert org_id is not None
-        row_company[p.row] = companies[org_id]
-    for p, company in zip(new_rows, created, strict=True):
-        row_company[p.row] = company
     through = Company.technologies.through
-    tech_links = [
-        through(company_id=row_company[p.row].organization_id, technology_id=tech_id)
-        for p in todo
-        for tech_id in dict.fromkeys(p.technologies)
-    ]
-    touched = [row_company[p.row] for p in todo]
-    tags: dict[int, list[Technology]] = defaultdict(list)
-    techs = Technology.objects.in_bulk()
-    for p in todo:
-        for tech_id in p.technologies:
-            tags[row_company[p.row].organization_id].append(techs[tech_id])
-    if update_rows:
+    ids = [c.organization_id for c in touched]
+    for start in range(0, len(ids), 900):
         for company_id, tech_id in through.objects.filter(
-            company_id__in=[c.organization_id for c in touched if c.organization_id in companies]
+            company_id__in=ids[start : start + 900]
         ).values_list("company_id", "technology_id"):
             tags[company_id].append(techs[tech_id])
     set_terms(
@@ -337,17 +299,140 @@ def _write(
         [(c.organization.name, c.organization.name_en) for c in touched],
         [list({t.pk: t for t in tags[c.organization_id]}.values()) for c in touched],
     )
-    Company.objects.bulk_create(created, batch_size=BATCH)
     fields = [*PROFILE_KEYS, "ksic_section", "needs_review", "review_reason", "updated_at"]
     fields += ["search_name", "search_body", "search_tags"]
     update_companies = [companies[i] for i in dict.fromkeys(organizations)]
     Company.objects.bulk_update(update_companies, fields, batch_size=BATCH)
-    through.objects.bulk_create(tech_links, batch_size=BATCH, ignore_conflicts=True)
+    search_index_sync(ids)
 
+
+def _ids_by_brn(brns: list[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for start in range(0, len(brns), 900):
+        chunk = Organization.objects.filter(brn__in=brns[start : start + 900])
+        found.update((brn or "", pk) for brn, pk in chunk.values_list("brn", "pk"))
+    return found
+
+
+def _create(
+    new_rows: list[ParsedRow],
+    lookup: ChapterLookup,
+    now: dt.datetime,
+    techs: dict[int, Technology],
+    progress: Callable[[int], None],
+) -> dict[int, int]:
+    """Insert the organisations, companies (with their search terms) and full-text rows of
+    the new rows, with raw multi-row INSERTs (see `importing.inserts`); returns file row →
+    organisation id."""
+    orgs, profiles = RawInsert(Organization), RawInsert(Company)
+    org_template = orgs.fixed({"kind": OrganizationKind.COMPANY, "created_at": now})
+    company_template = profiles.fixed({"created_at": now, "updated_at": now})
+    parents: dict[str, int | None] = {}
+    for province in {p.values.get("province", "") for p in new_rows}:
+        covering = lookup.for_province(province) if province else None
+        parents[province] = covering.pk if covering is not None else None
+    row_org: dict[int, int] = {}
+    for start in range(0, len(new_rows), EXECUTEMANY_ROWS):
+        chunk = new_rows[start : start + EXECUTEMANY_ROWS]
+        orgs.execute(
+            [
+                orgs.row(
+                    org_template,
+                    {
+                        "name": p.values["name"],
+                        "name_en": p.values.get("name_en", ""),
+                        "brn": p.brn,
+                        "parent_id": parents[p.values.get("province", "")],
+                    },
+                )
+                for p in chunk
+            ]
+        )
+        ids = _ids_by_brn([p.brn for p in chunk])
+        terms = terms_many(
+            [(p.values["name"], p.values.get("name_en", "")) for p in chunk],
+            [
+                body_text(
+                    p.values.get("description", ""),
+                    p.values.get("description_en", ""),
+                    p.values.get("products", ""),
+                    p.values.get("industry", ""),
+                )
+                for p in chunk
+            ],
+            [[techs[i] for i in dict.fromkeys(p.technologies)] for p in chunk],
+        )
+        rows, index_rows = [], []
+        for p, (search_name, search_body, search_tags) in zip(chunk, terms, strict=True):
+            org_id = row_org[p.row] = ids[p.brn]
+            values = {key: p.values[key] for key in PROFILE_KEYS if key in p.values}
+            if "ksic_code" in values:
+                values["ksic_section"] = _section(values["ksic_code"])
+            values.update(
+                organization_id=org_id,
+                search_name=search_name,
+                search_body=search_body,
+                search_tags=search_tags or "",
+            )
+            rows.append(profiles.row(company_template, values))
+            index_rows.append((org_id, search_name, search_body, search_tags or ""))
+        profiles.execute(rows)
+        search_index_add(index_rows)
+        progress(len(chunk))
+    return row_org
+
+
+def _technology_links(links: list[tuple[int, int]]) -> None:
+    """Add (company id, technology id) links, leaving the existing ones as they are."""
+    through = Company.technologies.through
+    quote = connection.ops.quote_name
+    company = quote(through._meta.get_field("company").column)
+    technology = quote(through._meta.get_field("technology").column)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {quote(through._meta.db_table)} ({company}, {technology}) "
+            "VALUES (%s, %s) ON CONFLICT DO NOTHING",
+            links,
+        )
+
+
+def _write(
+    parsed: list[ParsedRow],
+    decisions: dict[int, int | None],
+    review_rows: set[int],
+    progress: Progress | None,
+) -> list[int]:
+    """Create and update the decided rows; returns the touched organisation ids."""
+    now = timezone.now()
+    lookup = ChapterLookup()
+    techs = Technology.objects.in_bulk()
+    todo = [p for p in parsed if p.row in decisions]
+    new_rows = [p for p in todo if decisions[p.row] is None]
+    update_rows = [p for p in todo if decisions[p.row] is not None]
+    total = len(todo)
+    done = 0
+
+    def advance(rows: int) -> None:
+        nonlocal done
+        done += rows
+        if progress:
+            progress(done, total)
+
+    row_org: dict[int, int] = {}
+    if update_rows:
+        _update(update_rows, decisions, review_rows, lookup, now, techs)
+        row_org.update({p.row: decisions[p.row] or 0 for p in update_rows})
+        advance(len(update_rows))
+    row_org.update(_create(new_rows, lookup, now, techs, advance))
+
+    # technologies: added, never removed by an import
+    _technology_links(
+        [(row_org[p.row], tech_id) for p in todo for tech_id in dict.fromkeys(p.technologies)]
+    )
     # yearly figures when the file says which year they are for
     metrics = [
         CompanyMetric(
-            company_id=row_company[p.row].organization_id,
+            company_id=row_org[p.row],
             year=p.year,
             employees=p.values.get("employees"),
             revenue=p.values.get("revenue"),
@@ -364,9 +449,7 @@ def _write(
             update_fields=["employees", "revenue"],
         )
         _refresh_growth([m.company_id for m in metrics])
-    ids = [c.organization_id for c in touched]
-    search_index_sync(ids)
-    return ids
+    return [row_org[p.row] for p in todo]
 
 
 def _refresh_growth(company_ids: Iterable[int]) -> None:
@@ -379,6 +462,27 @@ def _refresh_growth(company_ids: Iterable[int]) -> None:
             series[company_id].append((year, revenue))
     updates = [Company(organization_id=i, growth=growth_rate(series[i])) for i in ids]
     Company.objects.bulk_update(updates, ["growth"], batch_size=BATCH)
+
+
+SQLITE_CACHE_KIB = 65536  # page cache while importing: the indexes and FTS5 segments fit
+
+
+@contextlib.contextmanager
+def _bulk_write_settings() -> Iterator[None]:
+    """On SQLite, a larger page cache for the import's connection (restored after): writing
+    100,000 rows to the indexes and the full-text table otherwise spills pages to disk."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        before = int(cursor.fetchone()[0])
+        cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {before}")
 
 
 def company_import_run(
@@ -430,7 +534,7 @@ def company_import_run(
         if progress:
             progress(total // 2 + done * (total - total // 2) // max(1, _total), total)
 
-    with transaction.atomic():
+    with transaction.atomic(), _bulk_write_settings():
         _write(parsed, decisions, review_rows, half)
         audit_record(
             actor=actor,

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from bitgoeul.companies import access
 from bitgoeul.companies.forms import ExportForm, SearchForm
-from bitgoeul.companies.search import company_search
+from bitgoeul.companies.search import CompanyResults
 from bitgoeul.companies.selectors import watched_company_ids
 from bitgoeul.jobs.services import job_start
 
@@ -25,9 +25,8 @@ def company_list(request: HttpRequest) -> HttpResponse:
     can_see_scores = access.can_see_scores(user)
     form = SearchForm(request.GET or None, can_see_scores=can_see_scores)
     text, filters, sort = form.query()
-    companies = company_search(viewer=user, text=text, filters=filters, sort=sort).prefetch_related(
-        "technologies"
-    )
+    # Counts stop at RESULT_CAP ("more than 300"), and only the page's rows are fetched.
+    companies = CompanyResults(viewer=user, text=text, filters=filters, sort=sort)
     page = Paginator(companies, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -36,6 +35,7 @@ def company_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "query": query.urlencode(),
         "text": text,
+        "capped": companies.capped,
         "can_see_scores": can_see_scores,
         "is_staff": access.is_staff(user),
         "can_import": access.can_import(user),
