@@ -1,0 +1,246 @@
+"""Policy `priority`: maximise Σ weight × grant, exactly.
+
+1. The LP relaxation (minimums dropped) is solved with GLOP on the aggregated model: its value is
+   a bound and its capacity duals are the shadow prices. If its grants respect every minimum
+   (0 or at least the minimum), they are optimal.
+2. A Lagrangian bound (allocation_lagrange) prices the cells and floors with the LP duals and
+   solves each company's on/off choices exactly; it is tighter than the LP where company caps
+   meet minimums.
+3. The incumbent: every request with a minimum takes the state its company's optimum suggests
+   (on: at least the minimum; off: 0) and the LP is re-solved over the grants; if that fails,
+   only the requests below their minimum in the LP get a binary (a restricted model).
+4. Lagrangian fixing: a state whose forced bound is below the incumbent cannot be optimal, so it
+   is excluded. The remaining requests get a binary (`minimum·z <= g <= demand·z`), the company
+   inequalities are added, and SCIP solves the model from the incumbent (relative gap 1e-7).
+Under a time limit the best answer found is returned as `feasible` with the proved bound.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bitgoeul.optimize.allocation import AllocationResult, PoolUsage
+from bitgoeul.optimize.allocation_lagrange import Lagrangian, lagrangian
+from bitgoeul.optimize.allocation_model import Model, Round, Solution, clean, split_parts
+from bitgoeul.optimize.allocation_reasons import explain
+from bitgoeul.optimize.notes import names, quantity
+from bitgoeul.optimize.status import Deadline, Progress, Status, reaches, status_for, tolerance
+
+
+def solve(rnd: Round, deadline: Deadline, progress: Progress) -> AllocationResult:
+    progress("LP relaxation")
+    lp = Model(rnd, "GLOP")
+    lp.maximise_weighted_grant()
+    if lp.solve() == "infeasible":
+        return infeasible(rnd, deadline, minimums=False)
+    bound = lp.solver.Objective().Value()
+    prices = [max(row.dual_value(), 0.0) for row in lp.capacity_rows]
+    relaxed = lp.solution()
+    violated = _below_minimum(rnd, relaxed)
+    if not violated:
+        return result(rnd, clean(rnd, relaxed), bound, prices, deadline)
+    progress(f"Lagrangian bound ({len(violated)} requests below their minimum in the LP)")
+    floor_prices = {g: max(-row.dual_value(), 0.0) for g, row in lp.floor_rows.items()}
+    lag = lagrangian(rnd, prices, floor_prices)
+    bound = min(bound, lag.bound)
+    progress("incumbent")
+    incumbent = _by_sides(lp, lag) or _restricted(rnd, relaxed.grants, violated, deadline)
+    if incumbent is None:
+        return infeasible(rnd, deadline, minimums=True)
+    best = _value(rnd, incumbent)
+    if reaches(best, bound) or deadline.expired():
+        return result(rnd, clean(rnd, incumbent), bound, prices, deadline)
+    binaries, lower, upper = _fix(rnd, lag, bound - best)
+    progress(f"branch and bound over {len(binaries)} requests")
+    mip = _mip(rnd, binaries, lower, upper)
+    _company_cuts(mip, lag)
+    _hint(mip, incumbent, lower, upper)
+    outcome = mip.solve(deadline.left())
+    if outcome in ("optimal", "feasible"):
+        found = mip.solution()
+        if _value(rnd, found) > best:
+            incumbent = found
+        # Answers outside the fixings are worth less than the incumbent.
+        bound = min(bound, max(mip.solver.Objective().BestBound(), best))
+    elif outcome == "infeasible":
+        bound = best  # nothing better than the incumbent exists
+    return result(rnd, clean(rnd, incumbent), bound, prices, deadline)
+
+
+def _value(rnd: Round, solution: Solution) -> float:
+    return sum(rnd.requests[r].weight * g for r, g in solution.grants.items())
+
+
+def _by_sides(lp: Model, lag: Lagrangian) -> Solution | None:
+    rnd = lp.rnd
+    for r, on in lag.side.items():
+        if on:
+            lp.g[r].SetLb(rnd.requests[r].minimum)
+        else:
+            lp.g[r].SetUb(0.0)
+    if lp.solve() != "optimal":
+        return None
+    solution = lp.solution()
+    return None if _below_minimum(rnd, solution) else solution
+
+
+def _fix(
+    rnd: Round, lag: Lagrangian, gap: float
+) -> tuple[list[int], dict[int, float], dict[int, float]]:
+    """Binaries still needed, and the states that Lagrangian fixing proves for the others."""
+    binaries: list[int] = []
+    lower: dict[int, float] = {}
+    upper: dict[int, float] = {}
+    margin = gap + tolerance(gap)
+    for r in lag.side:
+        if lag.loss_off[r] > margin:
+            lower[r] = rnd.requests[r].minimum
+        elif lag.loss_on[r] > margin:
+            upper[r] = 0.0
+        else:
+            binaries.append(r)
+    return binaries, lower, upper
+
+
+def _company_cuts(mip: Model, lag: Lagrangian) -> None:
+    inf = mip.solver.infinity()
+    for members, best in lag.cuts:
+        row = mip.solver.Constraint(-inf, best + tolerance(best))
+        for r in members:
+            row.SetCoefficient(mip.g[r], lag.profit[r])
+
+
+def _hint(
+    mip: Model, incumbent: Solution, lower: dict[int, float], upper: dict[int, float]
+) -> None:
+    """Start SCIP from the incumbent when it respects the fixings."""
+    grants = incumbent.grants
+    if any(grants[r] < value - tolerance(value) for r, value in lower.items()) or any(
+        grants[r] > value for r, value in upper.items()
+    ):
+        return
+    variables = list(mip.g.values()) + list(mip.z.values()) + list(mip.y.values())
+    values = (
+        list(grants.values())
+        + [1.0 if grants[r] > 0 else 0.0 for r in mip.z]
+        + [incumbent.flows[key] for key in mip.y]
+    )
+    mip.solver.SetHint(variables, values)
+
+
+def result(
+    rnd: Round, solution: Solution, bound: float, prices: list[float], deadline: Deadline
+) -> AllocationResult:
+    objective = sum(rnd.requests[r].weight * g for r, g in solution.grants.items())
+    if objective > bound and objective - bound <= tolerance(bound) * 10:
+        bound = objective  # solver noise; the gap is below the tolerance
+    parts = split_parts(rnd, solution)
+    grants = explain(
+        rnd, solution, parts, rank=lambda r: rnd.requests[r].weight, capacity_by="higher_weight"
+    )
+    return AllocationResult(
+        status=status_for(objective, bound),
+        seconds=deadline.elapsed(),
+        objective=objective,
+        bound=bound,
+        grants=tuple(grants),
+        pools=usage(rnd, parts, prices),
+    )
+
+
+def usage(
+    rnd: Round, parts: dict[int, list[tuple[int, float]]], prices: list[float]
+) -> tuple[PoolUsage, ...]:
+    used = [0.0] * len(rnd.cells)
+    for request_parts in parts.values():
+        for c, amount in request_parts:
+            used[c] += amount
+    rows = []
+    for cell, capacity in rnd.all_cells:
+        index = rnd.cell_index.get(cell)
+        rows.append(
+            PoolUsage(
+                pool=cell[0],
+                period=cell[1],
+                capacity=capacity,
+                granted=0.0 if index is None else used[index],
+                shadow_price=0.0 if index is None else prices[index],
+            )
+        )
+    return tuple(rows)
+
+
+def _below_minimum(rnd: Round, solution: Solution) -> list[int]:
+    out = []
+    for r, value in solution.grants.items():
+        minimum = rnd.requests[r].minimum
+        if tolerance(rnd.requests[r].demand) < value < minimum - tolerance(minimum):
+            out.append(r)
+    return out
+
+
+def _mip(
+    rnd: Round, binaries: list[int], lower: dict[int, float], upper: dict[int, float]
+) -> Model:
+    mip = Model(rnd, "SCIP", binaries=binaries)
+    for r, value in lower.items():
+        mip.g[r].SetLb(value)
+    for r, value in upper.items():
+        mip.g[r].SetUb(value)
+    mip.maximise_weighted_grant()
+    # Probing the binaries in presolve costs seconds and fixes nothing on this structure.
+    mip.solver.SetSolverSpecificParametersAsString("propagating/probing/maxprerounds = 0\n")
+    return mip
+
+
+def _restricted(
+    rnd: Round, relaxed: dict[int, float], violated: list[int], deadline: Deadline
+) -> Solution | None:
+    """Best answer in which only the requests below their minimum in the LP may switch."""
+    lower: dict[int, float] = {}
+    upper: dict[int, float] = {}
+    chosen = set(violated)
+    for r in rnd.active:
+        minimum = rnd.requests[r].minimum
+        if minimum > 0 and r not in chosen:
+            if relaxed[r] <= tolerance(rnd.requests[r].demand):
+                upper[r] = 0.0
+            else:
+                lower[r] = minimum
+    mip = _mip(rnd, violated, lower, upper)
+    if mip.solve(deadline.left()) in ("optimal", "feasible"):
+        return mip.solution()
+    return None
+
+
+def infeasible(rnd: Round, deadline: Deadline, *, minimums: bool) -> AllocationResult:
+    """The floors cannot all hold: name the ones that cannot hold even alone."""
+    alone: list[dict[str, Any]] = []
+    for group, target in rnd.floor_targets.items():
+        model = Model(rnd, "GLOP", floors=[])
+        objective = model.solver.Objective()
+        for r in rnd.floor_members[group]:
+            objective.SetCoefficient(model.g[r], 1.0)
+        objective.SetMaximization()
+        model.solve()
+        most = objective.Value() if rnd.floor_members[group] else 0.0
+        if most < target - tolerance(target):
+            alone.append({"group": group, "target": target, "most": most})
+    if alone:
+        reason = "group floors cannot hold: " + "; ".join(
+            f"{item['group']} needs {quantity(item['target'])} GPU-hours, "
+            f"at most {quantity(item['most'])} can reach it"
+            for item in alone
+        )
+        params: dict[str, object] = {"floors": alone}
+    else:
+        groups = list(rnd.floor_targets)
+        with_minimums = " with the requests' minimums" if minimums else ""
+        if len(groups) == 1:
+            reason = f"the floor of {groups[0]} cannot hold{with_minimums}"
+        else:
+            reason = f"group floors {names(groups)} cannot all hold together{with_minimums}"
+        params = {"floors": [{"group": g, "target": rnd.floor_targets[g]} for g in groups]}
+    return AllocationResult(
+        status=Status.INFEASIBLE, seconds=deadline.elapsed(), reason=reason, reason_params=params
+    )
