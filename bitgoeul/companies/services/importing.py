@@ -44,6 +44,7 @@ from bitgoeul.companies.search_index import (
     terms_many,
 )
 from bitgoeul.companies.selectors import ChapterLookup
+from bitgoeul.companies.services.profile import PROFILE_FIELDS
 from bitgoeul.search.terms import words
 
 BATCH = 1000
@@ -216,30 +217,11 @@ def _decide(parsed: list[ParsedRow], report: ImportReport) -> dict[int, int | No
     return decisions
 
 
-PROFILE_KEYS = (
-    "representative",
-    "founded_on",
-    "address",
-    "province",
-    "district",
-    "ksic_code",
-    "industry",
-    "stage",
-    "employees",
-    "revenue",
-    "patents",
-    "website",
-    "description",
-    "description_en",
-    "products",
-)
-
-
 _section = functools.lru_cache(maxsize=4096)(section_of)
 
 
 def _apply(company: Company, values: dict[str, Any]) -> None:
-    for key in PROFILE_KEYS:
+    for key in PROFILE_FIELDS:
         if key in values:
             setattr(company, key, values[key])
     if "ksic_code" in values:
@@ -299,7 +281,7 @@ def _update(
         [(c.organization.name, c.organization.name_en) for c in touched],
         [list({t.pk: t for t in tags[c.organization_id]}.values()) for c in touched],
     )
-    fields = [*PROFILE_KEYS, "ksic_section", "needs_review", "review_reason", "updated_at"]
+    fields = [*PROFILE_FIELDS, "ksic_section", "needs_review", "review_reason", "updated_at"]
     fields += ["search_name", "search_body", "search_tags"]
     update_companies = [companies[i] for i in dict.fromkeys(organizations)]
     Company.objects.bulk_update(update_companies, fields, batch_size=BATCH)
@@ -365,7 +347,7 @@ def _create(
         rows, index_rows = [], []
         for p, (search_name, search_body, search_tags) in zip(chunk, terms, strict=True):
             org_id = row_org[p.row] = ids[p.brn]
-            values = {key: p.values[key] for key in PROFILE_KEYS if key in p.values}
+            values = {key: p.values[key] for key in PROFILE_FIELDS if key in p.values}
             if "ksic_code" in values:
                 values["ksic_section"] = _section(values["ksic_code"])
             values.update(
