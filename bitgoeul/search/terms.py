@@ -84,25 +84,21 @@ def morphemes(word: str) -> tuple[str, ...]:
     return _cache[word]
 
 
-def _expansion(word: str) -> str:
-    """`word` followed by its content morphemes, space-separated (English words, numbers:
-    the word alone). Only for words already analysed."""
-    found = _expanded.get(word)
-    if found is None:
-        if len(_expanded) > CACHE_LIMIT:
-            _expanded.clear()  # derived from `_cache`: safe to drop
-        found = word if word.isascii() else " ".join((word, *_cache[word]))
-        _expanded[word] = found
-    return found
-
-
 def document_terms_many(texts: Sequence[str]) -> list[str]:
     """`document_terms` for many texts, with one Kiwi call for all their uncached words."""
+    if len(_expanded) > CACHE_LIMIT:
+        _expanded.clear()  # derived from `_cache`: safe to drop (English words only live here)
     split = [words(text) for text in texts]
-    _morphemes({w for ws in split for w in ws if not w.isascii()})
-    seen = _expanded
-    expansion = _expansion
-    return [" ".join([seen.get(w) or expansion(w) for w in ws]) for ws in split]
+    unique = set().union(*split)
+    new = unique - _expanded.keys()
+    if new:
+        _morphemes([w for w in new if not w.isascii()])  # may empty both caches when full
+        new = unique - _expanded.keys()
+        _morphemes([w for w in new if not w.isascii() and w not in _cache])
+        for word in new:
+            _expanded[word] = word if word.isascii() else " ".join((word, *_cache[word]))
+    get = _expanded.__getitem__
+    return [" ".join(map(get, ws)) for ws in split]
 
 
 def document_terms(text: str) -> str:

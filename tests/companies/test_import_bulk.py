@@ -7,6 +7,7 @@ import csv
 import datetime as dt
 import io
 import random
+import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -21,7 +22,7 @@ from bitgoeul.audit.models import AuditEvent
 from bitgoeul.companies.importing import inserts
 from bitgoeul.companies.importing.fields import guess_mapping, parse_date, parse_int
 from bitgoeul.companies.importing.inserts import RawInsert
-from bitgoeul.companies.importing.readers import read_table
+from bitgoeul.companies.importing.readers import iter_records, read_table
 from bitgoeul.companies.importing.rows import _check_digit_ok, _url, _valid_url
 from bitgoeul.companies.models import Company, Technology
 from bitgoeul.companies.search_index import FTS_TABLE, set_terms
@@ -232,16 +233,17 @@ def test_a_bad_row_writes_nothing_even_after_many_chunks(world: World) -> None:
 def test_a_failure_while_writing_rolls_everything_back(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """A chunk failing on the writer thread (after two went in) undoes the whole import."""
     calls = []
-    real = importing.search_index_add
+    real = importing._Creator.write
 
-    def failing(rows: Any) -> None:
+    def failing(self: Any, *args: Any) -> None:
         calls.append(1)
         if len(calls) == 3:
             raise RuntimeError("disk full")
-        real(rows)
+        real(self, *args)
 
-    monkeypatch.setattr(importing, "search_index_add", failing)
+    monkeypatch.setattr(importing._Creator, "write", failing)
     with pytest.raises(RuntimeError):
         _run(_csv(_rows(30)))
     assert not Organization.objects.filter(brn__in=[_brn(i) for i in range(30)]).exists()
@@ -341,3 +343,85 @@ def test_int_fast_path() -> None:
 
 def test_executemany_rows_is_a_positive_chunk() -> None:
     assert inserts.EXECUTEMANY_ROWS > 0
+
+
+@pytest.mark.usefixtures("small_chunks")
+def test_decisions_carry_across_chunks(world: World) -> None:
+    """A number repeated many chunks later, and two name-matched rows for one company in
+    different chunks, are rejected as when the file is decided in one piece."""
+    existing = make_company("(주)한빛정밀", description="옛 설명")
+    existing.province = "gwangju"
+    existing.save(update_fields=["province"])
+    rows = _rows(20)
+    rows[18][1] = rows[2][1]  # the number of row 2 again (file row 4)
+    rows[3] = ["(주)한빛정밀", "", "광주", "2015-01-01", "7", "새 설명", "", ""]
+    rows[17] = ["㈜한빛정밀", "", "광주", "2015-01-01", "8", "또 새 설명", "", ""]
+    report = _run(_csv(rows), skip_invalid=True)
+    outcomes = {o.row - 1: o for o in report.rows}  # file row → data row index + 1
+    assert (report.created, report.updated, report.rejected) == (17, 1, 2)
+    assert outcomes[19].action == "reject"
+    assert "row 4" in outcomes[19].reasons[0]
+    assert outcomes[4].action == "update" and outcomes[4].review
+    assert outcomes[18].action == "reject"
+    assert "row 5 already updates" in outcomes[18].reasons[0]
+    existing.refresh_from_db()
+    assert existing.description == "새 설명" and existing.needs_review
+    _assert_terms_and_index_correct()
+
+
+@pytest.mark.django_db
+def test_background_writer_runs_one_job_ahead_and_reraises() -> None:
+    order: list[str] = []
+    before = sys.getswitchinterval()
+    with inserts.BackgroundWriter() as writer:
+        assert sys.getswitchinterval() <= inserts.SWITCH_INTERVAL
+        writer.submit(lambda: order.append("first"))
+        writer.submit(lambda: order.append("second"))  # waits for the first
+        writer.wait()
+        assert order == ["first", "second"]
+
+        def failing() -> None:
+            raise RuntimeError("disk full")
+
+        writer.submit(failing)
+        with pytest.raises(RuntimeError, match="disk full"):
+            writer.wait()
+    assert sys.getswitchinterval() == before
+
+
+@pytest.mark.django_db
+def test_background_writer_raises_a_job_error_on_leaving() -> None:
+    def failing() -> None:
+        raise RuntimeError("disk full")
+
+    with pytest.raises(RuntimeError, match="disk full"), inserts.BackgroundWriter() as writer:
+        writer.submit(failing)
+
+
+def test_background_writer_cursor_is_the_same_connection(world: World) -> None:
+    """A job sees (and writes in) the caller's open transaction."""
+    seen: list[int] = []
+    marker = "B" * 10
+    with inserts.BackgroundWriter() as writer:
+
+        def job() -> None:
+            with writer.cursor() as cursor:
+                cursor.execute(
+                    f"SELECT count(*) FROM accounts_organization WHERE brn = {writer.mark}",
+                    [marker],
+                )
+                seen.append(cursor.fetchone()[0])
+
+        Organization.objects.create(name="보이는가", kind="company", brn=marker)
+        writer.submit(job)
+    assert seen == [1]
+
+
+def test_iter_records_with_one_or_many_mapped_columns() -> None:
+    table = read_table("회사명,메모,사업자등록번호\n가,x,1\n나,y,2\n".encode(), "a.csv")
+    one = list(iter_records(table, {"회사명": "name"}))
+    assert one == [(2, {"name": "가"}), (3, {"name": "나"})]
+    assert list(iter_records(table, {"회사명": "name", "사업자등록번호": "brn", "메모": ""})) == [
+        (2, {"name": "가", "brn": "1"}),
+        (3, {"name": "나", "brn": "2"}),
+    ]

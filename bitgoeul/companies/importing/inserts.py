@@ -5,17 +5,32 @@ ten Python calls per value): for 100,000 companies of 30 columns that is most of
 time. `RawInsert` prepares each column's default once (as `bulk_create` would write it),
 adapts only the values a row sets (dates and datetimes through the database backend), and
 sends the rows with `cursor.executemany`.
+
+`BackgroundWriter` runs such statements on a second thread while the caller prepares the next
+rows: the SQLite and PostgreSQL drivers let go of Python's lock (the GIL) while the database
+works, so on two cores the writing and the Python work overlap. There the rows go as multi-row
+`VALUES` lists (`insert_rows`), a few statements per chunk: the driver takes the lock back after
+every step of a statement, and while the other thread runs Python each take can wait for a
+thread switch (5 ms), so an `executemany` of one step per row would crawl.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import sys
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
+from types import TracebackType
 from typing import Any
 
 from django.db import connection, models
 from django.db.models.fields import AutoFieldMixin
 
-EXECUTEMANY_ROWS = 2000  # rows per executemany call (progress is reported between calls)
+EXECUTEMANY_ROWS = 2000  # rows per chunk written at once (progress is reported between them)
+MAX_PARAMETERS = 30_000  # per statement of `insert_rows` (SQLite allows 32,766 or more)
+# While a writer runs, the running thread hands Python's lock over after this long instead of
+# the default 5 ms, so that the writer's short trips between database calls do not queue.
+SWITCH_INTERVAL = 0.0005
 
 
 def _adapter(field: models.Field[Any, Any]) -> Callable[[Any], Any] | None:
@@ -66,7 +81,10 @@ class RawInsert:
         quote = connection.ops.quote_name
         columns = ", ".join(quote(str(f.column)) for f in fields)
         marks = ", ".join(["%s"] * len(fields))
-        self.sql = f"INSERT INTO {quote(self.table)} ({columns}) VALUES ({marks})"
+        # attribute name → (column index, adapter or None): one lookup per value set
+        self._slots = {name: (i, self.adapters.get(i)) for i, name in enumerate(self.attnames)}
+        self.head = f"INSERT INTO {quote(self.table)} ({columns})"
+        self.sql = f"{self.head} VALUES ({marks})"
 
     def fixed(self, values: Mapping[str, Any]) -> list[Any]:
         """The defaults with `values` (the same for every row: timestamps, …) applied, each
@@ -77,22 +95,97 @@ class RawInsert:
             row[i] = self.fields[i].get_db_prep_save(value, connection)
         return row
 
-    def row(self, template: Sequence[Any], values: Mapping[str, Any]) -> tuple[Any, ...]:
+    def row(self, template: Sequence[Any], values: Mapping[str, Any]) -> list[Any]:
         """One row's parameters: `template` (see `fixed`) with `values` applied; values for
         attributes the model does not have are ignored."""
         row = list(template)
         self._set(row, values)
-        return tuple(row)
+        return row
 
     def _set(self, row: list[Any], values: Mapping[str, Any]) -> None:
-        index, adapters = self.index, self.adapters
+        slots = self._slots
         for name, value in values.items():
-            i = index.get(name)
-            if i is None:
-                continue
-            adapter = adapters.get(i)
-            row[i] = adapter(value) if adapter is not None and value is not None else value
+            slot = slots.get(name)
+            if slot is not None:
+                index, adapter = slot
+                row[index] = adapter(value) if adapter is not None and value is not None else value
 
-    def execute(self, rows: Sequence[tuple[Any, ...]]) -> None:
+    def execute(self, rows: Sequence[Sequence[Any]]) -> None:
         with connection.cursor() as cursor:
             cursor.executemany(self.sql, rows)
+
+    def execute_raw(self, writer: BackgroundWriter, cursor: Any, rows: Sequence[Any]) -> None:
+        """`execute` on a cursor of `writer.cursor()`, as multi-row VALUES lists."""
+        insert_rows(writer, cursor, self.head, len(self.fields), rows)
+
+
+def insert_rows(
+    writer: BackgroundWriter, cursor: Any, head: str, width: int, rows: Sequence[Sequence[Any]]
+) -> None:
+    """Send `rows` (each of `width` values) after `head` (`INSERT INTO t (a, b)`) in as few
+    multi-row `VALUES` statements as the parameter limit allows, on a `writer` cursor."""
+    per = max(1, MAX_PARAMETERS // width)
+    one = "(" + ", ".join([writer.mark] * width) + ")"
+    for start in range(0, len(rows), per):
+        part = rows[start : start + per]
+        cursor.execute(
+            f"{head} VALUES {', '.join([one] * len(part))}", [v for row in part for v in row]
+        )
+
+
+class BackgroundWriter:
+    """Run database jobs one at a time on a second thread, one job ahead of the caller.
+
+    `submit` waits for the previous job, so at most one runs while the caller works. Between
+    `submit` and the next `wait` (or `submit`, or the end of the `with` block) the caller must
+    not use the database connection; a job uses it through `cursor()`: a cursor of the driver's
+    connection under Django's default connection (same connection, same transaction; Django's
+    own wrapper belongs to the thread that opened it), whose placeholder is `mark`. Jobs
+    must not touch `django.db.connection`: on their thread it is another connection. An error
+    in a job is raised in the caller by the next `wait` or `submit`, or on leaving the block.
+    """
+
+    def __init__(self) -> None:
+        connection.ensure_connection()
+        self._driver_connection = connection.connection
+        self.vendor = connection.vendor
+        self.mark = "?" if self.vendor == "sqlite" else "%s"  # the driver's placeholder
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-writer")
+        self._pending: Future[None] | None = None
+
+    @contextmanager
+    def cursor(self) -> Iterator[Any]:
+        cursor = self._driver_connection.cursor()
+        try:
+            yield cursor
+        finally:
+            cursor.close()
+
+    def wait(self) -> None:
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            pending.result()
+
+    def submit(self, job: Callable[..., None], *args: Any) -> None:
+        self.wait()
+        self._pending = self._executor.submit(job, *args)
+
+    def __enter__(self) -> BackgroundWriter:
+        self._switch_interval = sys.getswitchinterval()
+        sys.setswitchinterval(min(SWITCH_INTERVAL, self._switch_interval))
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        try:
+            if kind is None:
+                self.wait()
+            elif self._pending is not None:  # the caller failed: let the job end, then roll back
+                self._pending.exception()
+        finally:
+            self._executor.shutdown(wait=True)
+            sys.setswitchinterval(self._switch_interval)

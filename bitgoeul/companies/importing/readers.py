@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import operator
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -199,9 +200,9 @@ def read_table(data: bytes, name: str) -> Table:
     width = len(headers)
     body = []
     for row in rows[index + 1 :]:
-        if not any(cell.strip() for cell in row):
+        if not any(row):  # the readers strip every cell
             continue
-        body.append((row + [""] * width)[:width])
+        body.append(row if len(row) == width else (row + [""] * width)[:width])
     return Table(file_format, encoding, headers, body, index + 2)
 
 
@@ -211,7 +212,9 @@ def read_path(path: Path) -> Table:
 
 def iter_records(table: Table, mapping: dict[str, str]) -> Iterator[tuple[int, dict[str, str]]]:
     """(file row number, {field code: cell text}) for each data row, by the header mapping."""
-    columns = [(i, mapping.get(h, "")) for i, h in enumerate(table.headers)]
-    used = [(i, code) for i, code in columns if code]
+    used = [(i, mapping[h]) for i, h in enumerate(table.headers) if mapping.get(h)]
+    codes = [code for _i, code in used]
+    cells = operator.itemgetter(*[i for i, _code in used]) if len(used) > 1 else None
     for offset, row in enumerate(table.rows):
-        yield table.first_row_number + offset, {code: row[i] for i, code in used}
+        values = cells(row) if cells is not None else [row[i] for i, _code in used]
+        yield table.first_row_number + offset, dict(zip(codes, values, strict=True))

@@ -15,30 +15,37 @@ import csv
 import datetime as dt
 import functools
 import hashlib
+import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from bitgoeul.accounts.brn import brn_normalize
 from bitgoeul.accounts.enums import OrganizationKind
 from bitgoeul.accounts.models import Organization
 from bitgoeul.audit.services import audit_record
 from bitgoeul.companies.importing.fields import header_unit
-from bitgoeul.companies.importing.inserts import EXECUTEMANY_ROWS, RawInsert
+from bitgoeul.companies.importing.inserts import (
+    EXECUTEMANY_ROWS,
+    BackgroundWriter,
+    RawInsert,
+    insert_rows,
+)
 from bitgoeul.companies.importing.readers import Table, iter_records
 from bitgoeul.companies.importing.rows import ParsedRow, parse_row
 from bitgoeul.companies.ksic import section_of
 from bitgoeul.companies.models import Company, CompanyMetric, Technology
 from bitgoeul.companies.score_math import growth_rate
 from bitgoeul.companies.search_index import (
+    FTS_INSERT,
     body_text,
-    search_index_add,
     search_index_sync,
     set_terms,
     terms_many,
@@ -105,12 +112,21 @@ def _technology_lookup() -> dict[str, int]:
     return lookup
 
 
-def _existing_by_brn(brns: list[str]) -> dict[str, Organization]:
-    found: dict[str, Organization] = {}
-    for start in range(0, len(brns), 900):
-        chunk = brns[start : start + 900]
-        for org in Organization.objects.filter(brn__in=chunk):
-            found[org.brn or ""] = org
+class _Existing(NamedTuple):
+    pk: int
+    kind: str
+    name: str
+
+
+def _existing_by_brn(brns: list[str]) -> dict[str, _Existing]:
+    found: dict[str, _Existing] = {}
+    table = connection.ops.quote_name(Organization._meta.db_table)
+    with connection.cursor() as cursor:
+        for start in range(0, len(brns), 900):
+            chunk = brns[start : start + 900]
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(f"SELECT brn, id, kind, name FROM {table} WHERE brn IN ({marks})", chunk)
+            found.update((brn, _Existing(pk, kind, name)) for brn, pk, kind, name in cursor)
     return found
 
 
@@ -133,88 +149,114 @@ def _existing_by_name(keys: list[str]) -> dict[tuple[str, str], list[int]]:
     return found
 
 
-def _decide(parsed: list[ParsedRow], report: ImportReport) -> dict[int, int | None]:
-    """Match rows to existing companies; fills the report. Row → organisation id (None for a
-    new company); rejected rows are absent."""
-    brns = sorted({p.brn for p in parsed if p.brn})
-    by_brn = _existing_by_brn(brns)
-    keys = sorted(
-        {name_key(p.values["name"]) for p in parsed if not p.brn and p.values.get("name")}
-    )
-    by_name = _existing_by_name([k for k in keys if k])
-    seen_brn: dict[str, int] = {}
-    decisions: dict[int, int | None] = {}
-    for p in parsed:
+@dataclass
+class _Known:
+    """The existing organisations the rows of a file may match, read before anything is
+    written: by registration number, and by (name key, province) for rows without one."""
+
+    by_brn: dict[str, _Existing]
+    by_name: dict[tuple[str, str], list[int]]
+
+
+def _known(records: list[tuple[int, dict[str, str]]]) -> _Known:
+    """Look up every registration number of the file (a superset of the valid ones) and the
+    name of every row without a number."""
+    brns: set[str] = set()
+    keys: set[str] = set()
+    for _row, cells in records:
+        text = cells.get("brn", "").strip()
+        if text:
+            digits = text.replace("-", "")
+            brns.add(digits if digits.isdigit() else brn_normalize(text))
+        elif cells.get("name", "").strip():
+            keys.add(name_key(cells["name"].strip()))
+    return _Known(_existing_by_brn(sorted(brns)), _existing_by_name(sorted(keys - {""})))
+
+
+class _Decider:
+    """Match rows to existing companies in file order, filling the report as it goes.
+
+    `decisions`: file row → organisation id to update, or None for a new company; rejected
+    rows are absent. `decided`: the parsed rows that have a decision, in file order."""
+
+    def __init__(self, known: _Known, report: ImportReport) -> None:
+        self.known, self.report = known, report
+        self.decisions: dict[int, int | None] = {}
+        self.decided: list[ParsedRow] = []
+        self._seen_brn: dict[str, int] = {}  # registration number → first row with it
+        self._taken: dict[int, int] = {}  # organisation id → the row that updates it
+
+    def decide(self, parsed: list[ParsedRow]) -> list[ParsedRow]:
+        """Decide these rows (the next ones of the file); returns those to create."""
+        report, created = self.report, []
+        for p in parsed:
+            outcome, org_id = self._match(p)
+            if outcome.action == "update":
+                assert org_id is not None
+                if org_id in self._taken:  # two rows must not update one company twice
+                    outcome.action, outcome.review = "reject", False
+                    outcome.reasons = [
+                        _("row %(row)d already updates this company") % {"row": self._taken[org_id]}
+                    ]
+                else:
+                    self._taken[org_id] = p.row
+            if outcome.action == "reject":
+                report.rejected += 1
+            else:
+                outcome.reasons.extend(p.warnings)
+                self.decisions[p.row] = org_id
+                self.decided.append(p)
+                if outcome.action == "create":
+                    report.created += 1
+                    created.append(p)
+                else:
+                    report.updated += 1
+                    report.flagged += outcome.review
+            report.rows.append(outcome)
+        return created
+
+    def _match(self, p: ParsedRow) -> tuple[RowOutcome, int | None]:
         name = p.values.get("name", "")
         outcome = RowOutcome(p.row, "reject", name, p.brn, list(p.errors))
-        if not p.errors:
-            if p.brn:
-                existing = by_brn.get(p.brn)
-                if p.brn in seen_brn:
-                    outcome.reasons.append(
-                        _("the same business registration number as row %(row)d")
-                        % {"row": seen_brn[p.brn]}
-                    )
-                elif existing is not None and existing.kind != OrganizationKind.COMPANY:
-                    outcome.reasons.append(
-                        _("this business registration number belongs to %(org)s, not a company")
-                        % {"org": existing.name}
-                    )
-                elif existing is not None:
-                    outcome.action = "update"
-                    decisions[p.row] = existing.pk
-                elif not name:
-                    outcome.reasons.append(_("a new company needs a name"))
-                else:
-                    outcome.action = "create"
-                    decisions[p.row] = None
-                seen_brn.setdefault(p.brn, p.row)
+        if p.errors:
+            return outcome, None
+        if not p.brn:
+            matches = self.known.by_name.get((name_key(name), p.values.get("province", "")), [])
+            if len(matches) == 1:
+                outcome.action, outcome.review = "update", True
+                return outcome, matches[0]
+            if matches:
+                outcome.reasons.append(
+                    _("no business registration number, and %(n)d companies have this name")
+                    % {"n": len(matches)}
+                )
             else:
-                matches = by_name.get((name_key(name), p.values.get("province", "")), [])
-                if len(matches) == 1:
-                    outcome.action, outcome.review = "update", True
-                    decisions[p.row] = matches[0]
-                elif matches:
-                    outcome.reasons.append(
-                        _("no business registration number, and %(n)d companies have this name")
-                        % {"n": len(matches)}
+                outcome.reasons.append(
+                    _(
+                        "no business registration number, and no company with this name in "
+                        "this region to update (a new company needs the number)"
                     )
-                else:
-                    outcome.reasons.append(
-                        _(
-                            "no business registration number, and no company with this name in "
-                            "this region to update (a new company needs the number)"
-                        )
-                    )
-        if outcome.action == "reject":
-            report.rejected += 1
+                )
+            return outcome, None
+        existing = self.known.by_brn.get(p.brn)
+        first = self._seen_brn.setdefault(p.brn, p.row)
+        if first != p.row:
+            outcome.reasons.append(
+                _("the same business registration number as row %(row)d") % {"row": first}
+            )
+        elif existing is not None and existing.kind != OrganizationKind.COMPANY:
+            outcome.reasons.append(
+                _("this business registration number belongs to %(org)s, not a company")
+                % {"org": existing.name}
+            )
+        elif existing is not None:
+            outcome.action = "update"
+            return outcome, existing.pk
+        elif not name:
+            outcome.reasons.append(_("a new company needs a name"))
         else:
-            outcome.reasons.extend(p.warnings)
-            if outcome.action == "create":
-                report.created += 1
-            else:
-                report.updated += 1
-                report.flagged += outcome.review
-        report.rows.append(outcome)
-    # two name-matched rows must not update the same company twice
-    taken: dict[int, int] = {}
-    for outcome in report.rows:
-        org_id = decisions.get(outcome.row)
-        if org_id is None:
-            continue
-        if org_id in taken:
-            outcome.action = "reject"
-            outcome.reasons = [
-                _("row %(row)d already updates this company") % {"row": taken[org_id]}
-            ]
-            del decisions[outcome.row]
-            report.updated -= 1
-            report.flagged -= outcome.review
-            report.rejected += 1
-            outcome.review = False
-        else:
-            taken[org_id] = outcome.row
-    return decisions
+            outcome.action = "create"
+        return outcome, None
 
 
 _section = functools.lru_cache(maxsize=4096)(section_of)
@@ -288,49 +330,72 @@ def _update(
     search_index_sync(ids)
 
 
-def _ids_by_brn(brns: list[str]) -> dict[str, int]:
+def _ids_by_brn(writer: BackgroundWriter, cursor: Any, brns: list[str]) -> dict[str, int]:
+    """Organisation ids by registration number, read on the writer thread. On SQLite as one
+    JSON row: every row of a plain SELECT would be a step that waits for the GIL."""
     found: dict[str, int] = {}
+    table = Organization._meta.db_table
     for start in range(0, len(brns), 900):
-        chunk = Organization.objects.filter(brn__in=brns[start : start + 900])
-        found.update((brn or "", pk) for brn, pk in chunk.values_list("brn", "pk"))
+        chunk = brns[start : start + 900]
+        marks = ", ".join([writer.mark] * len(chunk))
+        if writer.vendor == "sqlite":
+            cursor.execute(
+                f"SELECT json_group_array(json_array(brn, id)) FROM {table} WHERE brn IN ({marks})",
+                chunk,
+            )
+            found.update(json.loads(cursor.fetchone()[0]))
+        else:
+            cursor.execute(f"SELECT brn, id FROM {table} WHERE brn IN ({marks})", chunk)
+            found.update(cursor.fetchall())
     return found
 
 
-def _create(
-    new_rows: list[ParsedRow],
-    lookup: ChapterLookup,
-    now: dt.datetime,
-    techs: dict[int, Technology],
-    progress: Callable[[int], None],
-) -> dict[int, int]:
-    """Insert the organisations, companies (with their search terms) and full-text rows of
-    the new rows, with raw multi-row INSERTs (see `importing.inserts`); returns file row →
-    organisation id."""
-    orgs, profiles = RawInsert(Organization), RawInsert(Company)
-    org_template = orgs.fixed({"kind": OrganizationKind.COMPANY, "created_at": now})
-    company_template = profiles.fixed({"created_at": now, "updated_at": now})
-    parents: dict[str, int | None] = {}
-    for province in {p.values.get("province", "") for p in new_rows}:
-        covering = lookup.for_province(province) if province else None
-        parents[province] = covering.pk if covering is not None else None
-    row_org: dict[int, int] = {}
-    for start in range(0, len(new_rows), EXECUTEMANY_ROWS):
-        chunk = new_rows[start : start + EXECUTEMANY_ROWS]
-        orgs.execute(
-            [
-                orgs.row(
-                    org_template,
-                    {
-                        "name": p.values["name"],
-                        "name_en": p.values.get("name_en", ""),
-                        "brn": p.brn,
-                        "parent_id": parents[p.values.get("province", "")],
-                    },
-                )
-                for p in chunk
-            ]
-        )
-        ids = _ids_by_brn([p.brn for p in chunk])
+class _Creator:
+    """Insert the organisations, companies (with their search terms) and full-text rows of new
+    rows with raw multi-row INSERTs (see `importing.inserts`), a chunk at a time: `prepare`
+    analyses the words and builds the rows on the caller's thread, `write` runs on the
+    `BackgroundWriter` thread while the caller prepares the next chunk. `row_org`: file row →
+    organisation id of what was written."""
+
+    def __init__(
+        self,
+        writer: BackgroundWriter,
+        lookup: ChapterLookup,
+        now: dt.datetime,
+        techs: dict[int, Technology],
+    ) -> None:
+        self.writer, self.techs = writer, techs
+        self.orgs, self.profiles = RawInsert(Organization), RawInsert(Company)
+        self.org_template = self.orgs.fixed({"kind": OrganizationKind.COMPANY, "created_at": now})
+        self.company_template = self.profiles.fixed({"created_at": now, "updated_at": now})
+        self.lookup = lookup
+        self.parents: dict[str, int | None] = {}
+        self.fts = writer.vendor == "sqlite"  # PostgreSQL's index is a generated column
+        index = self.profiles.index
+        self.org_slot, self.section_slot = index["organization_id"], index["ksic_section"]
+        self.search_slots = tuple(index[k] for k in ("search_name", "search_body", "search_tags"))
+        self.row_org: dict[int, int] = {}
+
+    def _parent(self, province: str) -> int | None:
+        if province not in self.parents:
+            covering = self.lookup.for_province(province) if province else None
+            self.parents[province] = covering.pk if covering is not None else None
+        return self.parents[province]
+
+    def prepare(self, chunk: list[ParsedRow]) -> tuple[list[ParsedRow], list[Any], list[Any]]:
+        orgs, profiles = self.orgs, self.profiles
+        org_rows = [
+            orgs.row(
+                self.org_template,
+                {
+                    "name": p.values["name"],
+                    "name_en": p.values.get("name_en", ""),
+                    "brn": p.brn,
+                    "parent_id": self._parent(p.values.get("province", "")),
+                },
+            )
+            for p in chunk
+        ]
         terms = terms_many(
             [(p.values["name"], p.values.get("name_en", "")) for p in chunk],
             [
@@ -342,26 +407,34 @@ def _create(
                 )
                 for p in chunk
             ],
-            [[techs[i] for i in dict.fromkeys(p.technologies)] for p in chunk],
+            [[self.techs[i] for i in dict.fromkeys(p.technologies)] for p in chunk],
         )
-        rows, index_rows = [], []
+        rows = []
+        section_slot, (name_slot, body_slot, tags_slot) = self.section_slot, self.search_slots
         for p, (search_name, search_body, search_tags) in zip(chunk, terms, strict=True):
-            org_id = row_org[p.row] = ids[p.brn]
-            values = {key: p.values[key] for key in PROFILE_FIELDS if key in p.values}
-            if "ksic_code" in values:
-                values["ksic_section"] = _section(values["ksic_code"])
-            values.update(
-                organization_id=org_id,
-                search_name=search_name,
-                search_body=search_body,
-                search_tags=search_tags or "",
-            )
-            rows.append(profiles.row(company_template, values))
-            index_rows.append((org_id, search_name, search_body, search_tags or ""))
-        profiles.execute(rows)
-        search_index_add(index_rows)
-        progress(len(chunk))
-    return row_org
+            # the parsed values are profile fields, or the organisation's names (ignored here)
+            row = profiles.row(self.company_template, p.values)
+            if "ksic_code" in p.values:
+                row[section_slot] = _section(p.values["ksic_code"])
+            row[name_slot], row[body_slot] = search_name, search_body
+            row[tags_slot] = search_tags or ""
+            rows.append(row)
+        return chunk, org_rows, rows
+
+    def write(self, chunk: list[ParsedRow], org_rows: list[Any], rows: list[Any]) -> None:
+        """On the writer thread: organisations, their ids, companies, full-text rows."""
+        org_slot, slots = self.org_slot, self.search_slots
+        writer = self.writer
+        with writer.cursor() as cursor:
+            self.orgs.execute_raw(writer, cursor, org_rows)
+            ids = _ids_by_brn(writer, cursor, [p.brn for p in chunk])
+            index_rows = []
+            for p, row in zip(chunk, rows, strict=True):
+                org_id = self.row_org[p.row] = row[org_slot] = ids[p.brn]
+                index_rows.append((org_id, row[slots[0]], row[slots[1]], row[slots[2]]))
+            self.profiles.execute_raw(writer, cursor, rows)
+            if self.fts:
+                insert_rows(writer, cursor, FTS_INSERT, 4, index_rows)
 
 
 def _technology_links(links: list[tuple[int, int]]) -> None:
@@ -378,34 +451,46 @@ def _technology_links(links: list[tuple[int, int]]) -> None:
         )
 
 
-def _write(
-    parsed: list[ParsedRow],
-    decisions: dict[int, int | None],
-    review_rows: set[int],
+def _parse_and_write(
+    records: list[tuple[int, dict[str, str]]],
+    parse: Callable[[int, dict[str, str]], ParsedRow],
+    decider: _Decider,
+    *,
+    write: bool,
+    skip_invalid: bool,
     progress: Progress | None,
-) -> list[int]:
-    """Create and update the decided rows; returns the touched organisation ids."""
-    now = timezone.now()
-    lookup = ChapterLookup()
-    techs = Technology.objects.in_bulk()
-    todo = [p for p in parsed if p.row in decisions]
-    new_rows = [p for p in todo if decisions[p.row] is None]
-    update_rows = [p for p in todo if decisions[p.row] is not None]
-    total = len(todo)
-    done = 0
-
-    def advance(rows: int) -> None:
-        nonlocal done
-        done += rows
+) -> bool:
+    """Parse and decide the rows a chunk at a time and, when writing, insert each chunk's new
+    companies on the writer thread while the next chunk is parsed; then apply the updates,
+    technologies and yearly figures. Returns whether the changes are to be kept: false for a
+    dry run, when a row is rejected (and `skip_invalid` is false: the chunks already written
+    are rolled back by the caller), and when no row is left to write."""
+    report, total = decider.report, len(records)
+    now, lookup, techs = timezone.now(), ChapterLookup(), Technology.objects.in_bulk()
+    writer = BackgroundWriter()
+    creator = _Creator(writer, lookup, now, techs)
+    with writer:
+        for start in range(0, total, EXECUTEMANY_ROWS):
+            parsed = [parse(row, cells) for row, cells in records[start : start + EXECUTEMANY_ROWS]]
+            new_rows = decider.decide(parsed)
+            keep = write and new_rows and (skip_invalid or not report.rejected)
+            batch = creator.prepare(new_rows) if keep else None
+            writer.wait()  # the previous chunk is in: the connection is free to report
+            if progress:
+                progress(start, total)
+            if batch:
+                writer.submit(creator.write, *batch)
+    if not write or (report.rejected and not skip_invalid) or not decider.decisions:
         if progress:
-            progress(done, total)
-
-    row_org: dict[int, int] = {}
+            progress(total, total)
+        return False
+    decisions, todo = decider.decisions, decider.decided
+    row_org = creator.row_org
+    update_rows = [p for p in todo if decisions[p.row] is not None]
     if update_rows:
+        review_rows = {o.row for o in report.rows if o.review}
         _update(update_rows, decisions, review_rows, lookup, now, techs)
         row_org.update({p.row: decisions[p.row] or 0 for p in update_rows})
-        advance(len(update_rows))
-    row_org.update(_create(new_rows, lookup, now, techs, advance))
 
     # technologies: added, never removed by an import
     _technology_links(
@@ -431,7 +516,9 @@ def _write(
             update_fields=["employees", "revenue"],
         )
         _refresh_growth([m.company_id for m in metrics])
-    return [row_org[p.row] for p in todo]
+    if progress:
+        progress(total, total)
+    return True
 
 
 def _refresh_growth(company_ids: Iterable[int]) -> None:
@@ -490,34 +577,26 @@ def company_import_run(
             _("Map a column to the company name or the business registration number.")
         )
     units = {code: header_unit(header) for header, code in mapping.items() if code}
-    technologies = _technology_lookup()
-    today = timezone.localdate()
-    parsed = []
-    total = len(table.rows)
-    for done, (row, cells) in enumerate(iter_records(table, mapping), start=1):
-        parsed.append(
-            parse_row(
-                row,
-                cells,
-                revenue_unit=units.get("revenue", 1),
-                technologies=technologies,
-                today=today,
-            )
-        )
-        if progress and done % BATCH == 0:
-            progress(done // 2, total)
+    parse = functools.partial(
+        parse_row,
+        revenue_unit=units.get("revenue", 1),
+        technologies=_technology_lookup(),
+        today=timezone.localdate(),
+    )
+    records = list(iter_records(table, mapping))
     report = ImportReport(dry_run=dry_run)
-    decisions = _decide(parsed, report)
-    if dry_run or (report.rejected and not skip_invalid) or not decisions:
+    decider = _Decider(_known(records), report)
+    run = functools.partial(
+        _parse_and_write, records, parse, decider, skip_invalid=skip_invalid, progress=progress
+    )
+    if dry_run:
+        run(write=False)
         return report
-    review_rows = {o.row for o in report.rows if o.review}
-
-    def half(done: int, _total: int) -> None:
-        if progress:
-            progress(total // 2 + done * (total - total // 2) // max(1, _total), total)
-
-    with transaction.atomic(), _bulk_write_settings():
-        _write(parsed, decisions, review_rows, half)
+    with _bulk_write_settings(), transaction.atomic():
+        report.written = run(write=True)
+        if not report.written:
+            transaction.set_rollback(True)  # the chunks written before a rejected row
+            return report
         audit_record(
             actor=actor,
             action="company.import",
@@ -531,7 +610,6 @@ def company_import_run(
                 "skip_invalid": skip_invalid,
             },
         )
-    report.written = True
     return report
 
 
