@@ -425,3 +425,14 @@ def test_iter_records_with_one_or_many_mapped_columns() -> None:
         (2, {"name": "가", "brn": "1"}),
         (3, {"name": "나", "brn": "2"}),
     ]
+
+
+@pytest.mark.parametrize("extra", [0, 50])
+def test_existing_companies_are_found_by_lookup_or_by_reading_all(world: World, extra: int) -> None:
+    """Few numbers: looked up; more numbers than the database has: every organisation read."""
+    existing = make_company("(주)찾는회사")
+    Organization.objects.filter(pk=existing.pk).update(brn=_brn(7))
+    wanted = [_brn(7), *(_brn(1000 + i) for i in range(extra))]
+    found = importing._existing_by_brn(wanted)
+    assert list(found) == [_brn(7)]
+    assert found[_brn(7)] == (existing.pk, "company", "(주)찾는회사")

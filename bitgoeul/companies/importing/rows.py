@@ -110,8 +110,9 @@ def parse_row(
     file sees them all at once."""
     parsed = ParsedRow(row=row, values={})
     values = parsed.values
+    get = cells.get
     for code, limit in TEXT_LIMITS.items():
-        text = cells.get(code, "").strip()
+        text = get(code, "").strip()
         if len(text) > limit:
             parsed.errors.append(
                 _("%(field)s is longer than %(limit)d characters") % {"field": code, "limit": limit}
@@ -119,9 +120,10 @@ def parse_row(
         elif text:
             values[code] = text
     for code in ("products", "description", "description_en"):
-        if cells.get(code, "").strip():
-            values[code] = cells[code].strip()
-    brn_text = cells.get("brn", "").strip()
+        text = get(code, "").strip()
+        if text:
+            values[code] = text
+    brn_text = get("brn", "").strip()
     if brn_text:
         try:
             parsed.brn = _brn(brn_text)
@@ -130,7 +132,7 @@ def parse_row(
     if not values.get("name") and not parsed.brn and not parsed.errors:
         parsed.errors.append(_("neither a company name nor a business registration number"))
     for code in ("employees", "patents", "revenue", "founded_on", "year"):
-        text = cells.get(code, "").strip()
+        text = get(code, "").strip()
         if not text:
             continue
         try:
@@ -151,8 +153,8 @@ def parse_row(
                 values[code] = parse_int(text, revenue_unit if code == "revenue" else 1)
         except CellError as exc:
             parsed.errors.append(str(exc))
-    ksic = cells.get("ksic_code", "").strip()
-    industry = cells.get("industry", "").strip()
+    ksic = get("ksic_code", "").strip()
+    industry = values.get("industry", "")
     if not ksic and industry and normalise_ksic(industry).isdigit():
         ksic, industry = industry, ""
         values.pop("industry", None)
@@ -167,7 +169,7 @@ def parse_row(
                 parsed.errors.extend(exc.messages)
     elif industry and division_for_name(industry):
         values["ksic_code"] = division_for_name(industry)
-    region = cells.get("region", "").strip()
+    region = get("region", "").strip()
     address = values.get("address", "")
     province = _province(region) if region else None
     if region and province is None:
@@ -178,21 +180,22 @@ def parse_row(
     district = district_for(address) if address else ""
     if district:
         values["district"] = district
-    website = cells.get("website", "").strip()
+    website = get("website", "").strip()
     if website:
         url = parse_website(website)
         if _valid_url(url):
             values["website"] = url
         else:
             parsed.warnings.append(_("the website “%(url)s” was left out") % {"url": website})
-    stage_text = cells.get("stage", "").strip()
+    stage_text = get("stage", "").strip()
     if stage_text:
         stage = _stage(stage_text)
         if stage:
             values["stage"] = stage
         else:
             parsed.warnings.append(_("unknown stage “%(stage)s”") % {"stage": stage_text})
-    for tag in _SPLIT_TAGS.split(cells.get("technologies", "")):
+    tags = get("technologies", "")
+    for tag in _SPLIT_TAGS.split(tags) if tags else ():
         key = tag.strip().lower()
         if not key:
             continue
