@@ -9,17 +9,19 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from bitgoeul.jobs.access import job_for_viewer
+from bitgoeul.jobs.services import job_live_progress
 
 
 @login_required
 def job_detail(request: HttpRequest, job_id: UUID) -> HttpResponse:
-    return render(request, "jobs/detail.html", {"job": job_for_viewer(request.user, job_id)})
+    job = job_live_progress(job_for_viewer(request.user, job_id))
+    return render(request, "jobs/detail.html", {"job": job})
 
 
 @login_required
 def job_progress(request: HttpRequest, job_id: UUID) -> HttpResponse:
     """The htmx partial the task page polls; it stops polling once the job has finished."""
-    job = job_for_viewer(request.user, job_id)
+    job = job_live_progress(job_for_viewer(request.user, job_id))
     response = render(request, "jobs/_progress.html", {"job": job})
     if job.is_finished:
         response["HX-Trigger"] = "job-finished"
