@@ -296,7 +296,8 @@ class CompanyResults(Sequence[Company]):
             if self.ranked_in_engine:
                 self._rank()
             else:
-                found = self.queryset().values("pk")[: RESULT_CAP + 1].count()
+                # any RESULT_CAP + 1 rows will do: no ORDER BY, so the engine stops early
+                found = self.queryset().order_by().values("pk")[: RESULT_CAP + 1].count()
                 self.capped = found > RESULT_CAP
                 self._count = min(found, RESULT_CAP)
         assert self._count is not None
