@@ -436,3 +436,15 @@ def test_existing_companies_are_found_by_lookup_or_by_reading_all(world: World, 
     found = importing._existing_by_brn(wanted)
     assert list(found) == [_brn(7)]
     assert found[_brn(7)] == (existing.pk, "company", "(주)찾는회사")
+
+
+@pytest.mark.django_db
+def test_overlapping_writers_restore_the_switch_interval_once_both_end() -> None:
+    before = sys.getswitchinterval()
+    first, second = inserts.BackgroundWriter(), inserts.BackgroundWriter()
+    first.__enter__()
+    second.__enter__()
+    first.__exit__(None, None, None)
+    assert sys.getswitchinterval() <= inserts.SWITCH_INTERVAL  # the second still runs
+    second.__exit__(None, None, None)
+    assert sys.getswitchinterval() == before

@@ -17,6 +17,7 @@ thread switch (5 ms), so an `executemany` of one step per row would crawl.
 from __future__ import annotations
 
 import sys
+import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
@@ -31,6 +32,9 @@ MAX_PARAMETERS = 30_000  # per statement of `insert_rows` (SQLite allows 32,766 
 # While a writer runs, the running thread hands Python's lock over after this long instead of
 # the default 5 ms, so that the writer's short trips between database calls do not queue.
 SWITCH_INTERVAL = 0.0005
+_writers_lock = threading.Lock()
+_writers = 0  # writers running in this process (the interval is restored after the last)
+_default_interval = sys.getswitchinterval()
 
 
 def _adapter(field: models.Field[Any, Any]) -> Callable[[Any], Any] | None:
@@ -171,8 +175,12 @@ class BackgroundWriter:
         self._pending = self._executor.submit(job, *args)
 
     def __enter__(self) -> BackgroundWriter:
-        self._switch_interval = sys.getswitchinterval()
-        sys.setswitchinterval(min(SWITCH_INTERVAL, self._switch_interval))
+        global _writers, _default_interval
+        with _writers_lock:
+            if _writers == 0:
+                _default_interval = sys.getswitchinterval()
+                sys.setswitchinterval(min(SWITCH_INTERVAL, _default_interval))
+            _writers += 1
         return self
 
     def __exit__(
@@ -188,4 +196,12 @@ class BackgroundWriter:
                 self._pending.exception()
         finally:
             self._executor.shutdown(wait=True)
-            sys.setswitchinterval(self._switch_interval)
+            self._restore_interval()
+
+    @staticmethod
+    def _restore_interval() -> None:
+        global _writers
+        with _writers_lock:
+            _writers -= 1
+            if _writers == 0:
+                sys.setswitchinterval(_default_interval)
