@@ -150,16 +150,27 @@ def test_raw_inserts_write_what_the_model_path_writes(world: World) -> None:
 
 
 def test_raw_insert_rows_equal_bulk_create_rows(world: World) -> None:
-    """Column by column, what RawInsert stores is what bulk_create stores."""
+    """Column by column, what RawInsert stores (as an import does: on the writer thread, with
+    multi-row VALUES on SQLite and COPY on PostgreSQL) is what bulk_create stores."""
     now = timezone.now()
     orgs = RawInsert(Organization)
-    orgs.execute(
-        [
-            orgs.row(
-                orgs.fixed({"kind": "company", "created_at": now}),
-                {"name": "원시", "brn": _brn(1), "parent_id": world.chapter.pk},
-            )
-        ]
+    profiles = RawInsert(Company)
+
+    def through_writer(insert: RawInsert, row: list[Any]) -> None:
+        with inserts.BackgroundWriter() as writer:
+
+            def job() -> None:
+                with writer.cursor() as cursor:
+                    insert.execute(writer, cursor, [row])
+
+            writer.submit(job)
+
+    through_writer(
+        orgs,
+        orgs.row(
+            orgs.fixed({"kind": "company", "created_at": now}),
+            {"name": "원시", "brn": _brn(1), "parent_id": world.chapter.pk},
+        ),
     )
     Organization.objects.bulk_create(
         [
@@ -169,7 +180,6 @@ def test_raw_insert_rows_equal_bulk_create_rows(world: World) -> None:
         ]
     )
     raw, model = (Organization.objects.get(brn=_brn(i)) for i in (1, 2))
-    profiles = RawInsert(Company)
     values = {
         "founded_on": dt.date(2019, 3, 1),
         "employees": 12,
@@ -179,13 +189,12 @@ def test_raw_insert_rows_equal_bulk_create_rows(world: World) -> None:
         "ksic_section": "J",
         "search_body": "협동로봇 협동 로봇",
     }
-    profiles.execute(
-        [
-            profiles.row(
-                profiles.fixed({"created_at": now, "updated_at": now}),
-                {"organization_id": raw.pk, **values},
-            )
-        ]
+    through_writer(
+        profiles,
+        profiles.row(
+            profiles.fixed({"created_at": now, "updated_at": now}),
+            {"organization_id": raw.pk, **values},
+        ),
     )
     Company.objects.bulk_create(
         [Company(organization_id=model.pk, created_at=now, updated_at=now, **values)]

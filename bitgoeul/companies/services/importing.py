@@ -437,13 +437,13 @@ class _Creator:
         org_slot, slots = self.org_slot, self.search_slots
         writer = self.writer
         with writer.cursor() as cursor:
-            self.orgs.execute_raw(writer, cursor, org_rows)
+            self.orgs.execute(writer, cursor, org_rows)
             ids = _ids_by_brn(writer, cursor, [p.brn for p in chunk])
             index_rows = []
             for p, row in zip(chunk, rows, strict=True):
                 org_id = self.row_org[p.row] = row[org_slot] = ids[p.brn]
                 index_rows.append((org_id, row[slots[0]], row[slots[1]], row[slots[2]]))
-            self.profiles.execute_raw(writer, cursor, rows)
+            self.profiles.execute(writer, cursor, rows)
             if self.fts:
                 insert_rows(writer, cursor, FTS_INSERT, 4, index_rows)
 
