@@ -16,6 +16,9 @@ from bitgoeul.search.terms import document_terms_many, name_terms
 
 FTS_TABLE = "companies_company_fts"
 BATCH = 500
+TAG_CACHE_LIMIT = 1000
+# the tag terms of each combination of technologies (with their names: staff may rename one)
+_tag_cache: dict[tuple[tuple[int, str, str, str], ...], str] = {}
 
 
 def tag_terms(technologies: Iterable[Technology]) -> str:
@@ -42,16 +45,17 @@ def terms_many(
     """(search_name, search_body, search_tags) for each company given by its names (Korean,
     English), its `body_text` and its technologies (search_tags None when not given)."""
     body_terms = document_terms_many(bodies)
-    tag_cache: dict[tuple[int | None, ...], str] = {}
     out: list[tuple[str, str, str | None]] = []
     for index, (korean, english) in enumerate(names):
         tags = None
         if technologies is not None:
             techs = list(technologies[index])
-            key = tuple(sorted(t.pk for t in techs))
-            if key not in tag_cache:
-                tag_cache[key] = tag_terms(techs)
-            tags = tag_cache[key]
+            key = tuple(sorted((t.pk or 0, t.code, t.name, t.name_en) for t in techs))
+            tags = _tag_cache.get(key)
+            if tags is None:
+                if len(_tag_cache) > TAG_CACHE_LIMIT:
+                    _tag_cache.clear()
+                tags = _tag_cache[key] = tag_terms(techs)
         out.append((name_terms(f"{korean} {english}"), body_terms[index], tags))
     return out
 

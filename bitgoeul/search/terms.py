@@ -52,7 +52,9 @@ def normalise(text: str) -> str:
 
 def words(text: str) -> list[str]:
     """The words of a text: runs of Hangul, Latin letters, digits or Hanja, lower-cased."""
-    return _WORD.findall(normalise(_LEGAL_FORMS.sub(" ", text)))
+    if "(" in text or "㈜" in text or "회사" in text or "법인" in text:  # as in _LEGAL_FORMS
+        text = _LEGAL_FORMS.sub(" ", text)
+    return _WORD.findall(normalise(text))
 
 
 def _morphemes(batch: Iterable[str]) -> None:

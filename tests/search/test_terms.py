@@ -23,6 +23,26 @@ def test_words_drop_legal_forms_and_punctuation() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    "name",
+    [
+        "(주)빛고을",
+        "(유)빛고을",
+        "(사)빛고을",
+        "(재)빛고을",
+        "(합)빛고을",
+        "㈜빛고을",
+        "주식회사 빛고을",
+        "빛고을 유한회사",
+        "빛고을유한책임회사",
+        "사단법인 빛고을",
+        "재단법인빛고을",
+    ],
+)
+def test_every_legal_form_is_dropped(name: str) -> None:
+    assert words(name) == ["빛고을"]
+
+
 def test_document_terms_keep_the_word_and_its_morphemes() -> None:
     terms = document_terms("반도체장비를 만드는 기업").split()
     assert terms[:3] == ["반도체장비를", "반도체", "장비"]
