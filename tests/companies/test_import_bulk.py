@@ -123,7 +123,7 @@ def _assert_terms_and_index_correct() -> None:
 
 @pytest.fixture
 def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(importing, "EXECUTEMANY_ROWS", 7)
+    monkeypatch.setattr(importing, "CHUNK_ROWS", 7)
 
 
 @pytest.mark.usefixtures("small_chunks")
@@ -271,7 +271,7 @@ def test_skip_invalid_with_raw_inserts(world: World) -> None:
 
 
 def test_progress_reaches_the_total(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(importing, "EXECUTEMANY_ROWS", 3)
+    monkeypatch.setattr(importing, "CHUNK_ROWS", 3)
     seen: list[tuple[int, int]] = []
     table = read_table(_csv(_rows(10)), "a.csv")
     company_import_run(
@@ -348,10 +348,6 @@ def test_int_fast_path() -> None:
     assert parse_int("007") == 7
     assert parse_int("12명") == 12
     assert parse_int("3.5억") == 350_000_000
-
-
-def test_executemany_rows_is_a_positive_chunk() -> None:
-    assert inserts.EXECUTEMANY_ROWS > 0
 
 
 @pytest.mark.usefixtures("small_chunks")

@@ -26,7 +26,7 @@ from typing import Any
 from django.db import connection, models
 from django.db.models.fields import AutoFieldMixin
 
-EXECUTEMANY_ROWS = 2000  # rows per chunk written at once (progress is reported between them)
+CHUNK_ROWS = 2000  # rows per chunk written at once (progress is reported between them)
 MAX_PARAMETERS = 30_000  # per statement of `insert_rows` (SQLite allows 32,766 or more)
 # While a writer runs, the running thread hands Python's lock over after this long instead of
 # the default 5 ms, so that the writer's short trips between database calls do not queue.

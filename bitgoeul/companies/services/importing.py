@@ -39,7 +39,7 @@ from bitgoeul.accounts.models import Organization
 from bitgoeul.audit.services import audit_record
 from bitgoeul.companies.importing.fields import header_unit
 from bitgoeul.companies.importing.inserts import (
-    EXECUTEMANY_ROWS,
+    CHUNK_ROWS,
     BackgroundWriter,
     RawInsert,
     insert_rows,
@@ -481,8 +481,8 @@ def _parse_and_write(
     writer = BackgroundWriter()
     creator = _Creator(writer, lookup, now, techs)
     with writer:
-        for start in range(0, total, EXECUTEMANY_ROWS):
-            parsed = [parse(row, cells) for row, cells in records[start : start + EXECUTEMANY_ROWS]]
+        for start in range(0, total, CHUNK_ROWS):
+            parsed = [parse(row, cells) for row, cells in records[start : start + CHUNK_ROWS]]
             new_rows = decider.decide(parsed)
             keep = write and new_rows and (skip_invalid or not report.rejected)
             batch = creator.prepare(new_rows) if keep else None
