@@ -94,17 +94,8 @@ def search_index_sync(company_ids: Sequence[int]) -> None:
             )
 
 
+# imports add the FTS5 rows of new companies with this head (`importing.inserts.insert_rows`)
 FTS_INSERT = f"INSERT INTO {FTS_TABLE} (rowid, name, body, tags)"
-
-
-def search_index_add(rows: Sequence[tuple[int, str, str, str]]) -> None:
-    """Add the FTS5 rows (id, search_name, search_body, search_tags) of companies that have
-    none yet, i.e. just created (SQLite only): no delete, no read back. (Imports add theirs
-    with `insert_rows(writer, cursor, FTS_INSERT, 4, rows)` on their writer thread.)"""
-    if connection.vendor != "sqlite":
-        return
-    with connection.cursor() as cursor:
-        cursor.executemany(f"{FTS_INSERT} VALUES (%s, %s, %s, %s)", rows)
 
 
 def search_index_rebuild() -> int:

@@ -26,3 +26,8 @@ def make_company(
         techs = list(Technology.objects.filter(code__in=technologies)) if technologies else None
         company_update(company=company, actor=None, data=data, technologies=techs)
     return company
+
+
+def names(companies: object) -> list[str]:
+    """The organisation names of companies, in order."""
+    return [c.organization.name for c in companies]  # type: ignore[attr-defined]

@@ -11,12 +11,8 @@ from django.urls import reverse
 from bitgoeul.companies import search
 from bitgoeul.companies.models import Company
 from bitgoeul.companies.search import CompanyResults, SearchFilters
-from tests.companies.helpers import make_company
+from tests.companies.helpers import make_company, names
 from tests.conftest import World
-
-
-def names(companies: object) -> list[str]:
-    return [c.organization.name for c in companies]  # type: ignore[attr-defined]
 
 
 @pytest.fixture

@@ -110,9 +110,10 @@ def name_key(name: str) -> str:
     return "".join(words(name))
 
 
-def _technology_lookup() -> dict[str, int]:
+def _technology_lookup(techs: dict[int, Technology]) -> dict[str, int]:
+    """Lower-case codes and names (Korean, English) → Technology ids."""
     lookup: dict[str, int] = {}
-    for tech in Technology.objects.all():
+    for tech in techs.values():
         for key in (tech.code, tech.name, tech.name_en):
             lookup[key.lower()] = tech.pk
     return lookup
@@ -466,6 +467,7 @@ def _parse_and_write(
     records: list[tuple[int, dict[str, str]]],
     parse: Callable[[int, dict[str, str]], ParsedRow],
     decider: _Decider,
+    techs: dict[int, Technology],
     *,
     write: bool,
     skip_invalid: bool,
@@ -477,7 +479,7 @@ def _parse_and_write(
     dry run, when a row is rejected (and `skip_invalid` is false: the chunks already written
     are rolled back by the caller), and when no row is left to write."""
     report, total = decider.report, len(records)
-    now, lookup, techs = timezone.now(), ChapterLookup(), Technology.objects.in_bulk()
+    now, lookup = timezone.now(), ChapterLookup()
     writer = BackgroundWriter()
     creator = _Creator(writer, lookup, now, techs)
     with writer:
@@ -588,17 +590,24 @@ def company_import_run(
             _("Map a column to the company name or the business registration number.")
         )
     units = {code: header_unit(header) for header, code in mapping.items() if code}
+    techs = Technology.objects.in_bulk()
     parse = functools.partial(
         parse_row,
         revenue_unit=units.get("revenue", 1),
-        technologies=_technology_lookup(),
+        technologies=_technology_lookup(techs),
         today=timezone.localdate(),
     )
     records = list(iter_records(table, mapping))
     report = ImportReport(dry_run=dry_run)
     decider = _Decider(_known(records), report)
     run = functools.partial(
-        _parse_and_write, records, parse, decider, skip_invalid=skip_invalid, progress=progress
+        _parse_and_write,
+        records,
+        parse,
+        decider,
+        techs,
+        skip_invalid=skip_invalid,
+        progress=progress,
     )
     if dry_run:
         run(write=False)
