@@ -394,3 +394,93 @@ def user_delete(*, user: User) -> None:
     user.deleted_at = timezone.now()
     user.set_unusable_password()
     user.save(update_fields=["email", "name", "is_active", "deleted_at", "password"])
+
+
+# --- organisations -------------------------------------------------------------------------
+# Other apps create and change organisations only through these (their import, their profile
+# editor): `accounts` owns the table.
+
+ORGANIZATION_EDITABLE = ("name", "name_en", "parent_id")
+
+
+@transaction.atomic
+def organization_create_many(
+    *, organizations: list[Organization], actor: Any, reason: str, batch_size: int = 500
+) -> list[Organization]:
+    """Insert unsaved organisations in batches (their primary keys are set on return) with one
+    audit event naming how many of each kind were created and why (e.g. an import's id)."""
+    created = Organization.objects.bulk_create(organizations, batch_size=batch_size)
+    kinds: dict[str, int] = {}
+    for organization in created:
+        kinds[organization.kind] = kinds.get(organization.kind, 0) + 1
+    audit_record(
+        actor=actor,
+        action="organization.create_many",
+        object_type=Organization._meta.label_lower,
+        after={"count": len(created), "kinds": kinds, "reason": reason},
+    )
+    return created
+
+
+@transaction.atomic
+def organization_update_many(
+    *, changes: dict[int, dict[str, Any]], actor: Any, reason: str, batch_size: int = 500
+) -> int:
+    """Change the names and parents of many organisations: `changes` maps an organisation's id
+    to the new values of `ORGANIZATION_EDITABLE` fields. The rows are locked and read from the
+    database first, only real changes are written, and one audit event holds each changed
+    organisation's before and after. Returns the number of organisations changed."""
+    for values in changes.values():
+        unknown = set(values) - set(ORGANIZATION_EDITABLE)
+        if unknown:
+            raise ValueError(f"not an editable organisation field: {', '.join(sorted(unknown))}")
+    current = Organization.objects.select_for_update().in_bulk(list(changes))
+    changed: list[Organization] = []
+    fields: set[str] = set()
+    before: dict[str, dict[str, Any]] = {}
+    after: dict[str, dict[str, Any]] = {}
+    for pk, values in changes.items():
+        organization = current.get(pk)
+        if organization is None:
+            raise ValueError(f"no organisation {pk}")
+        diff = {k: v for k, v in values.items() if getattr(organization, k) != v}
+        if not diff:
+            continue
+        before[str(pk)] = {k: getattr(organization, k) for k in diff}
+        after[str(pk)] = diff
+        for key, value in diff.items():
+            setattr(organization, key, value)
+        fields.update(diff)
+        changed.append(organization)
+    if changed:
+        Organization.objects.bulk_update(changed, sorted(fields), batch_size=batch_size)
+        audit_record(
+            actor=actor,
+            action="organization.update_many",
+            object_type=Organization._meta.label_lower,
+            before=before,
+            after={**after, "reason": reason},
+        )
+    return len(changed)
+
+
+@transaction.atomic
+def organization_update(*, organization: Organization, actor: Any, **values: Any) -> Organization:
+    """Rename an organisation or change its parent (`name`, `name_en`, `parent_id`): the row is
+    locked, "before" comes from the database, and the audit event lists only what changed."""
+    unknown = set(values) - set(ORGANIZATION_EDITABLE)
+    if unknown:
+        raise ValueError(f"not an editable organisation field: {', '.join(sorted(unknown))}")
+    locked = Organization.objects.select_for_update().get(pk=organization.pk)
+    diff = {k: v for k, v in values.items() if getattr(locked, k) != v}
+    for key, value in values.items():
+        setattr(organization, key, value)
+    if diff:
+        before = {k: getattr(locked, k) for k in diff}
+        for key, value in diff.items():
+            setattr(locked, key, value)
+        locked.save(update_fields=sorted(diff))
+        audit_record(
+            actor=actor, action="organization.update", obj=locked, before=before, after=diff
+        )
+    return organization

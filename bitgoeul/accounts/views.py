@@ -30,7 +30,7 @@ from bitgoeul.accounts.forms import (
 from bitgoeul.accounts.middleware import SESSION_KEY
 from bitgoeul.accounts.models import Membership
 from bitgoeul.audit.services import audit_record
-from bitgoeul.web.http import client_ip, remember_language, safe_next_url
+from bitgoeul.core.http import client_ip, remember_language, safe_next_url
 
 
 class LoginView(auth_views.LoginView):

@@ -24,7 +24,7 @@ from bitgoeul.companies.models import (
 from bitgoeul.companies.score_math import growth_rate
 from bitgoeul.companies.search_index import search_index_sync, set_terms
 from bitgoeul.companies.services.profile import venture_expiry
-from bitgoeul.web.demo import demo_loader
+from bitgoeul.core.demo import demo_loader
 
 # chapter code → (province code, province name, districts)
 CHAPTER_PLACES = {

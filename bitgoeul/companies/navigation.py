@@ -1,4 +1,4 @@
-"""Menu items of the companies app, for bitgoeul.web.context (labels translated here)."""
+"""Menu items of the companies app, registered with `bitgoeul.core.navigation`."""
 
 from __future__ import annotations
 
@@ -8,8 +8,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from bitgoeul.companies import access
+from bitgoeul.core.navigation import nav_provider
 
 
+@nav_provider("companies")
 def nav_items(user: Any) -> list[tuple[str, str]]:
     items = [(_("Companies"), reverse("companies:list"))]
     if access.is_staff(user):

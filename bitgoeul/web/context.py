@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from bitgoeul.accounts import access
 from bitgoeul.accounts.selectors import user_memberships
-from bitgoeul.companies.navigation import nav_items as company_nav_items
+from bitgoeul.core.navigation import nav_items as app_nav_items
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -26,7 +26,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
                 reverse("accounts:organization", args=[membership.organization_id]),
             )
         )
-    items.extend(company_nav_items(user))
+    items.extend(app_nav_items(user))
     if access.is_operator_staff(user):
         items.append((_("Audit trail"), reverse("audit:list")))
     items.append((_("API tokens"), reverse("accounts:api_tokens")))

@@ -1,6 +1,6 @@
 """Deterministic, realistic demo data in Korean. Safe to load again: existing rows are kept.
 
-Later capabilities add their own demo data by registering a loader with `demo_loader`.
+Each app adds its own demo data by registering a loader with `bitgoeul.core.demo.demo_loader`.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from bitgoeul.accounts.brn import brn_check_digit
 from bitgoeul.accounts.enums import Language, MembershipRole, OrganizationKind
 from bitgoeul.accounts.models import Membership, Organization, ReviewerProfile, User
 from bitgoeul.audit.services import audit_record
+from bitgoeul.core.demo import demo_loaders
 
 DEMO_PASSWORD = "bitgoeul-demo-2026"
 SEED = 20260301
@@ -115,17 +116,6 @@ EXPERTISE = [
 ]
 
 Loader = Callable[[random.Random], str]
-_LOADERS: list[tuple[str, Loader]] = []
-
-
-def demo_loader(name: str) -> Callable[[Loader], Loader]:
-    """Register a loader of another app's demo data; it returns a one-line summary."""
-
-    def register(loader: Loader) -> Loader:
-        _LOADERS.append((name, loader))
-        return loader
-
-    return register
 
 
 def _brn(rng: random.Random) -> str:
@@ -288,7 +278,7 @@ def load_demo() -> list[str]:
         f"accounts: {loader.created_orgs} organisations and {loader.created_users} users created "
         f"({Organization.objects.count()} and {User.objects.count()} in all)"
     ]
-    for name, extra in _LOADERS:
+    for name, extra in demo_loaders():
         with transaction.atomic():
             lines.append(f"{name}: {extra(random.Random(f'{SEED}:{name}'))}")
     return lines
