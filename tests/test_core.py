@@ -35,3 +35,34 @@ def test_pages_by_pk_reads_every_row_once_in_short_pages():
     pages = list(pages_by_pk(queryset, size=3))
     assert [len(p) for p in pages] == [3, 3, 1]
     assert [o.name for o in iterate_by_pk(queryset, size=3)] == [f"기관{i}" for i in range(7)]
+
+
+def test_hooks_refuse_unknown_events():
+    from bitgoeul.core import hooks
+
+    with pytest.raises(ValueError, match="unknown event"):
+        hooks.publish("no.such.event")
+    with pytest.raises(ValueError, match="unknown event"):
+        hooks.subscribe("no.such.event")
+
+
+def test_hooks_call_subscribers_once_in_order():
+    from bitgoeul.core import hooks
+
+    calls: list[tuple[str, int]] = []
+
+    def first(*, organization, actor):
+        calls.append(("first", organization))
+
+    def second(*, organization, actor):
+        calls.append(("second", organization))
+
+    try:
+        hooks.subscribe(hooks.ORGANIZATION_CREATED)(first)
+        hooks.subscribe(hooks.ORGANIZATION_CREATED)(second)
+        hooks.subscribe(hooks.ORGANIZATION_CREATED)(first)  # subscribing twice has no effect
+        hooks.publish(hooks.ORGANIZATION_CREATED, organization=7, actor=None)
+    finally:
+        hooks._SUBSCRIBERS[hooks.ORGANIZATION_CREATED].remove(first)
+        hooks._SUBSCRIBERS[hooks.ORGANIZATION_CREATED].remove(second)
+    assert calls == [("first", 7), ("second", 7)]
