@@ -27,14 +27,13 @@ from benchmarks.solver_instances import (
     selection_instance,
     trace_round,
 )
-from bitgoeul.optimize.allocation import (
-    AllocationPolicy,
-    AllocationProblem,
-    solve_allocation,
-)
-from bitgoeul.optimize.assignment import AssignmentPolicy, AssignmentProblem, solve_assignment
-from bitgoeul.optimize.assignment_flow import Assigned, Instance, app_scores, flow_assign
-from bitgoeul.optimize.selection import SelectionPolicy, SelectionProblem, solve_selection
+from bitgoeul.optimize.allocation.problem import AllocationPolicy, AllocationProblem
+from bitgoeul.optimize.allocation.solve import solve_allocation
+from bitgoeul.optimize.assignment.flow import Assigned, Instance, app_scores, flow_assign
+from bitgoeul.optimize.assignment.problem import AssignmentPolicy, AssignmentProblem
+from bitgoeul.optimize.assignment.solve import solve_assignment
+from bitgoeul.optimize.selection.problem import SelectionPolicy, SelectionProblem
+from bitgoeul.optimize.selection.solve import solve_selection
 
 DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
 

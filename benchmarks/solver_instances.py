@@ -9,8 +9,8 @@ import random
 from collections import defaultdict
 from pathlib import Path
 
-from bitgoeul.optimize.allocation import AllocationPolicy, AllocationProblem, Pool, Request
-from bitgoeul.optimize.assignment import (
+from bitgoeul.optimize.allocation.problem import AllocationPolicy, AllocationProblem, Pool, Request
+from bitgoeul.optimize.assignment.problem import (
     Affinity,
     Application,
     AssignmentPolicy,
@@ -18,7 +18,12 @@ from bitgoeul.optimize.assignment import (
     Conflict,
     Reviewer,
 )
-from bitgoeul.optimize.selection import Candidate, Lottery, SelectionPolicy, SelectionProblem
+from bitgoeul.optimize.selection.problem import (
+    Candidate,
+    Lottery,
+    SelectionPolicy,
+    SelectionProblem,
+)
 
 CHAPTERS = ["광주전남", "경남", "대구경북", "부산", "전북", "울산", "제주"]
 # GPUs of the National AI Data Center (public reports) and three more models for wider rounds.

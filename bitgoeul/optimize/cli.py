@@ -16,6 +16,10 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, TextIO
 
+from bitgoeul.optimize import io
+from bitgoeul.optimize.allocation.solve import solve_allocation
+from bitgoeul.optimize.assignment.solve import solve_assignment
+from bitgoeul.optimize.selection.solve import solve_selection
 from bitgoeul.optimize.status import ProblemError
 
 
@@ -69,11 +73,6 @@ class ProgressLine:
 
 
 def _kinds() -> dict[str, tuple[Callable[[Any], Any], Callable[..., Any], Callable[[Any], Any]]]:
-    from bitgoeul.optimize import io
-    from bitgoeul.optimize.allocation import solve_allocation
-    from bitgoeul.optimize.assignment import solve_assignment
-    from bitgoeul.optimize.selection import solve_selection
-
     return {
         "allocation": (io.parse_allocation, solve_allocation, io.encode_allocation),
         "assignment": (io.parse_assignment, solve_assignment, io.encode_assignment),

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from bitgoeul.optimize.allocation import (
+from bitgoeul.optimize.allocation.problem import (
     AllocationPolicy,
     AllocationProblem,
     AllocationResult,
@@ -24,7 +24,7 @@ from bitgoeul.optimize.allocation import (
     Request,
     validate_allocation,
 )
-from bitgoeul.optimize.assignment import (
+from bitgoeul.optimize.assignment.problem import (
     Affinity,
     Application,
     AssignmentPolicy,
@@ -35,7 +35,7 @@ from bitgoeul.optimize.assignment import (
     validate_assignment,
 )
 from bitgoeul.optimize.schemas import AllocationIn, AssignmentIn, SelectionIn
-from bitgoeul.optimize.selection import (
+from bitgoeul.optimize.selection.problem import (
     Candidate,
     Lottery,
     SelectionPolicy,

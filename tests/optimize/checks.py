@@ -13,9 +13,9 @@ from collections import defaultdict
 import numpy as np
 from scipy.optimize import linprog
 
-from bitgoeul.optimize.allocation import AllocationProblem, AllocationResult, GrantReason
-from bitgoeul.optimize.assignment import AssignmentProblem, AssignmentResult
-from bitgoeul.optimize.selection import SelectionProblem, SelectionResult
+from bitgoeul.optimize.allocation.problem import AllocationProblem, AllocationResult, GrantReason
+from bitgoeul.optimize.assignment.problem import AssignmentProblem, AssignmentResult
+from bitgoeul.optimize.selection.problem import SelectionProblem, SelectionResult
 from bitgoeul.optimize.status import Status
 
 TOL = 1e-6

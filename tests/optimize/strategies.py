@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
-from bitgoeul.optimize.allocation import AllocationPolicy, AllocationProblem, Pool, Request
-from bitgoeul.optimize.assignment import (
+from bitgoeul.optimize.allocation.problem import AllocationPolicy, AllocationProblem, Pool, Request
+from bitgoeul.optimize.assignment.problem import (
     Affinity,
     Application,
     AssignmentPolicy,
@@ -13,7 +13,12 @@ from bitgoeul.optimize.assignment import (
     Conflict,
     Reviewer,
 )
-from bitgoeul.optimize.selection import Candidate, Lottery, SelectionPolicy, SelectionProblem
+from bitgoeul.optimize.selection.problem import (
+    Candidate,
+    Lottery,
+    SelectionPolicy,
+    SelectionProblem,
+)
 
 PERIODS = ("P1", "P2")
 POOLS = ("H100", "A100")

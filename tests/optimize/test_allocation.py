@@ -7,14 +7,14 @@ import dataclasses
 import pytest
 from hypothesis import given, settings
 
-from bitgoeul.optimize.allocation import (
+from bitgoeul.optimize.allocation.problem import (
     AllocationPolicy,
     AllocationProblem,
     GrantReason,
     Pool,
     Request,
-    solve_allocation,
 )
+from bitgoeul.optimize.allocation.solve import solve_allocation
 from bitgoeul.optimize.status import Status
 from tests.optimize.checks import (
     brute_priority,

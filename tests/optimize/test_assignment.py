@@ -7,15 +7,15 @@ import dataclasses
 import pytest
 from hypothesis import given, settings
 
-from bitgoeul.optimize.assignment import (
+from bitgoeul.optimize.assignment.problem import (
     Affinity,
     Application,
     AssignmentPolicy,
     AssignmentProblem,
     Conflict,
     Reviewer,
-    solve_assignment,
 )
+from bitgoeul.optimize.assignment.solve import solve_assignment
 from bitgoeul.optimize.status import Status
 from tests.optimize.checks import (
     assignment_scores,

@@ -9,8 +9,9 @@ from typing import Any
 
 import pytest
 
-from bitgoeul.optimize.allocation import AllocationPolicy, solve_allocation
-from bitgoeul.optimize.assignment import solve_assignment
+from bitgoeul.optimize.allocation.problem import AllocationPolicy
+from bitgoeul.optimize.allocation.solve import solve_allocation
+from bitgoeul.optimize.assignment.solve import solve_assignment
 from bitgoeul.optimize.io import (
     encode_allocation,
     encode_assignment,
@@ -19,7 +20,7 @@ from bitgoeul.optimize.io import (
     parse_assignment,
     parse_selection,
 )
-from bitgoeul.optimize.selection import solve_selection
+from bitgoeul.optimize.selection.solve import solve_selection
 from bitgoeul.optimize.status import ProblemError
 
 ALLOCATION: dict[str, Any] = {

@@ -7,14 +7,14 @@ import dataclasses
 import pytest
 from hypothesis import given, settings
 
-from bitgoeul.optimize.selection import (
+from bitgoeul.optimize.selection.problem import (
     Candidate,
     DecisionReason,
     Lottery,
     SelectionPolicy,
     SelectionProblem,
-    solve_selection,
 )
+from bitgoeul.optimize.selection.solve import solve_selection
 from bitgoeul.optimize.status import Status
 from tests.optimize.checks import brute_selection, check_selection, close
 from tests.optimize.strategies import selections

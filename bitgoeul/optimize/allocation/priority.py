@@ -3,7 +3,7 @@
 1. The LP relaxation (minimums dropped) is solved with GLOP on the aggregated model: its value is
    a bound and its capacity duals are the shadow prices. If its grants respect every minimum
    (0 or at least the minimum), they are optimal.
-2. A Lagrangian bound (allocation_lagrange) prices the cells and floors with the LP duals and
+2. A Lagrangian bound (`lagrange`) prices the cells and floors with the LP duals and
    solves each company's on/off choices exactly; it is tighter than the LP where company caps
    meet minimums.
 3. The incumbent: every request with a minimum takes the state its company's optimum suggests
@@ -19,10 +19,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from bitgoeul.optimize.allocation import AllocationResult, PoolUsage
-from bitgoeul.optimize.allocation_lagrange import Lagrangian, lagrangian
-from bitgoeul.optimize.allocation_model import Model, Round, Solution, clean, split_parts
-from bitgoeul.optimize.allocation_reasons import explain
+from bitgoeul.optimize.allocation.lagrange import Lagrangian, lagrangian
+from bitgoeul.optimize.allocation.model import Model, Round, Solution, clean, split_parts
+from bitgoeul.optimize.allocation.problem import AllocationResult, PoolUsage
+from bitgoeul.optimize.allocation.reasons import explain
 from bitgoeul.optimize.notes import names, quantity
 from bitgoeul.optimize.status import Deadline, Progress, Status, reaches, status_for, tolerance
 

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from bitgoeul.optimize.assignment_flow import Assigned, Instance
+from ortools.sat.python import cp_model
+
+from bitgoeul.optimize.assignment.flow import Assigned, Instance
 
 PAIR_LIMIT = 4000  # allowed pairs; above this the local search answer stands
 EFFORT = 5.0  # CP-SAT deterministic seconds per solve
@@ -27,8 +29,6 @@ def _factor(inst: Instance) -> tuple[int, float]:
 
 def exact_fair(inst: Instance, seconds: float | None) -> tuple[Assigned | None, float]:
     """(the max-min plan with the best total, or None; a proved bound on the smallest score)."""
-    from ortools.sat.python import cp_model
-
     size = sum(
         inst.open_reviewers - sum(1 for v in inst.forbidden[a] if inst.hi[v] > 0)
         for a in range(inst.n_apps)

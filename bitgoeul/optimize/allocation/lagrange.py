@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bitgoeul.optimize.allocation_model import Round
+from bitgoeul.optimize.allocation.model import Round
 
 ENUMERATION_LIMIT = 12
 

@@ -1,9 +1,9 @@
-"""GPU-hours of an allocation round: `solve_allocation(problem) -> AllocationResult`.
+"""GPU-hours of an allocation round: the problem and result types, and their validation.
 
 A request may draw from any of its pools in any of its periods; its grant is 0 or at least its
 minimum and at most its demand; pool capacity, the company cap and the group floors hold. Policy
-`priority` maximises the weighted grant exactly (allocation_priority); policy `fair` is weighted
-max-min fairness by progressive filling (allocation_fair). The model is in docs/solvers.md.
+`priority` maximises the weighted grant exactly (`priority`); policy `fair` is weighted
+max-min fairness by progressive filling (`fair`). The model is in docs/solvers.md.
 """
 
 from __future__ import annotations
@@ -14,11 +14,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from bitgoeul.optimize.status import (
-    Deadline,
     ProblemError,
-    Progress,
     Status,
-    no_progress,
 )
 
 
@@ -105,32 +102,6 @@ class AllocationResult:
     reason: str | None = None
     """Why the round is infeasible (only with status `infeasible`)."""
     reason_params: Mapping[str, object] = field(default_factory=dict)
-
-
-def solve_allocation(
-    problem: AllocationProblem,
-    *,
-    time_limit: float | None = None,
-    progress: Progress = no_progress,
-) -> AllocationResult:
-    """Solve an allocation round; raises `ProblemError` for invalid input.
-
-    Deterministic: the same problem gives the same grants (unless `time_limit` cuts a search
-    short, in which case the answer is `feasible` and `bound` says how far it may be from best).
-    """
-    from bitgoeul.optimize import allocation_priority
-    from bitgoeul.optimize.allocation_model import Round
-
-    validate_allocation(problem)
-    deadline = Deadline(time_limit)
-    rnd = Round(problem)
-    if problem.policy is AllocationPolicy.PRIORITY:
-        return allocation_priority.solve(rnd, deadline, progress)
-    if problem.policy is AllocationPolicy.FAIR:
-        from bitgoeul.optimize import allocation_fair
-
-        return allocation_fair.solve(rnd, deadline, progress)
-    raise ProblemError("policy", f"unknown policy {problem.policy!r}")
 
 
 def _number(path: str, value: float, *, low: float = 0.0, high: float | None = None) -> None:

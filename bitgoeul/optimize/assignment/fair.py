@@ -1,6 +1,6 @@
 """Policy `fair`: raise the smallest application score, then the total.
 
-1. Start from the total-optimal flow (assignment_flow).
+1. Start from the total-optimal flow (`flow`).
 2. Raise the minimum by local search: the worst application swaps its weakest reviewer for a better
    one that has room, or takes one from another application that replaces it (by the reviewer it
    gave up, or by one with room) and stays above the current minimum; failing that, a chain of up
@@ -16,7 +16,7 @@
    `Σ_v x_av <= k_a`, `Σ_a x_av <= max_load_v`, `0 <= x <= 1` over the positive pairs. Dropping the
    other applications, zero and negative pairs and the min_load only relaxes it, so it is valid.
 5. Small instances (at most 4,000 allowed pairs) are then solved exactly by CP-SAT
-   (assignment_exact), which also proves the bound.
+   (`exact`), which also proves the bound.
 `status` is `optimal` only when the minimum reaches the bound.
 """
 
@@ -25,9 +25,10 @@ from __future__ import annotations
 import heapq
 from collections import deque
 
-from bitgoeul.optimize.assignment import AssignmentResult
-from bitgoeul.optimize.assignment_exact import exact_fair
-from bitgoeul.optimize.assignment_flow import (
+from ortools.linear_solver import pywraplp
+
+from bitgoeul.optimize.assignment.exact import exact_fair
+from bitgoeul.optimize.assignment.flow import (
     Assigned,
     Instance,
     app_scores,
@@ -35,6 +36,7 @@ from bitgoeul.optimize.assignment_flow import (
     infeasible,
     result,
 )
+from bitgoeul.optimize.assignment.problem import AssignmentResult
 from bitgoeul.optimize.status import Deadline, Progress
 
 EPS = 1e-9
@@ -309,8 +311,6 @@ def min_bound(inst: Instance, reached: float) -> float:
 
 
 def _lp_bound(inst: Instance, apps: list[int]) -> float:
-    from ortools.linear_solver import pywraplp
-
     solver = pywraplp.Solver.CreateSolver("GLOP")
     inf = solver.infinity()
     t = solver.NumVar(-inf, inf, "t")

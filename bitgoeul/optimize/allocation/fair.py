@@ -24,10 +24,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from bitgoeul.optimize.allocation import AllocationResult
-from bitgoeul.optimize.allocation_model import Model, Round, clean, split_parts
-from bitgoeul.optimize.allocation_priority import infeasible, usage
-from bitgoeul.optimize.allocation_reasons import explain
+from bitgoeul.optimize.allocation.model import Model, Round, clean, split_parts
+from bitgoeul.optimize.allocation.priority import infeasible, usage
+from bitgoeul.optimize.allocation.problem import AllocationResult
+from bitgoeul.optimize.allocation.reasons import explain
 from bitgoeul.optimize.status import Deadline, Progress, Status, status_for, tolerance
 
 # In the freeze test, headroom (GPU-hours) below NOISE × the largest capacity is solver noise (GLOP

@@ -13,7 +13,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from bitgoeul.optimize.allocation import AllocationProblem, Request
+from ortools.linear_solver import pywraplp
+
+from bitgoeul.optimize.allocation.problem import AllocationProblem, Request
 from bitgoeul.optimize.status import tolerance
 
 Cell = tuple[str, str]
@@ -109,8 +111,6 @@ class Model:
     ) -> None:
         """`binaries`: the requests whose minimum is modelled with a binary (`minimum·z <= g <=
         demand·z`); the others' grants are continuous in [0, demand] (an LP relaxation)."""
-        from ortools.linear_solver import pywraplp
-
         self.rnd = rnd
         self.solver: Any = pywraplp.Solver.CreateSolver(solver)
         s = self.solver
@@ -163,8 +163,6 @@ class Model:
 
     def solve(self, seconds: float | None = None) -> str:
         """Solve; returns 'optimal', 'feasible', 'infeasible' or 'unknown'."""
-        from ortools.linear_solver import pywraplp
-
         s = self.solver
         if seconds is not None:
             s.SetTimeLimit(max(1, int(seconds * 1000)))

@@ -22,8 +22,9 @@ from collections import defaultdict
 
 import numpy as np
 import numpy.typing as npt
+from ortools.graph.python import max_flow, min_cost_flow
 
-from bitgoeul.optimize.assignment import Assignment, AssignmentProblem, AssignmentResult
+from bitgoeul.optimize.assignment.problem import Assignment, AssignmentProblem, AssignmentResult
 from bitgoeul.optimize.status import Deadline, Progress, Status, status_for
 
 Assigned = list[list[int]]
@@ -119,8 +120,6 @@ def _solve(
     weight: npt.NDArray[np.float64] | None,
     explicit: set[int],
 ) -> tuple[Assigned, dict[int, int], dict[int, int]] | None:
-    from ortools.graph.python import min_cost_flow
-
     n, R = len(apps), inst.n_revs
     local = np.full(inst.n_apps, -1, dtype=np.int64)
     local[np.array(apps, dtype=np.int64)] = np.arange(n)
@@ -232,8 +231,6 @@ def coverage_shortfall(inst: Instance) -> dict[int, tuple[int, int]]:
     loads names those it leaves short. Up to DENSE_LIMIT pairs the flow has an arc per allowed
     pair; above, unlisted pairs go through the zero node (a relaxation: it can only name fewer).
     """
-    from ortools.graph.python import max_flow
-
     n_apps, n_revs = inst.n_apps, inst.n_revs
     open_revs = [v for v in range(n_revs) if inst.hi[v] > 0]
     short: dict[int, tuple[int, int]] = {}

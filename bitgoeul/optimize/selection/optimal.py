@@ -21,16 +21,12 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from ortools.linear_solver import pywraplp
+from ortools.sat.python import cp_model
+
 from bitgoeul.optimize.notes import names
-from bitgoeul.optimize.selection import (
-    SelectionProblem,
-    SelectionResult,
-    decide,
-    finish,
-    floor_targets,
-    ranking,
-    walk,
-)
+from bitgoeul.optimize.selection.problem import SelectionProblem, SelectionResult
+from bitgoeul.optimize.selection.rank import decide, finish, floor_targets, ranking, walk
 from bitgoeul.optimize.status import Deadline, Progress, Status, reaches, status_for
 
 NEIGHBOURHOOD = 400
@@ -60,8 +56,6 @@ class Knapsack:
 
     def relaxation(self) -> tuple[float, list[float], list[float]] | None:
         """(LP bound, x, reduced costs), or None when even the LP is infeasible."""
-        from ortools.linear_solver import pywraplp
-
         apps = self.apps
         unit = max((a.amount for a in apps), default=1) or 1
         solver = pywraplp.Solver.CreateSolver("GLOP")
@@ -130,8 +124,6 @@ class Knapsack:
         `seconds` limits wall time, `work` CP-SAT's deterministic time (same answer every run).
         Returns (status, chosen, upper bound on the total score of such selections).
         """
-        from ortools.sat.python import cp_model
-
         apps, f = self.apps, self.factor
         model = cp_model.CpModel()
         x = {i: model.new_bool_var(f"x{i}") for i in free}

@@ -1,10 +1,10 @@
-"""Reviewers to applications: `solve_assignment(problem) -> AssignmentResult`.
+"""Reviewers to applications: the problem and result types, and their validation.
 
 Every application gets exactly its number of distinct reviewers, every reviewer's load stays in
 [min_load, max_load], and no pair is in conflict (the reviewer lists the application's company, or
 the pair is listed in `conflicts`); a pair without an affinity scores 0. Policy `total` maximises
-the total affinity exactly (min-cost flow, assignment_flow); policy `fair` raises the smallest
-per-application affinity, then the total (assignment_fair).
+the total affinity exactly (min-cost flow, `flow`); policy `fair` raises the smallest
+per-application affinity, then the total (`fair`).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from bitgoeul.optimize.status import Deadline, ProblemError, Progress, Status, no_progress
+from bitgoeul.optimize.status import ProblemError, Status
 
 
 class AssignmentPolicy(StrEnum):
@@ -80,27 +80,6 @@ class AssignmentResult:
     assignments: tuple[Assignment, ...] = ()
     reason: str | None = None
     reason_params: Mapping[str, object] = field(default_factory=dict)
-
-
-def solve_assignment(
-    problem: AssignmentProblem,
-    *,
-    time_limit: float | None = None,
-    progress: Progress = no_progress,
-) -> AssignmentResult:
-    """Solve an assignment; raises `ProblemError` for invalid input. Deterministic."""
-    from bitgoeul.optimize import assignment_flow
-
-    validate_assignment(problem)
-    deadline = Deadline(time_limit)
-    instance = assignment_flow.Instance(problem)
-    if problem.policy is AssignmentPolicy.TOTAL:
-        return assignment_flow.solve_total(instance, deadline, progress)
-    if problem.policy is AssignmentPolicy.FAIR:
-        from bitgoeul.optimize import assignment_fair
-
-        return assignment_fair.solve_fair(instance, deadline, progress)
-    raise ProblemError("policy", f"unknown policy {problem.policy!r}")
 
 
 def _count(path: str, value: int) -> None:

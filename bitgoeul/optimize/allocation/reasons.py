@@ -18,8 +18,8 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from bitgoeul.optimize.allocation import Grant, GrantPart, GrantReason
-from bitgoeul.optimize.allocation_model import Round, Solution
+from bitgoeul.optimize.allocation.model import Round, Solution
+from bitgoeul.optimize.allocation.problem import Grant, GrantPart, GrantReason
 from bitgoeul.optimize.notes import render
 from bitgoeul.optimize.status import tolerance
 
