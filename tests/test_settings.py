@@ -46,9 +46,10 @@ def test_bad_boolean_names_the_variable(tmp_path: Path) -> None:
     assert "BITGOEUL_DEBUG='yes please' is not a boolean" in result.stderr
 
 
-def test_production_hashes_passwords_with_argon2() -> None:
-    from django.conf import settings  # noqa: F401  (the test settings are loaded)
+def test_production_hashes_passwords_with_argon2(settings) -> None:
+    from django.contrib.auth.hashers import make_password
 
     import bitgoeul.settings as production
 
-    assert production.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+    settings.PASSWORD_HASHERS = production.PASSWORD_HASHERS
+    assert make_password("correct horse battery").startswith("argon2$argon2id$")
