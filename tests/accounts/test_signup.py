@@ -129,3 +129,23 @@ def test_signup_by_invitation_requires_the_invited_address(client: Client, world
     assert response.context["form"].errors["email"] == [
         "이 초대는 new@example.kr(으)로 보낸 것입니다. 그 주소로 가입해 주세요."
     ]
+
+
+def test_signup_with_a_superscript_digit_answers_with_a_message(client: Client) -> None:
+    response = client.post(reverse("accounts:signup"), form(company_brn="12081475²1"))
+    assert response.status_code == 200
+    assert response.context["form"].errors["company_brn"] == [
+        "사업자등록번호는 120-81-47521처럼 숫자와 하이픈(-)만으로 적습니다."
+    ]
+    assert Organization.objects.count() == 0
+
+
+def test_signup_with_full_width_digits_meets_the_uniqueness_check(
+    client: Client, world: World
+) -> None:
+    assert world.company.brn is not None
+    full_width = "".join(chr(ord(c) + 0xFEE0) for c in world.company.brn)
+    response = client.post(reverse("accounts:signup"), form(company_brn=full_width))
+    assert response.status_code == 200
+    assert "이미 등록된 기업입니다" in response.context["form"].errors["company_brn"][0]
+    assert User.objects.filter(email="seojin@newco.kr").count() == 0
