@@ -115,7 +115,7 @@ def company_update(
     data = dict(data)
     current = _locked(company)
     before = _snapshot(current)
-    names = {key: data.pop(key) for key in ("name", "name_en") if key in data}
+    names: dict[str, Any] = {k: data.pop(k) for k in ("name", "name_en") if k in data}
     for key, value in data.items():
         if key not in PROFILE_FIELDS:
             raise ValueError(f"not a profile field: {key}")
