@@ -101,7 +101,7 @@ def test_an_outsiders_invitation_waits_for_the_company_administrator(
     assert [m.to for m in mail.outbox] == [["kim@example.kr"]]
     newcomer = UserFactory.create(email="kim@example.kr")
     client.force_login(newcomer)
-    assert client.post(_link_path(mail.outbox[0].body)).status_code == 302
+    assert client.post(_link_path(str(mail.outbox[0].body))).status_code == 302
     assert Membership.objects.get(user=newcomer).role == MembershipRole.ADMIN
 
 
