@@ -421,7 +421,11 @@ def api_token_create(*, user: User, name: str, scope: str) -> tuple[ApiToken, st
         user=user, name=name, scope=scope, prefix=secret[:10], token_hash=secret_hash(secret)
     )
     audit_record(
-        actor=user, action="api_token.create", obj=token, after={"name": name, "scope": scope}
+        # the name is free text the person wrote: it stays on the token, not in the audit trail
+        actor=user,
+        action="api_token.create",
+        obj=token,
+        after={"scope": scope},
     )
     return token, secret
 
