@@ -151,6 +151,9 @@ def company_update(
     return current
 
 
+METRIC_FIGURES = ("employees", "revenue", "rnd_spend", "investment")
+
+
 def _refresh_figures(company: Company) -> None:
     """Latest employees and revenue, and the revenue growth, from the yearly metrics."""
     metrics = list(company.metrics.order_by("year"))
@@ -175,13 +178,18 @@ def company_metric_set(
     rnd_spend: int | None,
     investment: int | None,
 ) -> CompanyMetric:
-    """Record one year's figures (replacing that year's if present)."""
+    """Record one year's figures (replacing that year's if present: the audit event keeps the
+    replaced figures as "before", read from the locked row)."""
     values = {
         "employees": employees,
         "revenue": revenue,
         "rnd_spend": rnd_spend,
         "investment": investment,
     }
+    existing = CompanyMetric.objects.select_for_update().filter(company=company, year=year).first()
+    before = (
+        {"year": year, **{k: getattr(existing, k) for k in METRIC_FIGURES}} if existing else None
+    )
     metric, created = CompanyMetric.objects.update_or_create(
         company=company, year=year, defaults=values
     )
@@ -190,6 +198,7 @@ def company_metric_set(
         actor=actor,
         action="company.metric_set",
         obj=company,
+        before=before,
         after={"year": year, "new": created, **values},
     )
     return metric
@@ -198,13 +207,14 @@ def company_metric_set(
 @transaction.atomic
 def company_metric_delete(*, metric: CompanyMetric, actor: Any) -> None:
     company = metric.company
+    current = CompanyMetric.objects.select_for_update().get(pk=metric.pk)
     audit_record(
         actor=actor,
         action="company.metric_delete",
         obj=company,
-        before={"year": metric.year, "revenue": metric.revenue, "employees": metric.employees},
+        before={"year": current.year, **{k: getattr(current, k) for k in METRIC_FIGURES}},
     )
-    metric.delete()
+    current.delete()
     _refresh_figures(company)
 
 
@@ -226,13 +236,19 @@ def investment_add(
 
 @transaction.atomic
 def investment_delete(*, investment: Investment, actor: Any) -> None:
+    current = Investment.objects.select_for_update().get(pk=investment.pk)
     audit_record(
         actor=actor,
         action="company.investment_delete",
         obj=investment.company,
-        before={"date": investment.date, "round": investment.round, "amount": investment.amount},
+        before={
+            "date": current.date,
+            "round": current.round,
+            "amount": current.amount,
+            "investors": current.investors,
+        },
     )
-    investment.delete()
+    current.delete()
 
 
 def venture_expiry(issued_on: dt.date) -> dt.date:
@@ -271,20 +287,33 @@ def certification_add(
         actor=actor,
         action="company.certification_add",
         obj=company,
-        after={"kind": kind, "venture_type": venture_type, "expires_on": expires_on},
+        after={
+            "kind": kind,
+            "venture_type": certification.venture_type,
+            "number": number,
+            "issued_on": issued_on,
+            "expires_on": expires_on,
+        },
     )
     return certification
 
 
 @transaction.atomic
 def certification_delete(*, certification: Certification, actor: Any) -> None:
+    current = Certification.objects.select_for_update().get(pk=certification.pk)
     audit_record(
         actor=actor,
         action="company.certification_delete",
         obj=certification.company,
-        before={"kind": certification.kind, "expires_on": certification.expires_on},
+        before={
+            "kind": current.kind,
+            "venture_type": current.venture_type,
+            "number": current.number,
+            "issued_on": current.issued_on,
+            "expires_on": current.expires_on,
+        },
     )
-    certification.delete()
+    current.delete()
 
 
 @transaction.atomic
