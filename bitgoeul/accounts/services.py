@@ -112,6 +112,13 @@ def consent_set(*, user: User, document: str, agreed: bool) -> ConsentRecord:
     text = next(t for t in SIGNUP_CONSENTS if t.document == document)
     if text.required:
         raise ValueError("the required consent is withdrawn by deleting the account")
+    latest = (
+        ConsentRecord.objects.select_for_update()
+        .filter(user=user, document=document)
+        .order_by("-recorded_at", "-pk")
+        .first()
+    )
+    before = latest is not None and latest.agreed and latest.withdrawn_at is None
     ConsentRecord.objects.filter(
         user=user, document=document, withdrawn_at__isnull=True, agreed=True
     ).update(withdrawn_at=timezone.now())
@@ -126,7 +133,11 @@ def consent_set(*, user: User, document: str, agreed: bool) -> ConsentRecord:
         agreed=agreed,
     )
     audit_record(
-        actor=user, action="consent.set", obj=record, after={"document": document, "agreed": agreed}
+        actor=user,
+        action="consent.set",
+        obj=record,
+        before={"document": document, "agreed": before},
+        after={"document": document, "agreed": agreed},
     )
     return record
 
@@ -432,9 +443,18 @@ def api_token_create(*, user: User, name: str, scope: str) -> tuple[ApiToken, st
 
 @transaction.atomic
 def api_token_revoke(*, token: ApiToken, actor: User) -> None:
-    token.revoked_at = timezone.now()
-    token.save(update_fields=["revoked_at"])
-    audit_record(actor=actor, action="api_token.revoke", obj=token)
+    current = ApiToken.objects.select_for_update().get(pk=token.pk)
+    if current.revoked_at is not None:
+        return
+    current.revoked_at = token.revoked_at = timezone.now()
+    current.save(update_fields=["revoked_at"])
+    audit_record(
+        actor=actor,
+        action="api_token.revoke",
+        obj=current,
+        before={"revoked": False},
+        after={"revoked": True},
+    )
 
 
 def api_token_authenticate(secret: str) -> ApiToken | None:
