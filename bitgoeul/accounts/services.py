@@ -177,8 +177,9 @@ def invitation_create(
     """Invite someone to the organisation; returns the invitation and the secret token, which
     is mailed to them and never stored (only its hash).
 
-    Nobody invites themselves (InvitationRefused): operator staff, who may manage any
-    organisation, must not make themselves members of a company. An invitation into a
+    Nobody invites themselves, and someone outside a company (operator staff, who may
+    manage any organisation) cannot invite operator staff into it (InvitationRefused): staff
+    must not make themselves or each other members of a company. An invitation into a
     company by someone who is not its administrator needs the approval of one of its
     administrators (`invitation_approve`) before it is mailed or usable; a company without
     any administrator yet has nobody to approve, so the invitation is sent at once. The audit
@@ -189,11 +190,23 @@ def invitation_create(
         raise InvitationRefused(
             _("You cannot invite yourself: ask an administrator to invite you.")
         )
-    needs_approval = (
-        organization.kind == OrganizationKind.COMPANY
-        and not _is_admin_of(actor, organization.pk)
-        and _has_admin(organization.pk)
+    outsider = organization.kind == OrganizationKind.COMPANY and not _is_admin_of(
+        actor, organization.pk
     )
+    if (
+        outsider
+        and Membership.objects.filter(
+            user__email=email, organization__kind=OrganizationKind.OPERATOR
+        ).exists()
+    ):
+        # otherwise two operator staff could make each other administrators of a company
+        raise InvitationRefused(
+            _(
+                "Operator staff cannot be invited into a company by someone outside it: "
+                "ask the company's administrator."
+            )
+        )
+    needs_approval = outsider and _has_admin(organization.pk)
     token = new_secret("inv")
     invitation = Invitation.objects.create(
         organization=organization,

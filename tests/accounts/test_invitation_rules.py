@@ -231,3 +231,32 @@ def test_the_organisation_is_locked_before_administrators_are_counted(
     assert f'"accounts_organization"."id" = {world.company.pk}' in sql[lock]
     if connection.features.has_select_for_update:
         assert "FOR UPDATE" in sql[lock]
+
+
+def test_operator_staff_cannot_invite_a_colleague_into_a_company(
+    client: Client, world: World
+) -> None:
+    colleague = MembershipFactory.create(organization=world.operator_org, role="staff").user
+    empty = CompanyFactory.create(parent=world.chapter)  # nobody there to approve
+    client.force_login(world.operator)
+    response = client.post(
+        reverse("accounts:organization", args=[empty.pk]),
+        {"email": colleague.email, "role": "admin"},
+    )
+    assert response.context["form"].errors["email"] == [
+        "기업 밖의 사람은 운영기관 직원을 기업에 초대할 수 없습니다. 기업 관리자에게 요청하세요."
+    ]
+    assert Invitation.objects.count() == 0
+
+
+def test_account_deletion_locks_the_organisations_it_administers(world: World) -> None:
+    from bitgoeul.accounts.services import user_delete
+
+    MembershipFactory.create(organization=world.company, role=MembershipRole.ADMIN)
+    with CaptureQueriesContext(connection) as queries, transaction.atomic():
+        user_delete(user=world.owner)
+    sql = [q["sql"] for q in queries]
+    lock = next(i for i, s in enumerate(sql) if s.startswith('SELECT "accounts_organization"'))
+    assert f'"accounts_organization"."id" = {world.company.pk}' in sql[lock]
+    if connection.features.has_select_for_update:
+        assert "FOR UPDATE" in sql[lock]
