@@ -86,6 +86,8 @@ def test_an_outsiders_invitation_waits_for_the_company_administrator(
         == 403
     )
     client.force_login(world.owner)
+    page = client.get(reverse("accounts:organization", args=[world.company.pk])).content.decode()
+    assert "관리자 승인 대기 중" in page and "승인하고 보내기" in page
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("accounts:invitation_approve", args=[world.company.pk, invitation.pk]),
