@@ -92,7 +92,19 @@ def _company_invitation(w: World) -> dict[str, Any]:
     return {"org_id": w.company.pk, "invitation_id": w.company.invitations.get().pk}
 
 
+def _invitation_awaiting_approval(w: World) -> dict[str, Any]:
+    from django.db import transaction
+
+    with transaction.atomic():
+        invitation, _ = invitation_create(
+            organization=w.company, email="new@example.kr", role="member", actor=w.operator
+        )
+    return {"org_id": w.company.pk, "invitation_id": invitation.pk}
+
+
 COMPANY_ADMIN = only({"owner": 302, "operator": 302, "teammate": 403}, otherwise=404)
+# approving an outsider's invitation: the company's own administrator, not operator staff
+COMPANY_OWN_ADMIN = only({"owner": 302, "operator": 403, "teammate": 403}, otherwise=404)
 
 RULES: dict[str, Rule] = {
     "web:home": Rule(everyone(200)),
@@ -137,6 +149,12 @@ RULES: dict[str, Rule] = {
     ),
     "accounts:membership_remove": Rule(COMPANY_ADMIN, method="post", kwargs=_teammate_membership),
     "accounts:invitation_revoke": Rule(COMPANY_ADMIN, method="post", kwargs=_company_invitation),
+    "accounts:invitation_approve": Rule(
+        COMPANY_OWN_ADMIN, method="post", kwargs=_invitation_awaiting_approval
+    ),
+    "accounts:invitation_decline": Rule(
+        COMPANY_OWN_ADMIN, method="post", kwargs=_invitation_awaiting_approval
+    ),
     "audit:list": Rule(only({"operator": 200}, otherwise=403)),
     "audit:export": Rule(only({"operator": 302}, otherwise=403), method="post"),
     "jobs:detail": Rule(

@@ -103,6 +103,16 @@ def organization_for_admin(user: Any, organization_id: int) -> Organization:
     return organization
 
 
+def organization_for_approver(user: Any, organization_id: int) -> Organization:
+    """The organisation of which the user is an administrator member, for approving or
+    declining invitations made by outsiders (operator staff are not enough), or
+    PermissionDenied."""
+    organization = organization_for_viewer(user, organization_id)
+    if not is_organization_admin(user, organization):
+        raise PermissionDenied
+    return organization
+
+
 def require_operator_staff(user: Any) -> None:
     if not is_operator_staff(user):
         raise PermissionDenied

@@ -61,7 +61,9 @@ class SignUpForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.invitation = invitation
         if invitation is not None:
+            # the invitation is for the address it was sent to: the field cannot be changed
             self.fields["email"].initial = invitation.email
+            self.fields["email"].disabled = True
             del self.fields["company_name"], self.fields["company_brn"]
         for text in SIGNUP_CONSENTS:
             self.fields[consent_field(text.document)] = forms.BooleanField(
@@ -85,11 +87,6 @@ class SignUpForm(forms.Form):
                     "An account with this e-mail address exists already: "
                     "log in or reset the password."
                 )
-            )
-        if self.invitation is not None and email != self.invitation.email:
-            raise ValidationError(
-                _("This invitation was sent to %(email)s: sign up with that address.")
-                % {"email": self.invitation.email}
             )
         return email
 

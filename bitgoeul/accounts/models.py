@@ -121,17 +121,36 @@ class Invitation(models.Model):
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # An invitation into a company by someone who is not its administrator (operator staff)
+    # waits for the company administrator's approval; it is mailed, and usable, only then.
+    needs_approval = models.BooleanField(default=False)
+    approved_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    declined_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
-        return f"{self.email} → {self.organization}"
+        return f"invitation {self.pk} → {self.organization}"
 
     @property
-    def is_open(self) -> bool:
+    def is_pending(self) -> bool:
+        """Neither used, revoked, declined nor expired (it may still await approval)."""
         return (
             self.accepted_at is None
             and self.revoked_at is None
+            and self.declined_at is None
             and self.expires_at > timezone.now()
         )
+
+    @property
+    def awaits_approval(self) -> bool:
+        return self.is_pending and self.needs_approval and self.approved_at is None
+
+    @property
+    def is_open(self) -> bool:
+        """Usable by the invited person: pending and, where needed, approved."""
+        return self.is_pending and (not self.needs_approval or self.approved_at is not None)
 
 
 class ApiToken(models.Model):

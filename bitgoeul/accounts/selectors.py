@@ -11,7 +11,7 @@ def organization_members(organization: Organization) -> QuerySet[Membership]:
 
 def organization_open_invitations(organization: Organization) -> QuerySet[Invitation]:
     return organization.invitations.filter(
-        accepted_at__isnull=True, revoked_at__isnull=True
+        accepted_at__isnull=True, revoked_at__isnull=True, declined_at__isnull=True
     ).select_related("invited_by")
 
 

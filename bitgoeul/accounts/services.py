@@ -84,16 +84,24 @@ def user_sign_up(
 
 @transaction.atomic
 def user_update_profile(*, user: User, name: str, language: str) -> User:
-    before = {"name": user.name, "language": user.language}
-    user.name, user.language = name, language
-    user.save(update_fields=["name", "language"])
-    audit_record(
-        actor=user,
-        action="user.update",
-        obj=user,
-        before=before,
-        after={"name": name, "language": language},
+    """Change the user's name and language. The audit event names the fields that changed
+    and keeps the language values, never the name: the audit trail outlives an erased
+    account, so it holds no personal data (the page shows names from the user row)."""
+    current = User.objects.select_for_update().get(pk=user.pk)
+    changed = sorted(
+        key
+        for key, value in (("name", name), ("language", language))
+        if getattr(current, key) != value
     )
+    user.name, user.language = name, language
+    if not changed:
+        return user
+    before: dict[str, Any] = {"fields": changed}
+    after: dict[str, Any] = {"fields": changed}
+    if "language" in changed:
+        before["language"], after["language"] = current.language, language
+    user.save(update_fields=changed)
+    audit_record(actor=user, action="user.update", obj=user, before=before, after=after)
     return user
 
 
@@ -104,6 +112,13 @@ def consent_set(*, user: User, document: str, agreed: bool) -> ConsentRecord:
     text = next(t for t in SIGNUP_CONSENTS if t.document == document)
     if text.required:
         raise ValueError("the required consent is withdrawn by deleting the account")
+    latest = (
+        ConsentRecord.objects.select_for_update()
+        .filter(user=user, document=document)
+        .order_by("-recorded_at", "-pk")
+        .first()
+    )
+    before = latest is not None and latest.agreed and latest.withdrawn_at is None
     ConsentRecord.objects.filter(
         user=user, document=document, withdrawn_at__isnull=True, agreed=True
     ).update(withdrawn_at=timezone.now())
@@ -118,7 +133,11 @@ def consent_set(*, user: User, document: str, agreed: bool) -> ConsentRecord:
         agreed=agreed,
     )
     audit_record(
-        actor=user, action="consent.set", obj=record, after={"document": document, "agreed": agreed}
+        actor=user,
+        action="consent.set",
+        obj=record,
+        before={"document": document, "agreed": before},
+        after={"document": document, "agreed": agreed},
     )
     return record
 
@@ -127,31 +146,91 @@ def invitation_url(token: str) -> str:
     return settings.BASE_URL + reverse("accounts:invitation", args=[token])
 
 
+ROLE_RANK = {MembershipRole.MEMBER: 0, MembershipRole.STAFF: 1, MembershipRole.ADMIN: 2}
+
+
+class InvitationRefused(ValueError):
+    """An invitation that cannot be created, approved or accepted; `message` is translated
+    and says what the user can do."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def _is_admin_of(user: User, organization_id: int) -> bool:
+    return Membership.objects.filter(
+        user=user, organization_id=organization_id, role=MembershipRole.ADMIN
+    ).exists()
+
+
+def _has_admin(organization_id: int) -> bool:
+    return Membership.objects.filter(
+        organization_id=organization_id, role=MembershipRole.ADMIN
+    ).exists()
+
+
 @transaction.atomic
 def invitation_create(
     *, organization: Organization, email: str, role: str, actor: User
 ) -> tuple[Invitation, str]:
     """Invite someone to the organisation; returns the invitation and the secret token, which
-    is mailed to them and never stored (only its hash)."""
+    is mailed to them and never stored (only its hash).
+
+    Nobody invites themselves, and someone outside a company (operator staff, who may
+    manage any organisation) cannot invite operator staff into it (InvitationRefused): staff
+    must not make themselves or each other members of a company. An invitation into a
+    company by someone who is not its administrator needs the approval of one of its
+    administrators (`invitation_approve`) before it is mailed or usable; a company without
+    any administrator yet has nobody to approve, so the invitation is sent at once. The audit
+    event names the invitation, not the invited address.
+    """
+    email = email.lower()
+    if email == actor.email.lower():
+        raise InvitationRefused(
+            _("You cannot invite yourself: ask an administrator to invite you.")
+        )
+    outsider = organization.kind == OrganizationKind.COMPANY and not _is_admin_of(
+        actor, organization.pk
+    )
+    if (
+        outsider
+        and Membership.objects.filter(
+            user__email=email, organization__kind=OrganizationKind.OPERATOR
+        ).exists()
+    ):
+        # otherwise two operator staff could make each other administrators of a company
+        raise InvitationRefused(
+            _(
+                "Operator staff cannot be invited into a company by someone outside it: "
+                "ask the company's administrator."
+            )
+        )
+    needs_approval = outsider and _has_admin(organization.pk)
     token = new_secret("inv")
     invitation = Invitation.objects.create(
         organization=organization,
-        email=email.lower(),
+        email=email,
         role=role,
         token_hash=secret_hash(token),
         invited_by=actor,
         expires_at=timezone.now() + dt.timedelta(days=settings.INVITATION_DAYS),
+        needs_approval=needs_approval,
     )
     audit_record(
         actor=actor,
         action="invitation.create",
         obj=invitation,
-        after={"organization": organization.pk, "email": invitation.email, "role": role},
+        after={"organization": organization.pk, "role": role, "needs_approval": needs_approval},
     )
-    url = invitation_url(token)
-    language = actor.language
-    transaction.on_commit(lambda: _send_invitation(invitation, url, language))
+    if not needs_approval:
+        _send_on_commit(invitation, token, actor.language)
     return invitation, token
+
+
+def _send_on_commit(invitation: Invitation, token: str, language: str) -> None:
+    url = invitation_url(token)
+    transaction.on_commit(lambda: _send_invitation(invitation, url, language))
 
 
 def _send_invitation(invitation: Invitation, url: str, language: str) -> None:
@@ -182,76 +261,178 @@ def invitation_by_token(token: str) -> Invitation | None:
     )
 
 
+def _locked_invitation(invitation: Invitation) -> Invitation:
+    return (
+        Invitation.objects.select_for_update(of=("self",))
+        .select_related("organization", "invited_by")
+        .get(pk=invitation.pk)
+    )
+
+
+@transaction.atomic
+def invitation_approve(*, invitation: Invitation, actor: User) -> Invitation:
+    """A company administrator approves an invitation that awaits approval: a new link is
+    mailed (the secret made at creation was never sent). InvitationRefused otherwise."""
+    current = _locked_invitation(invitation)
+    if not current.awaits_approval:
+        raise InvitationRefused(_("This invitation does not await approval any more."))
+    if not _is_admin_of(actor, current.organization_id):
+        raise InvitationRefused(_("Only an administrator of the company can approve it."))
+    token = new_secret("inv")
+    current.token_hash = secret_hash(token)
+    current.approved_at, current.approved_by = timezone.now(), actor
+    current.save(update_fields=["token_hash", "approved_at", "approved_by"])
+    audit_record(
+        actor=actor,
+        action="invitation.approve",
+        obj=current,
+        before={"approved": False},
+        after={"approved": True},
+    )
+    _send_on_commit(current, token, current.invited_by.language)
+    return current
+
+
+@transaction.atomic
+def invitation_decline(*, invitation: Invitation, actor: User) -> Invitation:
+    """A company administrator declines an invitation that awaits approval; nothing is sent."""
+    current = _locked_invitation(invitation)
+    if not current.awaits_approval:
+        raise InvitationRefused(_("This invitation does not await approval any more."))
+    if not _is_admin_of(actor, current.organization_id):
+        raise InvitationRefused(_("Only an administrator of the company can decline it."))
+    current.declined_at = timezone.now()
+    current.save(update_fields=["declined_at"])
+    audit_record(
+        actor=actor,
+        action="invitation.decline",
+        obj=current,
+        before={"approved": False},
+        after={"declined": True},
+    )
+    return current
+
+
 @transaction.atomic
 def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
-    """Join the inviting organisation. The invitation must be open (not expired, used or
-    revoked); an existing membership keeps the higher of the two roles' privileges."""
-    if not invitation.is_open:
-        raise ValueError("invitation is not open")
-    membership, created = Membership.objects.get_or_create(
-        user=user, organization=invitation.organization, defaults={"role": invitation.role}
+    """Join the inviting organisation. The invitation must be open (not expired, used,
+    revoked or declined, and approved where it needed approval) and name the user's e-mail
+    address (InvitationRefused otherwise); an existing membership keeps the higher of the two
+    roles."""
+    current = _locked_invitation(invitation)
+    if not current.is_open:
+        raise InvitationRefused(_("This invitation link is no longer valid: ask for a new one."))
+    if user.email.lower() != current.email:
+        raise InvitationRefused(
+            _(
+                "This invitation was sent to another e-mail address: log in with the invited "
+                "address, or ask for an invitation to yours."
+            )
+        )
+    Organization.objects.select_for_update().filter(pk=current.organization_id).first()
+    membership, created = Membership.objects.select_for_update().get_or_create(
+        user=user, organization=current.organization, defaults={"role": current.role}
     )
-    invitation.accepted_at, invitation.accepted_by = timezone.now(), user
-    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    before_role = None if created else membership.role
+    if (
+        not created
+        and ROLE_RANK[MembershipRole(current.role)] > ROLE_RANK[MembershipRole(membership.role)]
+    ):
+        membership.role = current.role
+        membership.save(update_fields=["role"])
+    current.accepted_at, current.accepted_by = timezone.now(), user
+    current.save(update_fields=["accepted_at", "accepted_by"])
+    invitation.accepted_at, invitation.accepted_by = current.accepted_at, user
     audit_record(
         actor=user,
         action="invitation.accept",
-        obj=invitation,
-        after={"organization": invitation.organization_id, "role": membership.role, "new": created},
+        obj=current,
+        before={"role": before_role},
+        after={"organization": current.organization_id, "role": membership.role, "new": created},
     )
     return membership
 
 
 @transaction.atomic
 def invitation_revoke(*, invitation: Invitation, actor: User) -> None:
-    invitation.revoked_at = timezone.now()
-    invitation.save(update_fields=["revoked_at"])
-    audit_record(actor=actor, action="invitation.revoke", obj=invitation)
-
-
-def _is_last_admin(membership: Membership) -> bool:
-    admins = Membership.objects.filter(
-        organization_id=membership.organization_id, role=MembershipRole.ADMIN
+    current = _locked_invitation(invitation)
+    if current.revoked_at is not None:
+        return
+    current.revoked_at = invitation.revoked_at = timezone.now()
+    current.save(update_fields=["revoked_at"])
+    audit_record(
+        actor=actor,
+        action="invitation.revoke",
+        obj=current,
+        before={"revoked": False},
+        after={"revoked": True},
     )
-    return membership.role == MembershipRole.ADMIN and admins.count() == 1
+
+
+class LastAdministrator(ValueError):
+    """The change would leave an organisation with members but no administrator."""
+
+
+def _lock_organization(organization_id: int) -> None:
+    """Lock the organisation's row: every change that can take away an administrator takes
+    this lock before counting them, so two concurrent demotions (or a demotion and a
+    removal, or an account deletion) cannot each see "another administrator remains" and
+    leave none."""
+    Organization.objects.select_for_update().filter(pk=organization_id).first()
+
+
+def _admin_count(organization_id: int) -> int:
+    return Membership.objects.filter(
+        organization_id=organization_id, role=MembershipRole.ADMIN
+    ).count()
 
 
 @transaction.atomic
 def membership_set_role(*, membership: Membership, role: str, actor: User) -> Membership:
-    """Change a member's role. The last administrator keeps the role (ValueError), so that
-    every organisation keeps someone who can manage it."""
-    if role != MembershipRole.ADMIN and _is_last_admin(membership):
-        raise ValueError("last administrator")
-    before = {"role": membership.role}
-    membership.role = role
-    membership.save(update_fields=["role"])
+    """Change a member's role. The last administrator keeps the role (LastAdministrator), so
+    that every organisation keeps someone who can manage it; the organisation is locked
+    while administrators are counted."""
+    _lock_organization(membership.organization_id)
+    current = Membership.objects.select_for_update().get(pk=membership.pk)
+    if (
+        current.role == MembershipRole.ADMIN
+        and role != MembershipRole.ADMIN
+        and _admin_count(current.organization_id) == 1
+    ):
+        raise LastAdministrator("last administrator")
+    before = {"role": current.role}
+    current.role = membership.role = role
+    current.save(update_fields=["role"])
     audit_record(
         actor=actor,
         action="membership.set_role",
-        obj=membership,
+        obj=current,
         before=before,
         after={"role": role},
     )
-    return membership
+    return current
 
 
 @transaction.atomic
 def membership_remove(*, membership: Membership, actor: User) -> None:
-    """Remove someone from an organisation. The last administrator cannot be removed, so that
-    every organisation keeps someone who can manage it."""
-    if _is_last_admin(membership):
-        raise ValueError("last administrator")
+    """Remove someone from an organisation. The last administrator cannot be removed
+    (LastAdministrator), so that every organisation keeps someone who can manage it; the
+    organisation is locked while administrators are counted."""
+    _lock_organization(membership.organization_id)
+    current = Membership.objects.select_for_update().get(pk=membership.pk)
+    if current.role == MembershipRole.ADMIN and _admin_count(current.organization_id) == 1:
+        raise LastAdministrator("last administrator")
     audit_record(
         actor=actor,
         action="membership.remove",
-        obj=membership,
+        obj=current,
         before={
-            "user": membership.user_id,
-            "organization": membership.organization_id,
-            "role": membership.role,
+            "user": current.user_id,
+            "organization": current.organization_id,
+            "role": current.role,
         },
     )
-    membership.delete()
+    current.delete()
 
 
 @transaction.atomic
@@ -264,16 +445,29 @@ def api_token_create(*, user: User, name: str, scope: str) -> tuple[ApiToken, st
         user=user, name=name, scope=scope, prefix=secret[:10], token_hash=secret_hash(secret)
     )
     audit_record(
-        actor=user, action="api_token.create", obj=token, after={"name": name, "scope": scope}
+        # the name is free text the person wrote: it stays on the token, not in the audit trail
+        actor=user,
+        action="api_token.create",
+        obj=token,
+        after={"scope": scope},
     )
     return token, secret
 
 
 @transaction.atomic
 def api_token_revoke(*, token: ApiToken, actor: User) -> None:
-    token.revoked_at = timezone.now()
-    token.save(update_fields=["revoked_at"])
-    audit_record(actor=actor, action="api_token.revoke", obj=token)
+    current = ApiToken.objects.select_for_update().get(pk=token.pk)
+    if current.revoked_at is not None:
+        return
+    current.revoked_at = token.revoked_at = timezone.now()
+    current.save(update_fields=["revoked_at"])
+    audit_record(
+        actor=actor,
+        action="api_token.revoke",
+        obj=current,
+        before={"revoked": False},
+        after={"revoked": True},
+    )
 
 
 def api_token_authenticate(secret: str) -> ApiToken | None:
@@ -371,27 +565,37 @@ def user_delete(*, user: User) -> None:
 
     Memberships, tokens, consents and the reviewer profile are removed; the user row stays as a
     tombstone (no name, an unusable address, no password) because audit events and decisions
-    must keep pointing at the account that made them. Raises ValueError when the user is the
-    last administrator of an organisation that has other members.
+    must keep pointing at the account that made them. Invitations sent to the person's address
+    are anonymised (and closed) and login failures naming it deleted. Raises LastAdministrator
+    (a ValueError whose argument is the organisation's name) when the user is the last
+    administrator of an organisation that has other members; the organisations are locked
+    while administrators are counted.
     """
-    for membership in user.memberships.select_related("organization"):
+    memberships = list(user.memberships.select_related("organization").order_by("organization_id"))
+    for membership in memberships:
+        if membership.role != MembershipRole.ADMIN:
+            continue
         org = membership.organization
+        _lock_organization(org.pk)
         others = org.memberships.exclude(user=user)
-        if (
-            membership.role == MembershipRole.ADMIN
-            and others.exists()
-            and not others.filter(role=MembershipRole.ADMIN).exists()
-        ):
-            raise ValueError(org.name)
+        if others.exists() and not others.filter(role=MembershipRole.ADMIN).exists():
+            raise LastAdministrator(org.name)
+    old_email = user.email.lower()
     audit_record(actor=user, action="user.delete", obj=user)
     user.memberships.all().delete()
     user.api_tokens.all().delete()
     user.consents.all().delete()
     ReviewerProfile.objects.filter(user=user).delete()
     user.email = f"deleted-{user.pk}@invalid.bitgoeul"
+    now = timezone.now()
+    Invitation.objects.filter(
+        email=old_email, revoked_at__isnull=True, accepted_at__isnull=True
+    ).update(revoked_at=now)
+    Invitation.objects.filter(email=old_email).update(email=user.email)
+    LoginFailure.objects.filter(email=old_email).delete()
     user.name = ""
     user.is_active = False
-    user.deleted_at = timezone.now()
+    user.deleted_at = now
     user.set_unusable_password()
     user.save(update_fields=["email", "name", "is_active", "deleted_at", "password"])
 

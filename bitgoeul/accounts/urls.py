@@ -48,4 +48,14 @@ urlpatterns = [
         views.invitation_revoke,
         name="invitation_revoke",
     ),
+    path(
+        "orgs/<int:org_id>/invitations/<int:invitation_id>/approve/",
+        views.invitation_approve,
+        name="invitation_approve",
+    ),
+    path(
+        "orgs/<int:org_id>/invitations/<int:invitation_id>/decline/",
+        views.invitation_decline,
+        name="invitation_decline",
+    ),
 ]

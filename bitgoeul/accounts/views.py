@@ -150,7 +150,11 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
                 request, _("This invitation link is no longer valid: ask for a new one.")
             )
             return redirect("web:home")
-        services.invitation_accept(invitation=found, user=request.user)  # type: ignore[arg-type]
+        try:
+            services.invitation_accept(invitation=found, user=request.user)  # type: ignore[arg-type]
+        except services.InvitationRefused as refused:
+            messages.error(request, refused.message)
+            return redirect("web:home")
         request.session[SESSION_KEY] = found.organization_id
         messages.success(request, _("You joined %(org)s.") % {"org": found.organization.name})
         return redirect("web:home")
@@ -275,18 +279,35 @@ def organization(request: HttpRequest, org_id: int) -> HttpResponse:
         if not is_admin:
             raise PermissionDenied
         if form.is_valid():
-            services.invitation_create(organization=org, actor=user, **form.cleaned_data)
-            messages.success(
-                request,
-                _("An invitation was sent to %(email)s.") % {"email": form.cleaned_data["email"]},
-            )
-            return redirect("accounts:organization", org_id=org.pk)
+            try:
+                created, _token = services.invitation_create(
+                    organization=org, actor=user, **form.cleaned_data
+                )
+            except services.InvitationRefused as refused:
+                form.add_error("email", refused.message)
+            else:
+                if created.needs_approval:
+                    messages.success(
+                        request,
+                        _(
+                            "The invitation to %(email)s awaits the approval of the company's "
+                            "administrator; it is sent once approved."
+                        )
+                        % {"email": created.email},
+                    )
+                else:
+                    messages.success(
+                        request,
+                        _("An invitation was sent to %(email)s.") % {"email": created.email},
+                    )
+                return redirect("accounts:organization", org_id=org.pk)
     return render(
         request,
         "accounts/organization.html",
         {
             "org": org,
             "is_admin": is_admin,
+            "can_approve": access.is_organization_admin(user, org),
             "form": form,
             "role_form": RoleForm(),
             "members": selectors.organization_members(org),
@@ -343,4 +364,34 @@ def invitation_revoke(request: HttpRequest, org_id: int, invitation_id: int) -> 
     found = get_object_or_404(org.invitations, pk=invitation_id)
     services.invitation_revoke(invitation=found, actor=request.user)  # type: ignore[arg-type]
     messages.success(request, _("The invitation is revoked."))
+    return redirect("accounts:organization", org_id=org_id)
+
+
+@login_required
+@require_POST
+def invitation_approve(request: HttpRequest, org_id: int, invitation_id: int) -> HttpResponse:
+    org = access.organization_for_approver(request.user, org_id)
+    found = get_object_or_404(org.invitations, pk=invitation_id)
+    try:
+        services.invitation_approve(invitation=found, actor=request.user)  # type: ignore[arg-type]
+    except services.InvitationRefused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(
+            request, _("The invitation is approved and sent to %(email)s.") % {"email": found.email}
+        )
+    return redirect("accounts:organization", org_id=org_id)
+
+
+@login_required
+@require_POST
+def invitation_decline(request: HttpRequest, org_id: int, invitation_id: int) -> HttpResponse:
+    org = access.organization_for_approver(request.user, org_id)
+    found = get_object_or_404(org.invitations, pk=invitation_id)
+    try:
+        services.invitation_decline(invitation=found, actor=request.user)  # type: ignore[arg-type]
+    except services.InvitationRefused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, _("The invitation is declined; nothing was sent."))
     return redirect("accounts:organization", org_id=org_id)

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from bitgoeul.audit.selectors import audit_event_list
+from bitgoeul.audit.selectors import actor_label, audit_event_list
 from bitgoeul.jobs.models import Job
 from bitgoeul.jobs.registry import job_kind
 from bitgoeul.jobs.services import JobReporter
@@ -41,7 +41,7 @@ def audit_export(job: Job, reporter: JobReporter) -> None:
             writer.writerow(
                 [
                     timezone.localtime(event.at).isoformat(),
-                    event.actor.email if event.actor else "",
+                    actor_label(event.actor),
                     event.action,
                     event.object_type,
                     event.object_id,

@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.db.models import QuerySet
 
+from bitgoeul.accounts.models import User
 from bitgoeul.audit.models import AuditEvent
 
 
@@ -30,6 +31,16 @@ def audit_event_list(
     if until:
         events = events.filter(at__date__lte=until)
     return events
+
+
+def actor_label(actor: User | None) -> str:
+    """Who did it, read from the user row when shown: the audit trail itself holds only ids,
+    so an erased account shows as a tombstone ("deleted user #12") and no name or address."""
+    if actor is None:
+        return ""
+    if actor.deleted_at is not None:
+        return f"deleted user #{actor.pk}"
+    return actor.email
 
 
 def audit_action_codes() -> list[str]:

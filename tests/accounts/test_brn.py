@@ -58,3 +58,16 @@ def test_demo_brns_all_pass_the_check() -> None:
     rng = random.Random(1)
     for _ in range(200):
         validate_brn(_brn(rng))
+
+
+@pytest.mark.parametrize("value", ["12081475²1", "12081475①1", "١٢٠٨١٤٧٥٢١", "120 81 4752¹"])
+def test_validate_brn_answers_other_digit_characters_with_a_message(value: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        validate_brn(value)
+    assert caught.value.code == "brn_characters"
+
+
+def test_full_width_digits_are_valid_and_normalise_to_ascii() -> None:
+    validate_brn("１２０－８１－４７５２１")
+    assert brn_normalize("１２０－８１－４７５２１") == "1208147521"
+    assert brn_normalize("12081475²1") == "120814751"  # not a digit of a number: dropped

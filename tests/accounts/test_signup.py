@@ -115,17 +115,45 @@ def test_signup_by_invitation_joins_the_company(
     assert Organization.objects.filter(kind="company").count() == 2
 
 
-def test_signup_by_invitation_requires_the_invited_address(client: Client, world: World) -> None:
+def test_signup_by_invitation_fixes_the_address_to_the_invited_one(
+    client: Client, world: World
+) -> None:
     from django.db import transaction
 
     with transaction.atomic():
         _, token = invitation_create(
             organization=world.company, email="new@example.kr", role="member", actor=world.owner
         )
+    page = client.get(reverse("accounts:signup") + f"?invitation={token}")
+    assert page.context["form"]["email"].field.disabled is True
     response = client.post(
         reverse("accounts:signup"),
         form(email="other@example.kr", company_name=None, company_brn=None, invitation=token),
     )
-    assert response.context["form"].errors["email"] == [
-        "이 초대는 new@example.kr(으)로 보낸 것입니다. 그 주소로 가입해 주세요."
+    assert response.status_code == 302
+    assert list(
+        User.objects.filter(
+            memberships__organization=world.company, email__startswith="new"
+        ).values_list("email", flat=True)
+    ) == ["new@example.kr"]
+    assert User.objects.filter(email="other@example.kr").count() == 0
+
+
+def test_signup_with_a_superscript_digit_answers_with_a_message(client: Client) -> None:
+    response = client.post(reverse("accounts:signup"), form(company_brn="12081475²1"))
+    assert response.status_code == 200
+    assert response.context["form"].errors["company_brn"] == [
+        "사업자등록번호는 120-81-47521처럼 숫자와 하이픈(-)만으로 적습니다."
     ]
+    assert Organization.objects.count() == 0
+
+
+def test_signup_with_full_width_digits_meets_the_uniqueness_check(
+    client: Client, world: World
+) -> None:
+    assert world.company.brn is not None
+    full_width = "".join(chr(ord(c) + 0xFEE0) for c in world.company.brn)
+    response = client.post(reverse("accounts:signup"), form(company_brn=full_width))
+    assert response.status_code == 200
+    assert "이미 등록된 기업입니다" in response.context["form"].errors["company_brn"][0]
+    assert User.objects.filter(email="seojin@newco.kr").count() == 0

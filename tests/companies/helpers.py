@@ -24,8 +24,7 @@ def make_company(
     with transaction.atomic():
         company = company_profile_ensure(organization=organization)
         techs = list(Technology.objects.filter(code__in=technologies)) if technologies else None
-        company_update(company=company, actor=None, data=data, technologies=techs)
-    return company
+        return company_update(company=company, actor=None, data=data, technologies=techs)
 
 
 def names(companies: object) -> list[str]:

@@ -67,28 +67,44 @@ def nomination_create(
     return nomination
 
 
+class IllegalTransition(ValueError):
+    """A nomination asked to move to a state its current state does not lead to."""
+
+    def __init__(self, current: str, wanted: str) -> None:
+        super().__init__(f"a {current} nomination cannot become {wanted}")
+        self.current, self.wanted = current, wanted
+
+
 @transaction.atomic
 def nomination_set_state(
     *, nomination: Nomination, state: str, actor: Any, note: str = ""
 ) -> Nomination:
     """Move a pending nomination to accepted, declined (operator staff, with a note) or
-    withdrawn (its chapter).
+    withdrawn (its chapter); who may ask for which is decided in `access`.
 
-    Side effects: the decider, time and note are recorded on the nomination; one audit event
-    with the state before and after. Any other transition is a ValueError.
+    The row is locked and its state read again from the database, so that two decisions
+    sent at the same time cannot both pass the check: the second sees the first's state and
+    gets IllegalTransition, as does any move `TRANSITIONS` does not list. Side effects: the
+    decider, time and note are recorded on the nomination; one audit event with the state
+    before and after. The instance passed in is brought up to date.
     """
-    current = NominationState(nomination.state)
-    if state not in TRANSITIONS[current]:
-        raise ValueError(f"a {current} nomination cannot become {state}")
-    nomination.state = state
-    nomination.decided_by, nomination.decided_at = actor, timezone.now()
-    nomination.decision_note = note
-    nomination.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
+    current = Nomination.objects.select_for_update().get(pk=nomination.pk)
+    before = NominationState(current.state)
+    if state not in TRANSITIONS[before]:
+        raise IllegalTransition(before.value, state)
+    current.state = state
+    current.decided_by, current.decided_at = actor, timezone.now()
+    current.decision_note = note
+    current.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
+    for field in ("state", "decided_by", "decided_at", "decision_note"):
+        setattr(nomination, field, getattr(current, field))
     audit_record(
         actor=actor,
         action="nomination.set_state",
-        obj=nomination,
-        before={"state": current.value},
+        obj=current,
+        before={"state": before.value},
         after={"state": state, "note": note},
     )
+    # TODO(notify): tell the nominating chapter (and staff watching the company) that the
+    # nomination was accepted, declined or withdrawn, through the notifications app's one call.
     return nomination

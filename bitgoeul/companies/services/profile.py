@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from bitgoeul.accounts.models import Organization
+from bitgoeul.accounts.services import organization_update
 from bitgoeul.audit.services import audit_record
 from bitgoeul.companies.ksic import normalise_ksic, section_of
 from bitgoeul.companies.models import (
@@ -84,6 +85,17 @@ def _snapshot(company: Company) -> dict[str, Any]:
     return data
 
 
+def _locked(company: Company) -> Company:
+    """The company's row read again from the database and locked until the transaction ends:
+    the "before" of an audit event comes from here, never from an instance a form has
+    already changed (a ModelForm bound to `company` writes the posted values into it)."""
+    return (
+        Company.objects.select_for_update(of=("self",))
+        .select_related("organization")
+        .get(pk=company.pk)
+    )
+
+
 @transaction.atomic
 def company_update(
     *,
@@ -96,42 +108,50 @@ def company_update(
 
     The caller may rely on: the province is derived from the address when not given, the
     organisation's chapter follows the province, the search index is up to date, and one
-    audit event records the fields that changed (before and after).
+    audit event records the fields that changed (before and after, "before" read from the
+    locked row). Names and chapter change through `accounts.services.organization_update`,
+    which audits them too. Returns the saved company (the instance passed in is not reused).
     """
-    before = _snapshot(company)
-    organization = company.organization
-    for key in ("name", "name_en"):
-        if key in data:
-            setattr(organization, key, data.pop(key))
+    data = dict(data)
+    current = _locked(company)
+    before = _snapshot(current)
+    names: dict[str, Any] = {k: data.pop(k) for k in ("name", "name_en") if k in data}
     for key, value in data.items():
         if key not in PROFILE_FIELDS:
             raise ValueError(f"not a profile field: {key}")
-        setattr(company, key, value)
+        setattr(current, key, value)
     if "address" in data and not data.get("province"):
-        province = province_for(company.address)
-        company.province = province.code if province else company.province
+        province = province_for(current.address)
+        current.province = province.code if province else current.province
     if "address" in data and not data.get("district"):
-        company.district = district_for(company.address) or company.district
-    company.ksic_code = normalise_ksic(company.ksic_code) if company.ksic_code else ""
-    company.ksic_section = section_of(company.ksic_code) if company.ksic_code else ""
-    if company.province:
-        sync_chapter(organization, company.province)
-    organization.save(update_fields=["name", "name_en", "parent"])
-    company.updated_at = timezone.now()
-    company.save()
+        current.district = district_for(current.address) or current.district
+    current.ksic_code = normalise_ksic(current.ksic_code) if current.ksic_code else ""
+    current.ksic_section = section_of(current.ksic_code) if current.ksic_code else ""
+    organization_changes: dict[str, Any] = dict(names)
+    if current.province:
+        covering = ChapterLookup().for_province(current.province)
+        if covering is not None:
+            organization_changes["parent_id"] = covering.pk
+    if organization_changes:
+        organization_update(organization=current.organization, actor=actor, **organization_changes)
+    current.updated_at = timezone.now()
+    current.save()
     if technologies is not None:
-        company.technologies.set(technologies)
-    _reindex(company)
-    after = _snapshot(company)
+        current.technologies.set(technologies)
+    _reindex(current)
+    after = _snapshot(current)
     changed = [key for key in after if before.get(key) != after[key]]
     audit_record(
         actor=actor,
         action="company.update",
-        obj=company,
+        obj=current,
         before={k: before[k] for k in changed},
         after={k: after[k] for k in changed},
     )
-    return company
+    return current
+
+
+METRIC_FIGURES = ("employees", "revenue", "rnd_spend", "investment")
 
 
 def _refresh_figures(company: Company) -> None:
@@ -158,13 +178,18 @@ def company_metric_set(
     rnd_spend: int | None,
     investment: int | None,
 ) -> CompanyMetric:
-    """Record one year's figures (replacing that year's if present)."""
+    """Record one year's figures (replacing that year's if present: the audit event keeps the
+    replaced figures as "before", read from the locked row)."""
     values = {
         "employees": employees,
         "revenue": revenue,
         "rnd_spend": rnd_spend,
         "investment": investment,
     }
+    existing = CompanyMetric.objects.select_for_update().filter(company=company, year=year).first()
+    before = (
+        {"year": year, **{k: getattr(existing, k) for k in METRIC_FIGURES}} if existing else None
+    )
     metric, created = CompanyMetric.objects.update_or_create(
         company=company, year=year, defaults=values
     )
@@ -173,6 +198,7 @@ def company_metric_set(
         actor=actor,
         action="company.metric_set",
         obj=company,
+        before=before,
         after={"year": year, "new": created, **values},
     )
     return metric
@@ -181,13 +207,14 @@ def company_metric_set(
 @transaction.atomic
 def company_metric_delete(*, metric: CompanyMetric, actor: Any) -> None:
     company = metric.company
+    current = CompanyMetric.objects.select_for_update().get(pk=metric.pk)
     audit_record(
         actor=actor,
         action="company.metric_delete",
         obj=company,
-        before={"year": metric.year, "revenue": metric.revenue, "employees": metric.employees},
+        before={"year": current.year, **{k: getattr(current, k) for k in METRIC_FIGURES}},
     )
-    metric.delete()
+    current.delete()
     _refresh_figures(company)
 
 
@@ -209,13 +236,19 @@ def investment_add(
 
 @transaction.atomic
 def investment_delete(*, investment: Investment, actor: Any) -> None:
+    current = Investment.objects.select_for_update().get(pk=investment.pk)
     audit_record(
         actor=actor,
         action="company.investment_delete",
         obj=investment.company,
-        before={"date": investment.date, "round": investment.round, "amount": investment.amount},
+        before={
+            "date": current.date,
+            "round": current.round,
+            "amount": current.amount,
+            "investors": current.investors,
+        },
     )
-    investment.delete()
+    current.delete()
 
 
 def venture_expiry(issued_on: dt.date) -> dt.date:
@@ -254,78 +287,102 @@ def certification_add(
         actor=actor,
         action="company.certification_add",
         obj=company,
-        after={"kind": kind, "venture_type": venture_type, "expires_on": expires_on},
+        after={
+            "kind": kind,
+            "venture_type": certification.venture_type,
+            "number": number,
+            "issued_on": issued_on,
+            "expires_on": expires_on,
+        },
     )
     return certification
 
 
 @transaction.atomic
 def certification_delete(*, certification: Certification, actor: Any) -> None:
+    current = Certification.objects.select_for_update().get(pk=certification.pk)
     audit_record(
         actor=actor,
         action="company.certification_delete",
         obj=certification.company,
-        before={"kind": certification.kind, "expires_on": certification.expires_on},
+        before={
+            "kind": current.kind,
+            "venture_type": current.venture_type,
+            "number": current.number,
+            "issued_on": current.issued_on,
+            "expires_on": current.expires_on,
+        },
     )
-    certification.delete()
+    current.delete()
 
 
 @transaction.atomic
 def company_set_public(*, company: Company, actor: Any, is_public: bool) -> Company:
     """Publish the profile (names, description, products, technologies, region,
     certifications, website) to everyone, or take it back."""
-    before = company.is_public
-    company.is_public = is_public
-    company.save(update_fields=["is_public"])
+    current = _locked(company)
+    before = current.is_public
+    current.is_public = company.is_public = is_public
+    current.save(update_fields=["is_public"])
     audit_record(
         actor=actor,
         action="company.set_public",
-        obj=company,
+        obj=current,
         before={"is_public": before},
         after={"is_public": is_public},
     )
-    return company
+    return current
 
 
 @transaction.atomic
 def company_set_chapter_consent(*, company: Company, actor: Any, consent: bool) -> Company:
     """Give or withdraw the company's consent to let its chapter's staff read its private data
     (read-only). Effective immediately; the audit trail keeps every change."""
-    before = company.chapter_consent_at
-    company.chapter_consent_at = timezone.now() if consent else None
-    company.save(update_fields=["chapter_consent_at"])
+    current = _locked(company)
+    before = current.chapter_consent_at
+    current.chapter_consent_at = timezone.now() if consent else None
+    company.chapter_consent_at = current.chapter_consent_at
+    current.save(update_fields=["chapter_consent_at"])
     audit_record(
         actor=actor,
         action="company.chapter_consent",
-        obj=company,
+        obj=current,
         before={"consent": before is not None, "since": before},
-        after={"consent": consent, "chapter": company.organization.parent_id},
+        after={"consent": consent, "chapter": current.organization.parent_id},
     )
-    return company
+    return current
 
 
 @transaction.atomic
 def company_mark_reviewed(*, company: Company, actor: Any) -> Company:
     """Clear the review flag an import set when it matched the company by name and region."""
-    before = company.review_reason
-    company.needs_review, company.review_reason = False, ""
-    company.save(update_fields=["needs_review", "review_reason"])
-    audit_record(actor=actor, action="company.reviewed", obj=company, before={"reason": before})
-    return company
+    current = _locked(company)
+    before = current.review_reason
+    current.needs_review, current.review_reason = False, ""
+    current.save(update_fields=["needs_review", "review_reason"])
+    audit_record(actor=actor, action="company.reviewed", obj=current, before={"reason": before})
+    return current
 
 
 @transaction.atomic
 def technology_save(
     *, actor: Any, technology: Technology | None = None, **fields: Any
 ) -> Technology:
-    """Create a technology tag, or change one; companies carrying it are re-indexed."""
-    tech = technology or Technology()
-    before = {k: getattr(tech, k) for k in fields} if technology else None
+    """Create a technology tag, or change one; companies carrying it are re-indexed. A change
+    is audited with the fields that changed, "before" read from the locked row."""
+    if technology is None:
+        tech = Technology(**fields)
+        tech.save()
+        audit_record(actor=actor, action="technology.save", obj=tech, after=fields)
+        return tech
+    tech = Technology.objects.select_for_update().get(pk=technology.pk)
+    diff = {k: v for k, v in fields.items() if getattr(tech, k) != v}
+    before = {k: getattr(tech, k) for k in diff}
     for key, value in fields.items():
         setattr(tech, key, value)
     tech.save()
-    audit_record(actor=actor, action="technology.save", obj=tech, before=before, after=fields)
-    if technology is not None:
+    if diff:
+        audit_record(actor=actor, action="technology.save", obj=tech, before=before, after=diff)
         companies = list(
             tech.companies.select_related("organization").prefetch_related("technologies")
         )

@@ -13,7 +13,9 @@ from bitgoeul.companies.models import Company, Notification, WatchlistEntry
 
 @transaction.atomic
 def watchlist_add(*, user: Any, company: Company, note: str = "") -> WatchlistEntry:
-    """Watch a company (again: the note is replaced)."""
+    """Watch a company (again: the note is replaced, and the audit event keeps the old one,
+    read from the locked row)."""
+    existing = WatchlistEntry.objects.select_for_update().filter(user=user, company=company).first()
     entry, created = WatchlistEntry.objects.update_or_create(
         user=user, company=company, defaults={"note": note}
     )
@@ -21,6 +23,7 @@ def watchlist_add(*, user: Any, company: Company, note: str = "") -> WatchlistEn
         actor=user,
         action="watchlist.add" if created else "watchlist.note",
         obj=entry,
+        before={"note": existing.note} if existing else None,
         after={"company": company.pk, "note": note},
     )
     return entry

@@ -23,7 +23,7 @@ from bitgoeul.companies.selectors import (
     notifications_for,
     watchlist_for,
 )
-from bitgoeul.companies.services.nominations import nomination_set_state
+from bitgoeul.companies.services.nominations import IllegalTransition, nomination_set_state
 from bitgoeul.companies.services.watchlists import (
     notifications_mark_read,
     watchlist_add,
@@ -63,15 +63,17 @@ def nomination_decide(request: HttpRequest, nomination_id: int) -> HttpResponse:
     form = DecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose accept or decline and write a note to the chapter."))
-    elif nomination.state != NominationState.PENDING:
-        messages.error(request, _("This nomination was already decided."))
-    else:
+        return redirect("companies:nominations")
+    try:
         nomination_set_state(
             nomination=nomination,
             state=form.cleaned_data["decision"],
             actor=request.user,
             note=form.cleaned_data["note"],
         )
+    except IllegalTransition:
+        messages.error(request, _("This nomination was already decided."))
+    else:
         messages.success(request, _("The decision was recorded."))
     return redirect("companies:nominations")
 
@@ -80,10 +82,13 @@ def nomination_decide(request: HttpRequest, nomination_id: int) -> HttpResponse:
 @require_POST
 def nomination_withdraw(request: HttpRequest, nomination_id: int) -> HttpResponse:
     nomination = access.nomination_for_nominator(request.user, nomination_id)
-    if nomination.state == NominationState.PENDING:
+    try:
         nomination_set_state(
             nomination=nomination, state=NominationState.WITHDRAWN, actor=request.user
         )
+    except IllegalTransition:
+        messages.error(request, _("This nomination was already decided."))
+    else:
         messages.success(request, _("The nomination was withdrawn."))
     return redirect("companies:nominations")
 

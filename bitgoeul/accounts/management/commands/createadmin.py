@@ -41,6 +41,6 @@ class Command(BaseCommand):
                 actor=None,
                 action="user.create_admin",
                 obj=user,
-                after={"email": email, "organization": org.pk},
+                after={"organization": org.pk},  # the user is the object: no address here
             )
         self.stdout.write(self.style.SUCCESS(f"{email} is an administrator of {org.name}"))
