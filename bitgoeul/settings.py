@@ -182,6 +182,9 @@ TASKS = {
 }
 # /healthz reports the worker as stale when its last heartbeat is older than this
 WORKER_HEARTBEAT_STALE_SECONDS = 60
+# A running job's worker renews its lease every 15 s; a job whose lease is older than this is
+# "worker lost" (retried where its kind allows). Longer than any one transaction of a job.
+JOB_LEASE_SECONDS = env_int("BITGOEUL_JOB_LEASE_SECONDS", 120, minimum=30)
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
