@@ -324,3 +324,18 @@ def test_database_calls_are_tried_again_while_the_database_is_locked() -> None:
     with pytest.raises(OperationalError):
         on_database(always_locked, attempts=2, sleep=pauses.append)
     assert pauses == [0.5, 1.0, 0.5]
+
+
+def test_the_worker_loop_is_run_again_after_a_database_error() -> None:
+    from bitgoeul.jobs.management.commands.worker import run_until_stopped
+
+    runs: list[int] = []
+    pauses: list[float] = []
+
+    def loop() -> None:
+        runs.append(1)
+        if len(runs) <= 2:
+            raise OperationalError("database is locked")
+
+    assert run_until_stopped(loop, sleep=pauses.append) == 2
+    assert pauses == [1, 2]
