@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "bitgoeul.accounts.middleware.ActiveOrganizationMiddleware",
+    "bitgoeul.core.faults.FaultMiddleware",
     "bitgoeul.web.middleware.ViewerCacheMiddleware",
 ]
 # GET views whose answers ViewerCacheMiddleware may serve again (see its docstring)

@@ -40,28 +40,41 @@ def audit_export(job: Job, reporter: JobReporter) -> None:
     path = Path(settings.MEDIA_ROOT) / relative
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_suffix(".part")
-    with partial.open("w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(
-            ["at", "actor", "action", "object_type", "object_id", "before", "after", "request_id"]
-        )
-        done = 0
-        for page in pages_by_pk(events, BATCH):
-            writer.writerows(
+    try:
+        with partial.open("w", encoding="utf-8-sig", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(
                 [
-                    timezone.localtime(event.at).isoformat(),
-                    event.actor.email if event.actor else "",
-                    event.action,
-                    event.object_type,
-                    event.object_id,
-                    event.before if event.before is not None else "",
-                    event.after if event.after is not None else "",
-                    event.request_id,
+                    "at",
+                    "actor",
+                    "action",
+                    "object_type",
+                    "object_id",
+                    "before",
+                    "after",
+                    "request_id",
                 ]
-                for event in page
             )
-            done += len(page)
-            reporter.progress(done)
+            done = 0
+            for page in pages_by_pk(events, BATCH):
+                writer.writerows(
+                    [
+                        timezone.localtime(event.at).isoformat(),
+                        event.actor.email if event.actor else "",
+                        event.action,
+                        event.object_type,
+                        event.object_id,
+                        event.before if event.before is not None else "",
+                        event.after if event.after is not None else "",
+                        event.request_id,
+                    ]
+                    for event in page
+                )
+                done += len(page)
+                reporter.progress(done)
+    except BaseException:
+        partial.unlink(missing_ok=True)  # a full disk, a lost database: no half file is left
+        raise
     partial.replace(path)  # the download link never points at half a file
     reporter.log(f"wrote {done} rows")
     reporter.result(file=str(relative), url=reverse("jobs:download", args=[job.pk]))

@@ -21,6 +21,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
+from bitgoeul.core.faults import is_disk_full_error
 from bitgoeul.jobs.models import Job, JobStatus, WorkerHeartbeat
 from bitgoeul.jobs.registry import job_function
 from bitgoeul.jobs.reporting import JobReporter
@@ -30,6 +31,10 @@ logger = logging.getLogger(__name__)
 # Messages kept on a failed job in English and translated when its page is shown.
 ERROR_UNEXPECTED = gettext_noop(
     "The job stopped because of an unexpected error. The details are in the server log."
+)
+ERROR_DISK_FULL = gettext_noop(
+    "The server has no room left to store files. Nothing was saved; please try again later or "
+    "tell the operators."
 )
 ERROR_WORKER_LOST = gettext_noop(
     "Failed: worker lost. The worker running this job stopped before it finished."
@@ -112,9 +117,9 @@ def job_run(job_id: str, *, now: dt.datetime | None = None) -> None:
     except JobFailure as exc:
         logger.info("job %s (%s) failed: %s", job.pk, job.kind, exc)
         error = str(exc)
-    except Exception:
+    except Exception as exc:
         logger.exception("job %s (%s) failed", job.pk, job.kind)
-        error = ERROR_UNEXPECTED
+        error = ERROR_DISK_FULL if is_disk_full_error(exc) else ERROR_UNEXPECTED
     finally:
         with _running_lock:
             _running.discard(str(job.pk))
