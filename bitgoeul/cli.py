@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from pathlib import Path
 
 
 def _serve(argv: Sequence[str]) -> int:
@@ -31,8 +34,11 @@ def _serve(argv: Sequence[str]) -> int:
     if args.demo:
         call_command("demo")
     env = dict(os.environ)
-    web = subprocess.Popen(
-        [
+    # Each `serve` gets its own gunicorn control socket: two on one host would otherwise share
+    # $XDG_RUNTIME_DIR/gunicorn.ctl and one could drive the other's workers.
+    run_dir = Path(tempfile.mkdtemp(prefix="bitgoeul-serve-"))
+    commands = {
+        "web": [
             sys.executable,
             "-m",
             "gunicorn",
@@ -45,12 +51,19 @@ def _serve(argv: Sequence[str]) -> int:
             "-",
             "--graceful-timeout",
             "5",
-        ],
-        env=env,
-    )
-    children = [web]
+            "--control-socket",
+            str(run_dir / "gunicorn.ctl"),
+            # gunicorn's own limit (answered in HTML, before Django) is lifted to its 1 MB cap
+            # so that Django answers over-long URLs, in the API's JSON shape under /api/v1
+            # (BITGOEUL_MAX_QUERY_STRING); see docs/operations.md
+            "--limit-request-line",
+            "0",
+        ]
+    }
     if not args.no_worker:
-        children.append(subprocess.Popen([sys.executable, "-m", "bitgoeul.cli", "worker"], env=env))
+        commands["worker"] = [sys.executable, "-m", "bitgoeul.cli", "worker"]
+    supervisor = Supervisor(commands, env=env)
+    supervisor.start()
     print(f"Bitgoeul is running on http://{args.host}:{args.port}/  (Ctrl-C stops it)", flush=True)
     if args.demo:
         from bitgoeul.web.demo import DEMO_LOGINS, DEMO_PASSWORD
@@ -59,23 +72,95 @@ def _serve(argv: Sequence[str]) -> int:
         for role, email in DEMO_LOGINS:
             print(f"  {role:<22} {email}", flush=True)
 
-    stopping = False
-
     def stop(signum: int, frame: object) -> None:
-        nonlocal stopping
-        stopping = True
+        supervisor.stopping = True
 
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
-    # Run until Ctrl-C, or until one process dies (then stop the other: half a platform is
-    # worse than none, e.g. a web server whose jobs never run).
-    while not stopping and all(child.poll() is None for child in children):
-        time.sleep(0.5)
-    for child in children:
-        if child.poll() is None:
-            child.send_signal(signal.SIGTERM)
-    codes = [child.wait() for child in children]
-    return 0 if stopping and all(code in (0, -signal.SIGTERM) for code in codes) else 1
+    try:
+        while not supervisor.stopping:
+            supervisor.check()
+            time.sleep(0.5)
+    finally:
+        codes = supervisor.stop()
+        shutil.rmtree(run_dir, ignore_errors=True)
+    return 0 if all(code in (0, -signal.SIGTERM) for code in codes) else 1
+
+
+class Supervisor:
+    """Keeps the children of `serve` running: a child that dies is started again after a
+    back-off that grows while it keeps dying (1, 2, 4 … 60 s) and resets once it has run for a
+    minute; the others go on (a web server keeps answering while the worker restarts).
+    `stop()` ends them all. `clock` is a parameter so tests need not wait."""
+
+    BACKOFF_MAX = 60.0
+    STABLE_SECONDS = 60.0
+
+    def __init__(
+        self,
+        commands: dict[str, list[str]],
+        *,
+        env: dict[str, str] | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.commands = commands
+        self.env = env
+        self.clock = clock
+        self.stopping = False
+        self.children: dict[str, subprocess.Popen[bytes] | None] = {}
+        self.started_at: dict[str, float] = {}
+        self.failures: dict[str, int] = dict.fromkeys(commands, 0)
+        self.restart_at: dict[str, float] = {}
+        self.restarts: dict[str, int] = dict.fromkeys(commands, 0)
+
+    def _spawn(self, name: str) -> None:
+        self.children[name] = subprocess.Popen(self.commands[name], env=self.env)
+        self.started_at[name] = self.clock()
+
+    def start(self) -> None:
+        for name in self.commands:
+            self._spawn(name)
+
+    def check(self) -> None:
+        """Notice dead children and start them again when their back-off has passed."""
+        now = self.clock()
+        for name, child in self.children.items():
+            if child is not None and child.poll() is None:
+                if now - self.started_at[name] >= self.STABLE_SECONDS:
+                    self.failures[name] = 0
+                continue
+            if child is not None:  # it has just died
+                if now - self.started_at[name] >= self.STABLE_SECONDS:
+                    self.failures[name] = 0
+                delay = min(2.0 ** self.failures[name], self.BACKOFF_MAX)
+                self.failures[name] += 1
+                self.restart_at[name] = now + delay
+                self.children[name] = None
+                print(
+                    f"bitgoeul serve: {name} exited with {child.returncode}; "
+                    f"starting it again in {delay:.0f} s",
+                    file=sys.stderr,
+                    flush=True,
+                )
+            if now >= self.restart_at[name]:
+                self.restarts[name] += 1
+                self._spawn(name)
+
+    def stop(self) -> list[int]:
+        """Ask every child to stop (SIGTERM), wait for them; their exit codes."""
+        self.stopping = True
+        running = [child for child in self.children.values() if child is not None]
+        for child in running:
+            if child.poll() is None:
+                child.send_signal(signal.SIGTERM)
+        codes = []
+        for child in running:
+            try:
+                codes.append(child.wait(timeout=30))
+            except subprocess.TimeoutExpired:
+                child.kill()
+                codes.append(child.wait())
+        return codes
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "bitgoeul.web.middleware.RequestIdMiddleware",
     "bitgoeul.web.middleware.ApiErrorShapeMiddleware",
+    "bitgoeul.web.middleware.QueryStringLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "bitgoeul.web.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -81,6 +82,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "bitgoeul.accounts.middleware.ActiveOrganizationMiddleware",
+    "bitgoeul.core.faults.FaultMiddleware",
     "bitgoeul.web.middleware.ViewerCacheMiddleware",
 ]
 # GET views whose answers ViewerCacheMiddleware may serve again (see its docstring)
@@ -148,6 +150,24 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = BASE_URL.startswith("https://")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# HSTS: browsers keep to https for this long once they have seen the site over https; on by
+# default when the site is served over https (0 turns it off).
+SECURE_HSTS_SECONDS = env_int(
+    "BITGOEUL_HSTS_SECONDS", 31_536_000 if SESSION_COOKIE_SECURE else 0, minimum=0
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("BITGOEUL_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = False
+# Behind a TLS proxy: the header the proxy sets to say the request came over https, e.g.
+# X-Forwarded-Proto. Only set it when every request passes through that proxy (a client that
+# reaches gunicorn directly could send the header itself).
+_proxy_ssl_header = env_str("BITGOEUL_PROXY_SSL_HEADER", "") or ""
+if _proxy_ssl_header:
+    SECURE_PROXY_SSL_HEADER = (
+        "HTTP_" + _proxy_ssl_header.upper().replace("-", "_"),
+        "https",
+    )
+# Query strings longer than this are refused with 414 (the API's JSON shape under /api/v1)
+MAX_QUERY_STRING = env_int("BITGOEUL_MAX_QUERY_STRING", 4096, minimum=256)
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
@@ -182,6 +202,9 @@ TASKS = {
 }
 # /healthz reports the worker as stale when its last heartbeat is older than this
 WORKER_HEARTBEAT_STALE_SECONDS = 60
+# A running job's worker renews its lease every 15 s; a job whose lease is older than this is
+# "worker lost" (retried where its kind allows). Longer than any one transaction of a job.
+JOB_LEASE_SECONDS = env_int("BITGOEUL_JOB_LEASE_SECONDS", 120, minimum=30)
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

@@ -9,6 +9,7 @@ import pytest
 
 from bitgoeul.accounts.enums import MembershipRole, OrganizationKind
 from bitgoeul.accounts.models import Organization, User
+from bitgoeul.jobs.registry import JobKind
 from tests.factories import (
     CompanyFactory,
     MembershipFactory,
@@ -105,9 +106,27 @@ def empty_cache() -> None:
 
 
 @pytest.fixture(autouse=True)
+def var_dir(settings: pytest.FixtureRequest, tmp_path: Path) -> Path:
+    """Job side files and anything else under VAR_DIR go to the test's own folder."""
+    settings.VAR_DIR = tmp_path / "var"  # type: ignore[attr-defined]
+    return tmp_path / "var"
+
+
+@pytest.fixture(autouse=True)
 def media_root(settings: pytest.FixtureRequest, tmp_path: Path) -> Path:
     settings.MEDIA_ROOT = tmp_path / "media"  # type: ignore[attr-defined]
     return tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def job_kinds(monkeypatch: pytest.MonkeyPatch) -> dict[str, JobKind]:
+    """Job kinds a test registers are gone after it: the registry is a copy per test (the
+    apps' own kinds, registered at start-up, are in it)."""
+    from bitgoeul.jobs import registry
+
+    kinds = dict(registry._KINDS)
+    monkeypatch.setattr(registry, "_KINDS", kinds)
+    return kinds
 
 
 @pytest.fixture

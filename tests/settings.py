@@ -1,8 +1,12 @@
 """Settings for the test suite: the production settings with fast, self-contained parts."""
 
 import os
+import tempfile
 
 os.environ.setdefault("BITGOEUL_DEMO", "true")
+# Tests write nothing into the repository: the generated secret key, collected static files
+# and job side files go to a temporary folder (each test gets its own VAR_DIR, conftest.py).
+os.environ.setdefault("BITGOEUL_VAR_DIR", tempfile.mkdtemp(prefix="bitgoeul-tests-"))
 
 from bitgoeul.settings import *  # noqa: F403
 

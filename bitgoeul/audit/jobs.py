@@ -7,10 +7,12 @@ import datetime as dt
 from pathlib import Path
 
 from django.conf import settings
+from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
 from bitgoeul.audit.selectors import actor_label, audit_event_list
+from bitgoeul.core.paging import pages_by_pk
 from bitgoeul.jobs.models import Job
 from bitgoeul.jobs.registry import job_kind
 from bitgoeul.jobs.services import JobReporter
@@ -18,40 +20,61 @@ from bitgoeul.jobs.services import JobReporter
 BATCH = 2000
 
 
-@job_kind("audit.export")
+# Safe to run again after a lost worker: it writes a new file and renames it only when whole.
+@job_kind("audit.export", retry_when_lost=True)
 def audit_export(job: Job, reporter: JobReporter) -> None:
     params = dict(job.params)
     for key in ("since", "until"):
         if params.get(key):
             params[key] = dt.date.fromisoformat(params[key])
-    events = audit_event_list(**params).order_by("at", "pk")
+    events = audit_event_list(**params)
+    # The events as they were when the export started (the trail only grows); read in pages
+    # by primary key (the order they were recorded in), so no read stays open while progress
+    # is written (SQLite refuses such a write: "database is locked").
+    last_pk = events.aggregate(last=Max("pk"))["last"] or 0
+    events = events.filter(pk__lte=last_pk)
     total = events.count()
     reporter.progress(0, total)
     reporter.log(f"{total} events to export")
     relative = Path("exports") / f"audit-{job.pk}.csv"
     path = Path(settings.MEDIA_ROOT) / relative
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(
-            ["at", "actor", "action", "object_type", "object_id", "before", "after", "request_id"]
-        )
-        done = 0
-        for event in events.iterator(chunk_size=BATCH):
+    partial = path.with_suffix(".part")
+    try:
+        with partial.open("w", encoding="utf-8-sig", newline="") as handle:
+            writer = csv.writer(handle)
             writer.writerow(
                 [
-                    timezone.localtime(event.at).isoformat(),
-                    actor_label(event.actor),
-                    event.action,
-                    event.object_type,
-                    event.object_id,
-                    event.before if event.before is not None else "",
-                    event.after if event.after is not None else "",
-                    event.request_id,
+                    "at",
+                    "actor",
+                    "action",
+                    "object_type",
+                    "object_id",
+                    "before",
+                    "after",
+                    "request_id",
                 ]
             )
-            done += 1
-            if done % BATCH == 0:
+            done = 0
+            for page in pages_by_pk(events, BATCH):
+                writer.writerows(
+                    [
+                        timezone.localtime(event.at).isoformat(),
+                        actor_label(event.actor),
+                        event.action,
+                        event.object_type,
+                        event.object_id,
+                        event.before if event.before is not None else "",
+                        event.after if event.after is not None else "",
+                        event.request_id,
+                    ]
+                    for event in page
+                )
+                done += len(page)
                 reporter.progress(done)
+    except BaseException:
+        partial.unlink(missing_ok=True)  # a full disk, a lost database: no half file is left
+        raise
+    partial.replace(path)  # the download link never points at half a file
     reporter.log(f"wrote {done} rows")
     reporter.result(file=str(relative), url=reverse("jobs:download", args=[job.pk]))

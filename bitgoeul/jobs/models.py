@@ -29,13 +29,19 @@ class Job(models.Model):
     log = models.JSONField(default=list)  # recent log lines, newest last
     result_file = models.CharField(max_length=300, blank=True)  # under MEDIA_ROOT
     result_url = models.CharField(max_length=300, blank=True)
+    # what the page shows when the job failed: an English message translated when shown
     error = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # the worker running the job renews this; a running job whose lease has lapsed is lost
+    lease_until = models.DateTimeField(null=True, blank=True)
+    worker = models.CharField(max_length=200, blank=True)  # host:pid running the job
     created_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "lease_until"], name="job_status_lease")]
 
     def __str__(self) -> str:
         return self.title

@@ -1,104 +1,48 @@
+"""Writes of the jobs app: start a job, and give up (or retry) jobs whose worker was lost.
+
+`JobReporter`, `job_run` and `worker_heartbeat` live in `reporting` and `runner` (the modules
+the worker runs); they are named here too so that apps keep one import for jobs.
+"""
+
 from __future__ import annotations
 
+import datetime as dt
 import logging
-import os
-import socket
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from bitgoeul.audit.services import audit_record
-from bitgoeul.jobs.models import Job, JobStatus, WorkerHeartbeat
-from bitgoeul.jobs.registry import job_function
+from bitgoeul.jobs.models import Job, JobStatus
+from bitgoeul.jobs.registry import job_function, job_kind_get
+from bitgoeul.jobs.reporting import JobReporter, job_live_progress, side_file
+from bitgoeul.jobs.runner import (
+    ERROR_WORKER_LOST,
+    JobFailure,
+    job_run,
+    worker_heartbeat,
+)
+from bitgoeul.jobs.tasks import run_job
+
+__all__ = [
+    "JobFailure",
+    "JobReporter",
+    "job_live_progress",
+    "job_reap_lost",
+    "job_run",
+    "job_start",
+    "worker_heartbeat",
+]
 
 logger = logging.getLogger(__name__)
-LOG_LINES_KEPT = 200
+# a job whose kind may be retried is run at most this many times in all
+MAX_ATTEMPTS = 3
 
 
-class JobReporter:
-    """What a running job uses to tell its page how far it got. Each call is one UPDATE.
-
-    A job that reports progress from inside a transaction of its own (an import writes all its
-    rows or none, in one) would have its progress seen only at the commit, so there progress
-    goes around that transaction: on PostgreSQL through a second connection, on SQLite (whose
-    one writer is the job itself, and whose file makes it a one-machine set-up) through a small
-    file beside the database that `job_live_progress` reads.
-    """
-
-    def __init__(self, job: Job) -> None:
-        self.job = job
-        self._depth = len(connection.atomic_blocks)  # transactions open when the job started
-        self._aside: Any = None  # the second PostgreSQL connection, opened on first use
-
-    def progress(self, done: int, total: int | None = None) -> None:
-        self.job.done = done
-        fields = ["done"]
-        if total is not None:
-            self.job.total = total
-            fields.append("total")
-        if len(connection.atomic_blocks) > self._depth:
-            self._progress_aside()
-        else:
-            self.job.save(update_fields=fields)
-
-    def _progress_aside(self) -> None:
-        job = self.job
-        if connection.vendor != "postgresql":
-            path = progress_path(job.pk)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = path.with_suffix(".tmp")
-            temporary.write_text(f"{job.done} {job.total}")
-            temporary.replace(path)  # readers see the old numbers or the new, never half
-            return
-        if self._aside is None:
-            self._aside = connections.create_connection(DEFAULT_DB_ALIAS)
-            with self._aside.cursor() as cursor:
-                # never wait behind the job's own transaction for the row
-                cursor.execute("SET lock_timeout = '100ms'")
-        try:
-            with self._aside.cursor() as cursor:
-                cursor.execute(
-                    f"UPDATE {Job._meta.db_table} SET done = %s, total = %s WHERE id = %s",
-                    [job.done, job.total, job.pk],
-                )
-        except DatabaseError:
-            logger.warning("progress of job %s not published", job.pk, exc_info=True)
-
-    def close(self) -> None:
-        """Drop what `progress` kept aside (the job's own row has the final numbers)."""
-        if self._aside is not None:
-            self._aside.close()
-            self._aside = None
-        progress_path(self.job.pk).unlink(missing_ok=True)
-
-    def log(self, line: str) -> None:
-        self.job.log = [*self.job.log, line][-LOG_LINES_KEPT:]
-        self.job.save(update_fields=["log"])
-
-    def result(self, *, url: str = "", file: str = "") -> None:
-        self.job.result_url, self.job.result_file = url, file
-        self.job.save(update_fields=["result_url", "result_file"])
-
-
-def progress_path(job_id: Any) -> Path:
-    return Path(settings.VAR_DIR) / "jobs" / f"{job_id}.progress"
-
-
-def job_live_progress(job: Job) -> Job:
-    """`job` with the progress a running job reported from inside its transaction (SQLite: see
-    `JobReporter`), when there is some."""
-    if job.status != JobStatus.RUNNING:
-        return job
-    try:
-        done, total = (int(n) for n in progress_path(job.pk).read_text().split())
-    except (OSError, ValueError):
-        return job
-    if done >= job.done:
-        job.done, job.total = done, total
-    return job
+def _enqueue(job: Job) -> None:
+    job_id = str(job.pk)
+    transaction.on_commit(lambda: run_job.enqueue(job_id))
 
 
 @transaction.atomic
@@ -111,36 +55,40 @@ def job_start(*, owner: Any, kind: str, title: str, params: dict[str, Any]) -> J
     job_function(kind)  # fail now, not in the worker, for an unknown kind
     job = Job.objects.create(owner=owner, kind=kind, title=title, params=params)
     audit_record(actor=owner, action="job.start", obj=job, after={"kind": kind, **params})
-    from bitgoeul.jobs.tasks import run_job
-
-    job_id = str(job.pk)
-    transaction.on_commit(lambda: run_job.enqueue(job_id))
+    _enqueue(job)
     return job
 
 
-def job_run(job_id: str) -> None:
-    """Run a queued job in this process, recording progress, result or failure on it."""
-    job = Job.objects.get(pk=job_id)
-    if job.is_finished:
-        return
-    job.status, job.started_at = JobStatus.RUNNING, timezone.now()
-    job.save(update_fields=["status", "started_at"])
-    reporter = JobReporter(job)
-    try:
-        job_function(job.kind)(job, reporter)
-    except Exception as exc:
-        logger.exception("job %s (%s) failed", job.pk, job.kind)
-        job.status, job.error = JobStatus.FAILED, str(exc) or exc.__class__.__name__
-    else:
-        job.status = JobStatus.SUCCEEDED
-        job.done = job.total or job.done
-    finally:
-        reporter.close()
-    job.finished_at = timezone.now()
-    job.save(update_fields=["status", "error", "done", "total", "finished_at"])
-
-
-def worker_heartbeat() -> None:
-    WorkerHeartbeat.objects.update_or_create(
-        name=f"{socket.gethostname()}:{os.getpid()}", defaults={"last_seen": timezone.now()}
-    )
+def job_reap_lost(*, now: dt.datetime | None = None) -> list[Job]:
+    """Running jobs whose lease has lapsed (their worker died or hangs): queued again when
+    their kind says a rerun is safe and attempts are left, otherwise failed with "worker lost".
+    Every worker calls this on its heartbeat; each job is taken by one of them (a conditional
+    UPDATE). Returns the jobs handled."""
+    moment = now or timezone.now()
+    handled: list[Job] = []
+    lapsed = Job.objects.filter(status=JobStatus.RUNNING, lease_until__lt=moment)
+    for job in lapsed.only("pk", "kind", "attempts", "lease_until", "worker"):
+        with transaction.atomic():
+            job = job_live_progress(Job.objects.get(pk=job.pk))  # keep the last log lines
+            try:
+                retry = job_kind_get(job.kind).retry_when_lost and job.attempts < MAX_ATTEMPTS
+            except LookupError:
+                retry = False
+            changes: dict[str, Any] = {"lease_until": None, "log": job.log[-199:]}
+            if retry:
+                changes.update(status=JobStatus.QUEUED, done=0, started_at=None)
+                changes["log"].append(f"worker {job.worker} lost; running the job again")
+            else:
+                changes.update(status=JobStatus.FAILED, error=ERROR_WORKER_LOST, finished_at=moment)
+                changes["log"].append(f"worker {job.worker} lost")
+            taken = Job.objects.filter(
+                pk=job.pk, status=JobStatus.RUNNING, lease_until=job.lease_until
+            ).update(**changes)
+            if not taken:
+                continue  # another worker took it, or its own worker renewed the lease
+            logger.warning("job %s (%s): worker %s lost", job.pk, job.kind, job.worker)
+            side_file(job.pk).unlink(missing_ok=True)
+            if retry:
+                _enqueue(job)
+            handled.append(job)
+    return handled

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from bitgoeul.jobs.services import job_run
+from bitgoeul.jobs.runner import job_run
 
 
 @task()

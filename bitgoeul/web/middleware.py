@@ -99,6 +99,7 @@ class ApiErrorShapeMiddleware:
         404: "not_found",
         405: "method_not_allowed",
         413: "too_large",
+        414: "uri_too_long",
         429: "throttled",
     }
 
@@ -124,6 +125,20 @@ class ApiErrorShapeMiddleware:
                 shaped["Allow"] = response["Allow"]
             return shaped
         return response
+
+
+class QueryStringLimitMiddleware:
+    """A request whose query string is longer than `MAX_QUERY_STRING` gets 414 before any view
+    runs (gunicorn's own, HTML, limit is lifted in `serve`; ApiErrorShapeMiddleware gives it the
+    API's JSON shape under /api/v1)."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if len(request.META.get("QUERY_STRING", "")) > settings.MAX_QUERY_STRING:
+            return HttpResponse("URI too long", status=414, content_type="text/plain")
+        return self.get_response(request)
 
 
 class ViewerCacheMiddleware:

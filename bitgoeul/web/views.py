@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
 
 from django.db import connection
@@ -40,12 +42,28 @@ def livez(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
 
 
+def database_writable() -> bool:
+    """Whether the database takes writes, found without writing or taking a write lock: a
+    read-only database answers SELECT 1 but fails every login (500)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # on for a hot standby (in recovery) and for default_transaction_read_only
+            cursor.execute("SHOW transaction_read_only")
+            return cursor.fetchone()[0] == "off"
+        cursor.execute("PRAGMA query_only")
+        if cursor.fetchone()[0]:
+            return False
+    path = Path(str(connection.settings_dict["NAME"]))
+    if connection.vendor == "sqlite" and path.is_file():  # not an in-memory test database
+        # WAL writes beside the file too, so the folder must be writable as well
+        return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+    return True
+
+
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Readiness: the database answers and a worker has reported recently."""
+    """Readiness: the database answers and takes writes, and a worker has reported recently."""
     try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-        database = "ok"
+        database = "ok" if database_writable() else "read-only"
     except Exception:  # any database error means not ready
         database = "error"
     last = worker_last_seen() if database == "ok" else None
