@@ -23,6 +23,7 @@ def can_read(user: Any, notification: Notification, obj: Any) -> bool:
     return (
         kind is not None
         and obj is not None
+        and kind.model == notification.object_type
         and notification.recipient_id == user.pk
         and kind.can_see(user, obj)
     )

@@ -91,7 +91,8 @@ def _send_emails(
                 "kind": kind.label,
                 "title": kind.title(obj),
             }
-        messages.append(EmailMessage(subject, body, None, [address]))
+        # a header may not hold a line break (an object's name could)
+        messages.append(EmailMessage(" ".join(subject.split()), body, None, [address]))
     try:
         get_connection().send_messages(messages)
     except Exception:  # the change is committed; a mail server that is down must not undo it
