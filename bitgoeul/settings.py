@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "bitgoeul.accounts",
     "bitgoeul.audit",
     "bitgoeul.jobs",
+    "bitgoeul.notifications",
     "bitgoeul.companies",
     "bitgoeul.web",
 ]

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("bitgoeul.accounts.urls")),
     path("", include("bitgoeul.audit.urls")),
     path("", include("bitgoeul.jobs.urls")),
+    path("", include("bitgoeul.notifications.urls")),
     path("", include("bitgoeul.companies.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", api.urls),

@@ -16,6 +16,7 @@ FORBIDDEN = {
     "accounts": {"web", "companies"},
     "audit": {"web", "companies"},
     "jobs": {"web", "companies"},
+    "notifications": {"web", "companies"},
     "web": {"companies"},
 }
 

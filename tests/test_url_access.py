@@ -186,6 +186,9 @@ RULES: dict[str, Rule] = {
 from tests.companies.url_rules import COMPANIES_RULES  # noqa: E402  (it imports Rule from here)
 
 RULES.update(COMPANIES_RULES)
+from tests.notifications.url_rules import NOTIFICATIONS_RULES  # noqa: E402  (as above)
+
+RULES.update(NOTIFICATIONS_RULES)
 
 
 def url_names(patterns: list[Any] | None = None, namespace: str = "") -> Iterator[str]:

@@ -45,12 +45,6 @@ class NominationState(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
-class NotificationKind(models.TextChoices):
-    SCORE_JUMP = "score_jump", _("Score changed")
-    APPLIED = "applied", _("Applied")
-    NOMINATED = "nominated", _("Nominated")
-
-
 class SortOrder(models.TextChoices):
     RELEVANCE = "relevance", _("Relevance")
     POTENTIAL = "potential", _("Potential score")

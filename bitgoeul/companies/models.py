@@ -12,7 +12,6 @@ from bitgoeul.companies.enums import (
     CertificationKind,
     InvestmentRound,
     NominationState,
-    NotificationKind,
     Stage,
     VentureType,
 )
@@ -246,26 +245,6 @@ class WatchlistEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} watches {self.company_id}"
-
-
-class Notification(models.Model):
-    """An in-app notice for a staff user about a watched company."""
-
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="company_notifications"
-    )
-    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(max_length=20, choices=NotificationKind.choices)
-    params = models.JSONField(default=dict)  # rendered in the reader's language
-    created_at = models.DateTimeField(default=timezone.now)
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        indexes = [models.Index(fields=["recipient", "read_at"])]  # unread count in the menu
-
-    def __str__(self) -> str:
-        return f"{self.kind} → {self.recipient_id}"
 
 
 class ImportState(models.TextChoices):

@@ -90,16 +90,3 @@ def metric_charts(metrics: list[CompanyMetric]) -> list[dict[str, Any]]:
                 }
             )
     return charts
-
-
-def notification_text(kind: str, params: dict[str, Any]) -> str:
-    if kind == "score_jump":
-        return _("Potential score moved from %(before).1f to %(after).1f") % {
-            "before": params.get("before", 0),
-            "after": params.get("after", 0),
-        }
-    if kind == "nominated":
-        return _("Nominated by %(chapter)s") % {"chapter": params.get("chapter", "")}
-    if kind == "applied":
-        return _("Applied: %(what)s") % {"what": params.get("what", "")}
-    return kind

@@ -14,7 +14,6 @@ from bitgoeul.companies.models import (
     Company,
     CompanyScore,
     Nomination,
-    Notification,
     ScoreWeights,
     Technology,
     WatchlistEntry,
@@ -116,14 +115,6 @@ def watchlist_for(user: Any) -> QuerySet[WatchlistEntry]:
 
 def watched_company_ids(user: Any) -> set[int]:
     return set(WatchlistEntry.objects.filter(user=user).values_list("company_id", flat=True))
-
-
-def notifications_for(user: Any) -> QuerySet[Notification]:
-    return Notification.objects.filter(recipient=user).select_related("company__organization")
-
-
-def notifications_unread_count(user: Any) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
 
 
 def technology_usage() -> QuerySet[Technology]:

@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from bitgoeul.companies.views import directory, following, imports, profile, scoring
 
@@ -34,8 +35,12 @@ urlpatterns = [
         name="nomination_withdraw",
     ),
     path("companies/watchlist/", following.watchlist, name="watchlist"),
-    path("companies/notifications/", following.notifications, name="notifications"),
-    path("companies/notifications/read/", following.notifications_read, name="notifications_read"),
+    # Notifications moved to bitgoeul.notifications; old links and bookmarks still land there.
+    path(
+        "companies/notifications/",
+        RedirectView.as_view(pattern_name="notifications:list", permanent=True),
+        name="notifications",
+    ),
     path("companies/<int:org_id>/", profile.company_detail, name="detail"),
     path("companies/<int:org_id>/edit/", profile.company_edit, name="edit"),
     path("companies/<int:org_id>/metrics/", profile.metric_set, name="metric_set"),

@@ -1,4 +1,4 @@
-"""Nominations, watchlists and notifications."""
+"""Nominations, watchlists and the notices to watchers."""
 
 from __future__ import annotations
 
@@ -9,9 +9,12 @@ from django.urls import reverse
 
 from bitgoeul.audit.models import AuditEvent
 from bitgoeul.companies import access
-from bitgoeul.companies.models import Company, Nomination, Notification, WatchlistEntry
+from bitgoeul.companies.models import Company, Nomination, WatchlistEntry
+from bitgoeul.companies.notification_kinds import APPLIED
 from bitgoeul.companies.services.nominations import nomination_create, nomination_set_state
+from bitgoeul.companies.services.profile import company_set_chapter_consent
 from bitgoeul.companies.services.watchlists import watchers_notify, watchlist_add
+from bitgoeul.notifications.models import Notification
 from tests.conftest import World
 
 
@@ -89,23 +92,24 @@ def test_watchers_hear_about_nominations_and_applications(world: World, company:
     watchlist_add(user=world.operator, company=company, note="투자 유치 확인")
     nomination_create(company=company, chapter=world.chapter, actor=world.chapter_staff, reason="r")
     with transaction.atomic():
-        watchers_notify(company=company, kind="applied", params={"what": "2026 AI 실증 공고"})
+        watchers_notify(company=company, kind=APPLIED, params={"what": "2026 AI 실증 공고"})
     assert list(Notification.objects.order_by("pk").values_list("recipient", "kind")) == [
-        (world.operator.pk, "nominated"),
-        (world.operator.pk, "applied"),
+        (world.operator.pk, "companies.nominated"),
+        (world.operator.pk, "companies.applied"),
     ]
 
 
 def test_watchlist_page_and_notifications(world: World, company: Company, client: Client) -> None:
+    company_set_chapter_consent(company=company, actor=world.owner, consent=True)
     client.force_login(world.chapter_staff)
     client.post(reverse("companies:watch", args=[company.pk]), {"note": "후속 투자 확인"})
     assert WatchlistEntry.objects.get().note == "후속 투자 확인"
     page = client.get(reverse("companies:watchlist")).content.decode()
     assert "후속 투자 확인" in page
     with transaction.atomic():
-        watchers_notify(company=company, kind="applied", params={"what": "GPU 지원"})
-    assert "GPU" in client.get(reverse("companies:notifications")).content.decode()
-    client.post(reverse("companies:notifications_read"))
+        watchers_notify(company=company, kind=APPLIED, params={"what": "GPU 지원"})
+    assert "GPU" in client.get(reverse("notifications:list")).content.decode()
+    client.post(reverse("notifications:read_all"))
     assert Notification.objects.filter(read_at__isnull=True).count() == 0
     client.post(reverse("companies:unwatch", args=[company.pk]), {"next": "watchlist"})
     assert WatchlistEntry.objects.count() == 0

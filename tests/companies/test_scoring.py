@@ -10,11 +10,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bitgoeul.audit.models import AuditEvent
-from bitgoeul.companies.models import Company, CompanyScore, Notification, ScoreWeights
+from bitgoeul.companies.models import Company, CompanyScore, ScoreWeights
 from bitgoeul.companies.selectors import companies_risen, weights_current
 from bitgoeul.companies.services.profile import company_metric_set
 from bitgoeul.companies.services.scoring import score_recompute, score_weights_create
 from bitgoeul.companies.services.watchlists import watchlist_add
+from bitgoeul.notifications.models import Notification
 from tests.companies.helpers import make_company
 from tests.conftest import World
 
@@ -59,14 +60,15 @@ def test_weights_versions_are_never_edited(world: World) -> None:
 def test_a_score_jump_notifies_watchers(world: World) -> None:
     companies = _peers()
     score_recompute(actor=world.operator)
-    watchlist_add(user=world.chapter_staff, company=companies[0])
+    watchlist_add(user=world.operator, company=companies[0])
     Company.objects.filter(pk=companies[0].pk).update(patents=99)
     score_recompute(actor=world.operator)
     notice = Notification.objects.get()
-    assert (notice.recipient, notice.company, notice.kind) == (
-        world.chapter_staff,
-        companies[0],
-        "score_jump",
+    assert (notice.recipient, notice.object_type, notice.object_id, notice.kind) == (
+        world.operator,
+        "companies.company",
+        str(companies[0].pk),
+        "companies.score_jump",
     )
     assert notice.params["after"] > notice.params["before"]
 

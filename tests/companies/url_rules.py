@@ -21,7 +21,7 @@ from bitgoeul.companies.models import (
 )
 from bitgoeul.companies.services.profile import company_profile_ensure
 from tests.conftest import World
-from tests.test_url_access import LOGIN, Rule, everyone, only, signed_in
+from tests.test_url_access import LOGIN, Rule, everyone, only
 
 
 def _company(w: World) -> Company:
@@ -146,8 +146,7 @@ COMPANIES_RULES: dict[str, Rule] = {
         only({"chapter_staff": 302}, otherwise=404), method="post", kwargs=_nomination
     ),
     "companies:watchlist": Rule(STAFF),
-    "companies:notifications": Rule(signed_in(200)),
-    "companies:notifications_read": Rule(signed_in(302), method="post"),
+    "companies:notifications": Rule(everyone(301)),  # moved to notifications:list
     "companies:detail": Rule(VIEWERS, kwargs=_org),
     "companies:edit": Rule(
         only({"owner": 200, "operator": 200, "teammate": 403, "chapter_staff": 403}, otherwise=404),

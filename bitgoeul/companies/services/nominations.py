@@ -8,10 +8,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from bitgoeul.accounts.models import Organization
+from bitgoeul.accounts.selectors import organization_members
 from bitgoeul.audit.services import audit_record
-from bitgoeul.companies.enums import NominationState, NotificationKind
+from bitgoeul.companies.enums import NominationState
 from bitgoeul.companies.models import Company, Nomination
+from bitgoeul.companies.notification_kinds import NOMINATED, NOMINATION_DECIDED
 from bitgoeul.companies.services.watchlists import watchers_notify
+from bitgoeul.notifications.services import notify
 
 # state → the states a nomination may move to from it
 TRANSITIONS = {
@@ -60,9 +63,9 @@ def nomination_create(
     )
     watchers_notify(
         company=company,
-        kind=NotificationKind.NOMINATED,
+        kind=NOMINATED,
         params={"chapter": chapter.name},
-        exclude_user=actor,
+        actor=actor,
     )
     return nomination
 
@@ -86,7 +89,8 @@ def nomination_set_state(
     sent at the same time cannot both pass the check: the second sees the first's state and
     gets IllegalTransition, as does any move `TRANSITIONS` does not list. Side effects: the
     decider, time and note are recorded on the nomination; one audit event with the state
-    before and after. The instance passed in is brought up to date.
+    before and after; an accepted or declined nomination notifies the nominating chapter's
+    members (`nomination_decided_notify`). The instance passed in is brought up to date.
     """
     current = Nomination.objects.select_for_update().get(pk=nomination.pk)
     before = NominationState(current.state)
@@ -105,6 +109,21 @@ def nomination_set_state(
         before={"state": before.value},
         after={"state": state, "note": note},
     )
-    # TODO(notify): tell the nominating chapter (and staff watching the company) that the
-    # nomination was accepted, declined or withdrawn, through the notifications app's one call.
+    nomination_decided_notify(nomination=nomination, actor=actor)  # notifications (issue 8)
     return nomination
+
+
+def nomination_decided_notify(*, nomination: Nomination, actor: Any) -> int:
+    """Tell the nominating chapter's members that operator staff accepted or declined the
+    nomination (a withdrawal is the chapter's own act: nobody is told). Inside the caller's
+    transaction; returns the number of in-app notices."""
+    if nomination.state not in {NominationState.ACCEPTED, NominationState.DECLINED}:
+        return 0
+    members = organization_members(nomination.chapter).exclude(user=actor)
+    return notify(
+        recipients=[membership.user for membership in members],
+        kind=NOMINATION_DECIDED,
+        obj=nomination,
+        params={"state": nomination.state, "note": nomination.decision_note},
+        actor=actor,
+    )

@@ -13,18 +13,17 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from bitgoeul.audit.services import audit_record
-from bitgoeul.companies.enums import NotificationKind
 from bitgoeul.companies.models import (
     Certification,
     Company,
     CompanyMetric,
     CompanyScore,
     Investment,
-    Notification,
     ScoreRun,
     ScoreWeights,
     WatchlistEntry,
 )
+from bitgoeul.companies.notification_kinds import SCORE_JUMP
 from bitgoeul.companies.score_math import (
     SIGNALS,
     ScoreResult,
@@ -36,6 +35,7 @@ from bitgoeul.companies.score_math import (
 )
 from bitgoeul.companies.selectors import weights_current
 from bitgoeul.companies.track_record import track_records
+from bitgoeul.notifications.services import notify
 from bitgoeul.search.ai_terms import ai_centrality
 
 BATCH = 2000
@@ -167,7 +167,7 @@ def score_recompute(*, actor: Any, progress: Progress | None = None) -> ScoreRun
                 "AND s.company_id = companies_company.organization_id)",
                 [run.pk],
             )
-        notices = _score_jump_notices(previous, results, weights.jump_threshold, run)
+        notices = _score_jump_notices(previous, results, weights.jump_threshold, run, actor)
         run.finished_at = timezone.now()
         run.save(update_fields=["finished_at"])
         audit_record(
@@ -182,8 +182,14 @@ def score_recompute(*, actor: Any, progress: Progress | None = None) -> ScoreRun
 
 
 def _score_jump_notices(
-    previous: dict[int, float], results: dict[int, ScoreResult], threshold: float, run: ScoreRun
+    previous: dict[int, float],
+    results: dict[int, ScoreResult],
+    threshold: float,
+    run: ScoreRun,
+    actor: Any,
 ) -> int:
+    """Tell the staff watching each company whose score jumped; `notify` drops the watchers
+    who may not see the company's private data (the score is private)."""
     jumps = {
         company_id: (old, results[company_id].score)
         for company_id, old in previous.items()
@@ -191,16 +197,23 @@ def _score_jump_notices(
     }
     if not jumps:
         return 0
-    notices = [
-        Notification(
-            recipient_id=user_id,
-            company_id=company_id,
-            kind=NotificationKind.SCORE_JUMP,
-            params={"before": jumps[company_id][0], "after": jumps[company_id][1], "run": run.pk},
+    entries = WatchlistEntry.objects.filter(company_id__in=list(jumps)).select_related(
+        "user", "company__organization"
+    )
+    users: dict[int, Any] = {}  # one object per user: its memberships are read once
+    watchers: dict[int, list[Any]] = defaultdict(list)
+    companies: dict[int, Company] = {}
+    for entry in entries:
+        watchers[entry.company_id].append(users.setdefault(entry.user_id, entry.user))
+        companies[entry.company_id] = entry.company
+    notices = 0
+    for company_id, recipients in watchers.items():
+        before, after = jumps[company_id]
+        notices += notify(
+            recipients=recipients,
+            kind=SCORE_JUMP,
+            obj=companies[company_id],
+            params={"before": before, "after": after, "run": run.pk},
+            actor=actor,
         )
-        for user_id, company_id in WatchlistEntry.objects.filter(
-            company_id__in=list(jumps)
-        ).values_list("user_id", "company_id")
-    ]
-    Notification.objects.bulk_create(notices, batch_size=BATCH)
-    return len(notices)
+    return notices

@@ -1,14 +1,14 @@
-"""Staff users' watchlists and the in-app notices about the companies they watch."""
+"""Staff users' watchlists, and notices to the staff watching a company."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 
 from bitgoeul.audit.services import audit_record
-from bitgoeul.companies.models import Company, Notification, WatchlistEntry
+from bitgoeul.companies.models import Company, WatchlistEntry
+from bitgoeul.notifications.services import notify
 
 
 @transaction.atomic
@@ -38,25 +38,20 @@ def watchlist_remove(*, entry: WatchlistEntry, actor: Any) -> None:
 
 
 def watchers_notify(
-    *, company: Company, kind: str, params: dict[str, Any], exclude_user: Any = None
+    *, company: Company, kind: str, params: dict[str, Any], actor: Any = None
 ) -> int:
-    """Tell every staff user watching the company (a notice in the app), inside the caller's
-    transaction. Other apps call this when a watched company does something, e.g. applies to
-    a call (`kind="applied"`, `params={"what": call title}`). Returns the number of notices."""
-    watchers = WatchlistEntry.objects.filter(company=company)
-    if exclude_user is not None and getattr(exclude_user, "pk", None):
-        watchers = watchers.exclude(user=exclude_user)
-    notices = [
-        Notification(recipient_id=user_id, company=company, kind=kind, params=params)
-        for user_id in watchers.values_list("user_id", flat=True)
-    ]
-    Notification.objects.bulk_create(notices)
-    return len(notices)
-
-
-@transaction.atomic
-def notifications_mark_read(*, user: Any) -> int:
-    """Mark all the user's notices read (not audited: it changes nothing anyone decides on)."""
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
-        read_at=timezone.now()
+    """Notify every staff user watching the company (but not the actor), inside the caller's
+    transaction, through `bitgoeul.notifications`: a watcher who may not see what the kind
+    reveals gets nothing. Other apps call this when a watched company does something, e.g.
+    applies to a call (`kind=notification_kinds.APPLIED`, `params={"what": call title}`).
+    Returns the number of in-app notices."""
+    watchers = WatchlistEntry.objects.filter(company=company).select_related("user")
+    if getattr(actor, "pk", None):
+        watchers = watchers.exclude(user=actor)
+    return notify(
+        recipients=[entry.user for entry in watchers],
+        kind=kind,
+        obj=company,
+        params=params,
+        actor=actor,
     )

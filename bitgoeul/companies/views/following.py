@@ -1,4 +1,4 @@
-"""Nominations, watchlists and notifications: how staff follow companies."""
+"""Nominations and watchlists: how staff follow companies."""
 
 from __future__ import annotations
 
@@ -16,19 +16,13 @@ from bitgoeul.companies import access
 from bitgoeul.companies.enums import NominationState
 from bitgoeul.companies.forms import DecisionForm, WatchForm
 from bitgoeul.companies.models import WatchlistEntry
-from bitgoeul.companies.presenters import notification_text
 from bitgoeul.companies.selectors import (
     nominations_by_chapters,
     nominations_inbox,
-    notifications_for,
     watchlist_for,
 )
 from bitgoeul.companies.services.nominations import IllegalTransition, nomination_set_state
-from bitgoeul.companies.services.watchlists import (
-    notifications_mark_read,
-    watchlist_add,
-    watchlist_remove,
-)
+from bitgoeul.companies.services.watchlists import watchlist_add, watchlist_remove
 
 LIST_LIMIT = 200
 
@@ -123,20 +117,3 @@ def watchlist(request: HttpRequest) -> HttpResponse:
     entries = list(watchlist_for(user)[:LIST_LIMIT])
     rows = [{"entry": e, "private": access.can_view_private(user, e.company)} for e in entries]
     return render(request, "companies/watchlist.html", {"rows": rows})
-
-
-@login_required
-def notifications(request: HttpRequest) -> HttpResponse:
-    user: Any = request.user
-    rows = [
-        {"notice": n, "text": notification_text(n.kind, n.params)}
-        for n in notifications_for(user)[:LIST_LIMIT]
-    ]
-    return render(request, "companies/notifications.html", {"rows": rows})
-
-
-@login_required
-@require_POST
-def notifications_read(request: HttpRequest) -> HttpResponse:
-    notifications_mark_read(user=request.user)
-    return redirect("companies:notifications")
