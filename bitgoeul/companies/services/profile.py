@@ -54,18 +54,6 @@ def _reindex(company: Company) -> None:
     search_index_sync([company.pk])
 
 
-def sync_chapter(
-    organization: Organization, province: str, lookup: ChapterLookup | None = None
-) -> bool:
-    """Point the organisation at the chapter covering its province; True when it changed.
-    Nothing changes when no chapter organisation exists for the province."""
-    covering = (lookup or ChapterLookup()).for_province(province)
-    if covering is None or organization.parent_id == covering.pk:
-        return False
-    organization.parent = covering
-    return True
-
-
 @transaction.atomic
 def company_profile_ensure(*, organization: Organization, actor: Any = None) -> Company:
     """The profile of a company organisation, created empty (and indexed) when missing."""
