@@ -72,7 +72,9 @@ def test_module_reads_stdin_and_exits_with_the_code() -> None:
     )
     assert ok.returncode == 0
     assert json.loads(ok.stdout)["status"] == "optimal"
-    assert ok.stderr == ""
+    # nothing but the progress line a slow (busy) machine shows after a second
+    progress = ("solving assignment: ", "solved assignment in ")
+    assert [line for line in ok.stderr.splitlines() if not line.startswith(progress)] == []
     bad = subprocess.run(run, input="{", capture_output=True, text=True, check=False)
     assert bad.returncode == 2
     assert bad.stderr.startswith("error: (top level): invalid JSON")
