@@ -27,6 +27,7 @@ from bitgoeul.accounts.models import (
 )
 from bitgoeul.accounts.tokens import new_secret, secret_hash
 from bitgoeul.audit.services import audit_record
+from bitgoeul.core import hooks
 
 
 def _record_consents(*, user: User, agreed: dict[str, bool]) -> None:
@@ -79,6 +80,7 @@ def user_sign_up(
             obj=company,
             after={"name": company.name, "kind": company.kind, "brn": company.brn},
         )
+        hooks.publish(hooks.ORGANIZATION_CREATED, organization=company, actor=user)
     return user
 
 
@@ -232,6 +234,12 @@ def membership_set_role(*, membership: Membership, role: str, actor: User) -> Me
         before=before,
         after={"role": role},
     )
+    hooks.publish(
+        hooks.MEMBERSHIP_ENDED,
+        user=membership.user,
+        organization=membership.organization,
+        actor=actor,
+    )
     return membership
 
 
@@ -252,6 +260,12 @@ def membership_remove(*, membership: Membership, actor: User) -> None:
         },
     )
     membership.delete()
+    hooks.publish(
+        hooks.MEMBERSHIP_ENDED,
+        user=membership.user,
+        organization=membership.organization,
+        actor=actor,
+    )
 
 
 @transaction.atomic

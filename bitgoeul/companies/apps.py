@@ -5,6 +5,6 @@ class CompaniesConfig(AppConfig):
     name = "bitgoeul.companies"
 
     def ready(self) -> None:
-        # Registers the job kinds, the demo loader and the menu items of this app (no work at
-        # start-up: Kiwi is loaded on first use).
-        from bitgoeul.companies import demo, jobs, navigation  # noqa: F401
+        # Registers the job kinds, the demo loader, the menu items and the subscribers to the
+        # foundation's events of this app (no work at start-up: Kiwi is loaded on first use).
+        from bitgoeul.companies import demo, jobs, navigation, subscribers  # noqa: F401
