@@ -208,7 +208,7 @@ def api_leaks(world: World, s: Scene, role: str) -> list[str]:
             {f: _shows(level, m) for f, m in API_DETAIL_FIELDS.items()},
         )
         if _shows(level, RECORD) and detail.json().get("brn") != brn_format(
-            company.organization.brn
+            company.organization.brn or ""
         ):
             problems.append(f"api detail {role} {key}: wrong brn")
     return problems
