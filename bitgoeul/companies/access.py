@@ -151,7 +151,9 @@ def companies_at_least(user: Any, level: ViewLevel) -> Q:
     if level <= ViewLevel.NONE or any(not q for q in conditions):
         return Q()
     if not conditions:
-        return Q(pk__in=[])
+        # none: a condition that compiles to SQL (an empty IN list would not, and search
+        # composes raw SQL from this filter)
+        return Q(pk__isnull=True)
     combined = conditions[0]
     for q in conditions[1:]:
         combined |= q

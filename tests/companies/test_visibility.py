@@ -25,7 +25,7 @@ from bitgoeul.companies import access
 from bitgoeul.companies.exports import export_write
 from bitgoeul.companies.forms import SearchForm
 from bitgoeul.companies.models import Company, WatchlistEntry
-from bitgoeul.companies.search import SearchFilters, company_search
+from bitgoeul.companies.search import CompanyResults, SearchFilters, company_search
 from bitgoeul.companies.services.profile import company_set_chapter_consent, company_update
 from bitgoeul.companies.services.watchlists import watchlist_add
 from bitgoeul.core.visibility import ViewLevel
@@ -73,6 +73,10 @@ def test_visitors_learn_nothing_from_an_employee_filter(world: World, client: Cl
         for n in (30, 40)
     ]
     assert found == [[], []]  # applies only where the visitor sees employees: nowhere
+    ranked = CompanyResults(
+        viewer=anonymous, text="빛고을", filters=SearchFilters(employees_min=30)
+    )
+    assert (ranked.count(), names(ranked[0:20])) == (0, [])
     pages = [
         client.get(reverse("companies:list"), {"employees_min": n}).context["page"].object_list
         for n in (30, 40)
