@@ -105,7 +105,7 @@ class SearchForm(forms.Form):
             if self.is_bound and self.data.get(name) not in (None, ""):
                 self.refused.append(str(self.fields[name].label))
             del self.fields[name]
-        if sent_sort and sent_sort not in allowed_sorts:
+        if sent_sort in SortOrder.values and sent_sort not in allowed_sorts:
             self.refused.append(str(sort.label))
             self.data = {k: v for k, v in self.data.items() if k != "sort"}
 

@@ -336,3 +336,34 @@ def test_the_level_of_each_role(world: World) -> None:
         "outsider": ViewLevel.NONE,
         "operator": ViewLevel.PRIVATE,
     }
+
+
+def test_the_level_and_its_filter_agree_for_every_role(
+    world: World, chapter_companies: dict[str, Company]
+) -> None:
+    hq_staff = MembershipFactory.create(
+        organization=world.association, role=MembershipRole.STAFF
+    ).user
+    every = list(Company.objects.select_related("organization"))
+    disagreements = []
+    for role in (
+        "anonymous",
+        "owner",
+        "teammate",
+        "outsider",
+        "chapter_staff",
+        "reviewer",
+        "operator",
+        "hq",
+    ):
+        user: Any = hq_staff if role == "hq" else (world.user(role) or AnonymousUser())
+        for level in ViewLevel:
+            by_filter = set(
+                Company.objects.filter(access.companies_at_least(user, level)).values_list(
+                    "pk", flat=True
+                )
+            )
+            by_level = {c.pk for c in every if access.company_view_level(user, c) >= level}
+            if by_filter != by_level:
+                disagreements.append((role, level.name))
+    assert disagreements == []
