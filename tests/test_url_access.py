@@ -232,3 +232,33 @@ def test_world_roles_are_distinct(world: World) -> None:
     users = [world.user(role) for role in ROLES]
     assert users[0] is None and not isinstance(users[0], AnonymousUser)
     assert len({u.pk for u in users if u is not None}) == len(ROLES) - 1
+
+
+# --- which fields each role receives (pages, API, exports): tests/companies/field_rules.py ---
+
+
+def test_fields_reach_each_role_as_declared(world: World, tmp_path: Any) -> None:
+    from tests.companies.field_rules import field_leaks, scene
+
+    assert field_leaks(world, scene(world), tmp_path) == []
+
+
+def test_field_harness_reports_a_reintroduced_leak(
+    world: World, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The employee count shown at the public level again (the leak of issue 8 item 2): the
+    harness names it, in the API and in the export."""
+    from bitgoeul.companies.access import COMPANY_FIELDS
+    from bitgoeul.core.visibility import ViewLevel
+    from tests.companies.field_rules import field_leaks, scene
+
+    monkeypatch.setitem(COMPANY_FIELDS.minimum, "employees", ViewLevel.PUBLIC)
+    leaks = field_leaks(world, scene(world), tmp_path, roles=["reviewer"])
+    assert leaks == [
+        "api list reviewer gwangju: employees shown, expected hidden",
+        "api detail reviewer gwangju: employees shown, expected hidden",
+        "api list reviewer busan: employees shown, expected hidden",
+        "api detail reviewer busan: employees shown, expected hidden",
+        "export reviewer gwangju: Employees shown, expected hidden",
+        "export reviewer busan: Employees shown, expected hidden",
+    ]

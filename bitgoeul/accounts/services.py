@@ -27,6 +27,7 @@ from bitgoeul.accounts.models import (
 )
 from bitgoeul.accounts.tokens import new_secret, secret_hash
 from bitgoeul.audit.services import audit_record
+from bitgoeul.core import hooks
 
 
 def _record_consents(*, user: User, agreed: dict[str, bool]) -> None:
@@ -79,6 +80,7 @@ def user_sign_up(
             obj=company,
             after={"name": company.name, "kind": company.kind, "brn": company.brn},
         )
+        hooks.publish(hooks.ORGANIZATION_CREATED, organization=company, actor=user)
     return user
 
 
@@ -410,6 +412,12 @@ def membership_set_role(*, membership: Membership, role: str, actor: User) -> Me
         before=before,
         after={"role": role},
     )
+    hooks.publish(
+        hooks.MEMBERSHIP_ENDED,
+        user=current.user,
+        organization=current.organization,
+        actor=actor,
+    )
     return current
 
 
@@ -433,6 +441,12 @@ def membership_remove(*, membership: Membership, actor: User) -> None:
         },
     )
     current.delete()
+    hooks.publish(
+        hooks.MEMBERSHIP_ENDED,
+        user=current.user,
+        organization=current.organization,
+        actor=actor,
+    )
 
 
 @transaction.atomic

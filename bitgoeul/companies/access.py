@@ -1,17 +1,24 @@
 """Who may see and do what with companies. Views and the API call these; nothing else decides.
 
-Three levels of a company's data:
-- public profile: names, description, products, technologies, region, certifications,
+One rule gives the level a viewer has on a company (`company_view_level`) and, in the same
+place, the companies on which a viewer has at least a level (`companies_at_least`, a filter
+for lists, search filters and sorts). `COMPANY_FIELDS` says which fields each level shows;
+pages, the API, exports and search ask it:
+- public: names, description, products, technologies, region, chapter, sector, certifications,
   website — everyone, when the company opted in (`is_public`);
-- record: the above for any company, plus stage and sector — its members, operator staff,
-  and association/chapter staff following the company's chapter;
-- private data: yearly metrics, revenue, investments, the potential score and its breakdown,
-  nominations — its members, operator staff, and the staff of its chapter only while the
-  company consents to share with its chapter (read-only).
+- record: the above for any company, plus 사업자등록번호, representative, founding date, stage,
+  address and patents — its members, operator staff, and association/chapter staff following
+  the company's chapter;
+- private: yearly figures, employees, revenue, investments, the potential score and its
+  breakdown, growth, nominations — its members, operator staff, and the staff of its chapter
+  only while the company consents to share with its chapter (read-only).
+Access functions only read.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -20,8 +27,46 @@ from django.http import Http404
 
 from bitgoeul.accounts import access as accounts_access
 from bitgoeul.accounts.enums import MembershipRole, OrganizationKind
-from bitgoeul.accounts.models import Organization
 from bitgoeul.companies.models import Company, CompanyImport, Nomination
+from bitgoeul.core.visibility import FieldPolicy, ViewLevel
+
+PUBLIC, RECORD, PRIVATE = ViewLevel.PUBLIC, ViewLevel.RECORD, ViewLevel.PRIVATE
+
+# The one declaration of which company fields each level shows (names as the API and the
+# exports use them; "metrics", "investments", "score", "nominations" are the related rows).
+COMPANY_FIELDS = FieldPolicy(
+    "company",
+    {
+        "name": PUBLIC,
+        "name_en": PUBLIC,
+        "province": PUBLIC,
+        "district": PUBLIC,
+        "chapter": PUBLIC,
+        "ksic_code": PUBLIC,
+        "industry": PUBLIC,
+        "technologies": PUBLIC,
+        "certifications": PUBLIC,
+        "website": PUBLIC,
+        "products": PUBLIC,
+        "description": PUBLIC,
+        "description_en": PUBLIC,
+        "is_public": PUBLIC,
+        "brn": RECORD,
+        "representative": RECORD,
+        "founded_on": RECORD,
+        "stage": RECORD,
+        "address": RECORD,
+        "patents": RECORD,
+        "employees": PRIVATE,
+        "revenue": PRIVATE,
+        "growth": PRIVATE,
+        "potential_score": PRIVATE,
+        "score": PRIVATE,
+        "metrics": PRIVATE,
+        "investments": PRIVATE,
+        "nominations": PRIVATE,
+    },
+)
 
 
 def followed_parent_ids(user: Any) -> set[int]:
@@ -47,28 +92,104 @@ def is_staff(user: Any) -> bool:
     return accounts_access.is_operator_staff(user) or accounts_access.is_chapter_staff(user)
 
 
+@dataclass(frozen=True)
+class Grant:
+    """One reason a viewer has a level on a company, as a test on one company and as the same
+    test in SQL."""
+
+    level: ViewLevel
+    applies: Callable[[Company], bool]
+    q: Q
+
+
+def _grants(user: Any) -> list[Grant]:
+    """THE visibility rule of companies: every level a viewer may have, and on which companies.
+    (A new kind of company, e.g. one never public, changes its grant here, in both forms.)"""
+    cached: list[Grant] | None = getattr(user, "_bitgoeul_company_grants", None)
+    if cached is not None:
+        return cached
+    grants = [Grant(PUBLIC, lambda c: c.is_public, Q(is_public=True))]
+    if accounts_access.is_operator_staff(user):
+        grants.append(Grant(PRIVATE, lambda c: True, Q()))
+    members = member_company_ids(user)
+    if members:
+        grants.append(
+            Grant(PRIVATE, lambda c: c.organization_id in members, Q(organization_id__in=members))
+        )
+    parents = followed_parent_ids(user)
+    if parents:
+        grants.append(
+            Grant(
+                RECORD,
+                lambda c: c.organization.parent_id in parents,
+                Q(organization__parent_id__in=parents),
+            )
+        )
+        grants.append(
+            Grant(
+                PRIVATE,
+                lambda c: c.chapter_consent_at is not None and c.organization.parent_id in parents,
+                Q(organization__parent_id__in=parents, chapter_consent_at__isnull=False),
+            )
+        )
+    if getattr(user, "is_authenticated", False):
+        # read once per request, like the memberships it comes from (user_memberships)
+        user._bitgoeul_company_grants = grants
+    return grants
+
+
+def company_view_level(user: Any, company: Company) -> ViewLevel:
+    """The level the user has on the company: NONE (not even that it exists) to PRIVATE."""
+    return max(
+        (grant.level for grant in _grants(user) if grant.applies(company)), default=ViewLevel.NONE
+    )
+
+
+def companies_at_least(user: Any, level: ViewLevel) -> Q:
+    """The companies on which the user has at least `level`, as a filter (`Q()`: all)."""
+    conditions = [grant.q for grant in _grants(user) if grant.level >= level]
+    if level <= ViewLevel.NONE or any(not q for q in conditions):
+        return Q()
+    if not conditions:
+        # none: a condition that compiles to SQL (an empty IN list would not, and search
+        # composes raw SQL from this filter)
+        return Q(pk__isnull=True)
+    combined = conditions[0]
+    for q in conditions[1:]:
+        combined |= q
+    return combined
+
+
+def company_max_level(user: Any) -> ViewLevel:
+    """The highest level the user can have on any company (PUBLIC for visitors)."""
+    return max(grant.level for grant in _grants(user))
+
+
+def company_fields(user: Any, company: Company) -> frozenset[str]:
+    """The fields of `COMPANY_FIELDS` the user may see on this company."""
+    return COMPANY_FIELDS.fields_for(company_view_level(user, company))
+
+
+def company_field_usable(user: Any, field: str) -> bool:
+    """Whether the user may filter or sort on a field: they may see it on some company (the
+    filter then applies only to the companies where they see it)."""
+    return COMPANY_FIELDS.shows(field, company_max_level(user))
+
+
 def follows(user: Any, company: Company) -> bool:
     return company.organization.parent_id in followed_parent_ids(user)
 
 
-def can_view_record(user: Any, company: Company) -> bool:
-    return (
-        company.organization_id in member_company_ids(user)
-        or accounts_access.is_operator_staff(user)
-        or follows(user, company)
-    )
-
-
 def can_view_profile(user: Any, company: Company) -> bool:
-    return company.is_public or can_view_record(user, company)
+    return company_view_level(user, company) >= PUBLIC
+
+
+def can_view_record(user: Any, company: Company) -> bool:
+    return company_view_level(user, company) >= RECORD
 
 
 def can_view_private(user: Any, company: Company) -> bool:
-    return (
-        company.organization_id in member_company_ids(user)
-        or accounts_access.is_operator_staff(user)
-        or (company.shares_with_chapter and follows(user, company))
-    )
+    return company_view_level(user, company) >= PRIVATE
 
 
 def can_edit(user: Any, company: Company) -> bool:
@@ -99,31 +220,19 @@ def can_see_scores(user: Any) -> bool:
 
 def visible_filter(user: Any) -> Q:
     """The companies whose record or public profile the user may see, as a filter."""
-    if accounts_access.is_operator_staff(user):
-        return Q()
-    visible = Q(is_public=True)
-    members = member_company_ids(user)
-    if members:
-        visible |= Q(organization_id__in=members)
-    parents = followed_parent_ids(user)
-    if parents:
-        visible |= Q(organization__parent_id__in=parents)
-    return visible
+    return companies_at_least(user, PUBLIC)
 
 
 def _company(organization_id: int) -> Company:
-    organization = Organization.objects.filter(
-        pk=organization_id, kind=OrganizationKind.COMPANY
-    ).first()
-    if organization is None:
-        raise Http404
-    company = Company.objects.select_related("organization__parent").filter(pk=organization_id)
-    found = company.first()
+    """The company (with its organisation and chapter), or 404. Only reads: a company
+    organisation gets its record when it is created (`services.profile`)."""
+    found = (
+        Company.objects.select_related("organization__parent")
+        .filter(pk=organization_id, organization__kind=OrganizationKind.COMPANY)
+        .first()
+    )
     if found is None:
-        # Companies that signed up before this app existed get their (empty) profile now.
-        from bitgoeul.companies.services.profile import company_profile_ensure
-
-        found = company_profile_ensure(organization=organization)
+        raise Http404
     return found
 
 

@@ -17,7 +17,12 @@ from bitgoeul.companies.ksic import SECTIONS
 from bitgoeul.companies.models import Company
 from bitgoeul.companies.regions import BY_CODE
 from bitgoeul.companies.schemas import CompanyDetailOut, CompanyPage
-from bitgoeul.companies.search import CompanyResults, SearchFilters
+from bitgoeul.companies.search import (
+    CompanyResults,
+    SearchFilters,
+    filters_refused,
+    sort_allowed,
+)
 from bitgoeul.companies.selectors import company_latest_score
 
 router = Router(tags=["companies"])
@@ -62,9 +67,10 @@ def _check(query: CompanyQuery) -> None:
 
 
 def _out(company: Company, user: Any) -> dict[str, Any]:
+    """The company as the caller may see it: fields above the caller's level on this company
+    (access.COMPANY_FIELDS) are null."""
     org = company.organization
-    private = access.can_view_private(user, company)
-    return {
+    values = {
         "id": company.pk,
         "name": org.name,
         "name_en": org.name_en,
@@ -81,10 +87,11 @@ def _out(company: Company, user: Any) -> dict[str, Any]:
         "is_public": company.is_public,
         "url": reverse("companies:detail", args=[company.pk]),
         "relevance": getattr(company, "relevance", None),
-        "employees": company.employees if private else None,
-        "revenue": company.revenue if private else None,
-        "potential_score": company.potential_score if private else None,
+        "employees": company.employees,
+        "revenue": company.revenue,
+        "potential_score": company.potential_score,
     }
+    return access.COMPANY_FIELDS.redact(values, access.company_view_level(user, company))
 
 
 @router.get("/companies", response=CompanyPage, summary="Search companies (Korean full text)")
@@ -95,6 +102,8 @@ def company_list(request: HttpRequest, query: Query[CompanyQuery]) -> dict[str, 
     to narrow a broad query. Only companies the caller may see are listed; private fields are
     null unless the caller may see them."""
     _check(query)
+    if not sort_allowed(request.user, query.sort):
+        raise HttpError(422, f"sort: {query.sort} is not available to you")
     filters = SearchFilters(
         chapter=query.chapter,
         province=query.province,
@@ -108,6 +117,10 @@ def company_list(request: HttpRequest, query: Query[CompanyQuery]) -> dict[str, 
         founded_from=query.founded_from,
         founded_until=query.founded_until,
     )
+    refused = filters_refused(request.user, filters)
+    if refused:
+        # the field is visible to the caller on no company: say so rather than answer nothing
+        raise HttpError(422, f"{refused[0]}: this filter is not available to you")
     # `count` stops at RESULT_CAP (300): a broad query is neither counted nor ranked further.
     companies = CompanyResults(viewer=request.user, text=query.q, filters=filters, sort=query.sort)
     start = (query.page - 1) * query.page_size
@@ -126,9 +139,10 @@ def company_list(request: HttpRequest, query: Query[CompanyQuery]) -> dict[str, 
 def company_detail(request: HttpRequest, company_id: int) -> dict[str, Any]:
     company = access.company_for_viewer(request.user, company_id)
     out = _out(company, request.user)
-    if access.can_view_record(request.user, company) and company.organization.brn:
+    shown = access.company_fields(request.user, company)
+    if "brn" in shown and company.organization.brn:
         out["brn"] = brn_format(company.organization.brn)
-    if access.can_view_private(request.user, company):
+    if "score" in shown:
         score = company_latest_score(company)
         if score is not None:
             out["score_version"] = score.breakdown.get("version")

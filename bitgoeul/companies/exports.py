@@ -1,5 +1,7 @@
 """Export a filtered list of companies to XLSX or CSV (UTF-8 with BOM, so that Excel shows
-Korean correctly). Private columns are filled only where the person exporting may see them."""
+Korean correctly). Each row holds only the fields the person exporting may see on that company
+(`access.COMPANY_FIELDS` at their level on it); the other cells are empty. Text that a
+spreadsheet would run as a formula is written as text (`core.cells`)."""
 
 from __future__ import annotations
 
@@ -9,65 +11,90 @@ from pathlib import Path
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from bitgoeul.accounts.brn import brn_format
 from bitgoeul.companies import access
 from bitgoeul.companies.models import Company
 from bitgoeul.companies.regions import BY_CODE
+from bitgoeul.core.cells import neutralise_row
 
 CHUNK = 2000
 
 
+def _province(company: Company) -> str:
+    province = BY_CODE.get(company.province)
+    return province.name if province else ""
+
+
+def _blank_none(value: Any) -> Any:
+    return "" if value is None else value
+
+
+# (field of access.COMPANY_FIELDS, header, value) in the order of the columns
+COLUMNS: list[tuple[str, Promise, Callable[[Company], Any]]] = [
+    ("name", gettext_lazy("Company name"), lambda c: c.organization.name),
+    ("name_en", gettext_lazy("Name in English"), lambda c: c.organization.name_en),
+    (
+        "brn",
+        gettext_lazy("Business registration number"),
+        lambda c: brn_format(c.organization.brn) if c.organization.brn else "",
+    ),
+    ("representative", gettext_lazy("Representative"), lambda c: c.representative),
+    ("province", gettext_lazy("Province"), _province),
+    ("district", gettext_lazy("District"), lambda c: c.district),
+    (
+        "chapter",
+        gettext_lazy("Chapter"),
+        lambda c: c.organization.parent.name if c.organization.parent else "",
+    ),
+    ("ksic_code", gettext_lazy("KSIC code"), lambda c: c.ksic_code),
+    ("industry", gettext_lazy("Industry"), lambda c: c.industry),
+    ("stage", gettext_lazy("Stage"), lambda c: c.get_stage_display() if c.stage else ""),
+    (
+        "technologies",
+        gettext_lazy("AI technologies"),
+        lambda c: ", ".join(t.code for t in c.technologies.all()),
+    ),
+    (
+        "founded_on",
+        gettext_lazy("Founding date"),
+        lambda c: c.founded_on.isoformat() if c.founded_on else "",
+    ),
+    ("employees", gettext_lazy("Employees"), lambda c: _blank_none(c.employees)),
+    ("revenue", gettext_lazy("Revenue (KRW)"), lambda c: _blank_none(c.revenue)),
+    ("potential_score", gettext_lazy("Potential score"), lambda c: _blank_none(c.potential_score)),
+    ("website", gettext_lazy("Website"), lambda c: c.website),
+    ("products", gettext_lazy("Products"), lambda c: c.products),
+    ("description", gettext_lazy("Description"), lambda c: c.description),
+]
+
+
 def export_headers() -> list[str]:
-    return [
-        _("Company name"),
-        _("Name in English"),
-        _("Business registration number"),
-        _("Representative"),
-        _("Province"),
-        _("District"),
-        _("Chapter"),
-        _("KSIC code"),
-        _("Industry"),
-        _("Stage"),
-        _("AI technologies"),
-        _("Founding date"),
-        _("Employees"),
-        _("Revenue (KRW)"),
-        _("Potential score"),
-        _("Website"),
-        _("Products"),
-        _("Description"),
-    ]
+    return [str(header) for _field, header, _value in COLUMNS]
+
+
+def export_row(company: Company, viewer: Any) -> list[Any]:
+    """One company's cells: a field the viewer may not see on this company is empty."""
+    shown = access.company_fields(viewer, company)
+    return neutralise_row(
+        [value(company) if field in shown else "" for field, _header, value in COLUMNS]
+    )
 
 
 def export_rows(companies: QuerySet[Company], viewer: Any) -> Iterator[list[Any]]:
-    queryset = companies.prefetch_related("technologies")
-    for company in queryset.iterator(chunk_size=CHUNK):
-        org = company.organization
-        private = access.can_view_private(viewer, company)
-        province = BY_CODE.get(company.province)
-        yield [
-            org.name,
-            org.name_en,
-            brn_format(org.brn) if org.brn else "",
-            company.representative,
-            province.name if province else "",
-            company.district,
-            org.parent.name if org.parent else "",
-            company.ksic_code,
-            company.industry,
-            company.get_stage_display() if company.stage else "",
-            ", ".join(t.code for t in company.technologies.all()),
-            company.founded_on.isoformat() if company.founded_on else "",
-            company.employees if private and company.employees is not None else "",
-            company.revenue if private and company.revenue is not None else "",
-            company.potential_score if private and company.potential_score is not None else "",
-            company.website,
-            company.products,
-            company.description,
-        ]
+    """The rows in the list's order. The ids are read first (one finished query), then the
+    companies `CHUNK` at a time, each a finished query: no read stays open while the job
+    writes its progress (a read kept open would lock SQLite against that write)."""
+    ids = list(companies.values_list("pk", flat=True))
+    rows = Company.objects.select_related("organization__parent").prefetch_related("technologies")
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        found = rows.in_bulk(chunk)
+        for pk in chunk:
+            yield export_row(found[pk], viewer)
 
 
 def export_write(

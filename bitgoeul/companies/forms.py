@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bitgoeul.accounts.enums import OrganizationKind
 from bitgoeul.accounts.models import Organization
+from bitgoeul.companies import access
 from bitgoeul.companies.enums import (
     CertificationKind,
     InvestmentRound,
@@ -24,7 +25,7 @@ from bitgoeul.companies.ksic import SECTION_CHOICES, normalise_ksic, validate_ks
 from bitgoeul.companies.models import Company, Technology
 from bitgoeul.companies.regions import PROVINCE_CHOICES
 from bitgoeul.companies.score_math import SIGNALS
-from bitgoeul.companies.search import SearchFilters
+from bitgoeul.companies.search import FILTER_FIELDS, SearchFilters, sort_allowed
 
 UPLOAD_LIMIT = 30 * 1024 * 1024
 UPLOAD_EXTENSIONS = (".csv", ".txt", ".xlsx", ".xls", ".htm", ".html")
@@ -76,7 +77,7 @@ class SearchForm(forms.Form):
     needs_review = forms.BooleanField(label=_("Needs review"), required=False)
     sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=SortOrder.choices)
 
-    def __init__(self, *args: Any, can_see_scores: bool = False, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, viewer: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         language = get_language() or "ko"
         technology = self.fields["technology"]
@@ -85,15 +86,28 @@ class SearchForm(forms.Form):
             [(t.code, t.display_name(language)) for t in Technology.objects.filter(is_active=True)],
             _("Any technology"),
         )
-        if not can_see_scores:
-            sort = self.fields["sort"]
-            assert isinstance(sort, forms.ChoiceField)
-            sort.choices = [
-                (value, label)
-                for value, label in SortOrder.choices
-                if value not in {SortOrder.POTENTIAL, SortOrder.GROWTH}
-            ]
-            del self.fields["needs_review"]
+        # Only the filters and sorts on fields the viewer may see somewhere (access rule); a
+        # filter sent anyway is not applied, and the page says so (`refused`).
+        self.refused: list[str] = []
+        unusable = [
+            name
+            for name, field in FILTER_FIELDS.items()
+            if name in self.fields and not access.company_field_usable(viewer, field)
+        ]
+        if not access.can_mark_reviewed(viewer):
+            unusable.append("needs_review")
+        sort = self.fields["sort"]
+        assert isinstance(sort, forms.ChoiceField)
+        sort.choices = [(v, label) for v, label in SortOrder.choices if sort_allowed(viewer, v)]
+        allowed_sorts = {v for v, _label in sort.choices}
+        sent_sort = self.data.get("sort") if self.is_bound else None
+        for name in unusable:
+            if self.is_bound and self.data.get(name) not in (None, ""):
+                self.refused.append(str(self.fields[name].label))
+            del self.fields[name]
+        if sent_sort in SortOrder.values and sent_sort not in allowed_sorts:
+            self.refused.append(str(sort.label))
+            self.data = {k: v for k, v in self.data.items() if k != "sort"}
 
     def query(self) -> tuple[str, SearchFilters, str]:
         data = self.cleaned_data if self.is_valid() else {}

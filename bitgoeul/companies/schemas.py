@@ -13,7 +13,8 @@ class CompanyOut(Schema):
     district: str
     chapter: str | None
     ksic_code: str
-    stage: str
+    # record: null unless the caller may see the company's record
+    stage: str | None
     technologies: list[str]
     founded_on: dt.date | None
     website: str

@@ -9,12 +9,13 @@ from dataclasses import dataclass, fields
 from typing import Any, overload
 
 from django.db import connection
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, When
 from django.utils import timezone
 
 from bitgoeul.companies import access
 from bitgoeul.companies.enums import SortOrder
 from bitgoeul.companies.models import Certification, Company
+from bitgoeul.core.visibility import ViewLevel
 from bitgoeul.search.query import parse_query
 
 # BM25 column weights on SQLite (name, body, tags); PostgreSQL uses setweight A/C/B.
@@ -60,27 +61,74 @@ class SearchFilters:
         return cls(**{k: v for k, v in data.items() if k in known})
 
 
-def _filter(queryset: QuerySet[Company], f: SearchFilters) -> QuerySet[Company]:
+# The company field (access.COMPANY_FIELDS) each filter and sort reads: a filter or a sort on
+# a field applies only to the companies on which the viewer may see that field, so that
+# narrowing a list never reveals a value the viewer may not see.
+FILTER_FIELDS = {
+    "chapter": "chapter",
+    "province": "province",
+    "section": "ksic_code",
+    "ksic": "ksic_code",
+    "technology": "technologies",
+    "stage": "stage",
+    "certification": "certifications",
+    "employees_min": "employees",
+    "employees_max": "employees",
+    "founded_from": "founded_on",
+    "founded_until": "founded_on",
+}
+SORT_FIELDS: dict[str, str] = {
+    SortOrder.POTENTIAL: "potential_score",
+    SortOrder.GROWTH: "growth",
+    SortOrder.FOUNDED: "founded_on",
+}
+
+
+def filters_refused(viewer: Any, filters: SearchFilters) -> list[str]:
+    """The filters set in `filters` on fields the viewer may see on no company at all (the API
+    refuses them; the web form does not offer them)."""
+    return [
+        name
+        for name, field in FILTER_FIELDS.items()
+        if getattr(filters, name) not in (None, "")
+        and not access.company_field_usable(viewer, field)
+    ]
+
+
+def sort_allowed(viewer: Any, sort: str) -> bool:
+    field = SORT_FIELDS.get(sort)
+    return field is None or access.company_field_usable(viewer, field)
+
+
+def _where_visible(viewer: Any, field: str, condition: Q) -> Q:
+    """`condition`, on the companies where the viewer may see `field` only."""
+    level = access.COMPANY_FIELDS.level_for(field)
+    if level <= ViewLevel.PUBLIC:
+        return condition  # the list holds only companies the viewer sees at least publicly
+    return condition & access.companies_at_least(viewer, level)
+
+
+def _filter(queryset: QuerySet[Company], f: SearchFilters, viewer: Any) -> QuerySet[Company]:
+    conditions = {
+        "chapter": Q(organization__parent_id=f.chapter) if f.chapter else None,
+        "province": Q(province=f.province) if f.province else None,
+        "section": Q(ksic_section=f.section) if f.section else None,
+        "ksic": Q(ksic_code__startswith=f.ksic) if f.ksic else None,
+        "stage": Q(stage=f.stage) if f.stage else None,
+        "employees_min": (
+            Q(employees__gte=f.employees_min) if f.employees_min is not None else None
+        ),
+        "employees_max": (
+            Q(employees__lte=f.employees_max) if f.employees_max is not None else None
+        ),
+        "founded_from": Q(founded_on__gte=f.founded_from) if f.founded_from else None,
+        "founded_until": Q(founded_on__lte=f.founded_until) if f.founded_until else None,
+    }
     q = Q()
-    if f.chapter:
-        q &= Q(organization__parent_id=f.chapter)
-    if f.province:
-        q &= Q(province=f.province)
-    if f.section:
-        q &= Q(ksic_section=f.section)
-    if f.ksic:
-        q &= Q(ksic_code__startswith=f.ksic)
-    if f.stage:
-        q &= Q(stage=f.stage)
-    if f.employees_min is not None:
-        q &= Q(employees__gte=f.employees_min)
-    if f.employees_max is not None:
-        q &= Q(employees__lte=f.employees_max)
-    if f.founded_from:
-        q &= Q(founded_on__gte=f.founded_from)
-    if f.founded_until:
-        q &= Q(founded_on__lte=f.founded_until)
-    if f.needs_review:
+    for name, condition in conditions.items():
+        if condition is not None:
+            q &= _where_visible(viewer, FILTER_FIELDS[name], condition)
+    if f.needs_review and access.can_mark_reviewed(viewer):
         q &= Q(needs_review=True)
     queryset = queryset.filter(q)
     if f.technology:
@@ -158,7 +206,7 @@ def company_search(
     queryset = Company.objects.filter(access.visible_filter(viewer)).select_related(
         "organization__parent"
     )
-    queryset = _filter(queryset, filters or SearchFilters())
+    queryset = _filter(queryset, filters or SearchFilters(), viewer)
     sort = _allowed_sort(viewer, sort)
     matched = _match(queryset, text, rank=sort == SortOrder.RELEVANCE)
     if matched is not None:
@@ -167,23 +215,23 @@ def company_search(
         sort = SortOrder.NAME
     if sort == SortOrder.RELEVANCE:
         return queryset.order_by("-relevance", "organization__name")  # type: ignore[misc]
-    return _order(queryset, sort)
+    return _order(queryset, sort, viewer)
 
 
 def _allowed_sort(viewer: Any, sort: str) -> str:
-    if sort in {SortOrder.POTENTIAL, SortOrder.GROWTH} and not access.can_see_scores(viewer):
-        return SortOrder.RELEVANCE
-    return sort
+    """The sort asked for, or relevance when it reads a field the viewer sees nowhere."""
+    return sort if sort_allowed(viewer, sort) else SortOrder.RELEVANCE
 
 
-def _order(queryset: QuerySet[Company], sort: str) -> QuerySet[Company]:
-    if sort == SortOrder.POTENTIAL:
-        return queryset.order_by(F("potential_score").desc(nulls_last=True), "organization__name")
-    if sort == SortOrder.GROWTH:
-        return queryset.order_by(F("growth").desc(nulls_last=True), "organization__name")
-    if sort == SortOrder.FOUNDED:
-        return queryset.order_by(F("founded_on").desc(nulls_last=True), "organization__name")
-    return queryset.order_by("organization__name", "pk")
+def _order(queryset: QuerySet[Company], sort: str, viewer: Any) -> QuerySet[Company]:
+    """Highest first by the sort's field where the viewer may see it; the companies where they
+    may not come after, by name, as if the value were unknown."""
+    field = SORT_FIELDS.get(sort)
+    if field is None:
+        return queryset.order_by("organization__name", "pk")
+    visible = access.companies_at_least(viewer, access.COMPANY_FIELDS.level_for(field))
+    key: Any = F(field) if not visible else Case(When(visible, then=F(field)), default=None)
+    return queryset.order_by(key.desc(nulls_last=True), "organization__name", "pk")
 
 
 class CompanyResults(Sequence[Company]):
@@ -223,7 +271,9 @@ class CompanyResults(Sequence[Company]):
         )
 
     def _base(self) -> QuerySet[Company]:
-        return _filter(Company.objects.filter(access.visible_filter(self.viewer)), self.filters)
+        return _filter(
+            Company.objects.filter(access.visible_filter(self.viewer)), self.filters, self.viewer
+        )
 
     def queryset(self) -> QuerySet[Company]:
         """The full, exactly ordered queryset (exports)."""

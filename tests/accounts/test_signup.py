@@ -53,6 +53,7 @@ def test_signup_creates_user_company_membership_consents_and_audit(client: Clien
     assert set(AuditEvent.objects.values_list("action", flat=True)) == {
         "user.sign_up",
         "organization.create",
+        "company.create_profile",  # the companies app's record, through the event (hooks)
     }
     assert client.get(reverse("web:home")).context["user"] == user
 

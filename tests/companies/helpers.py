@@ -9,6 +9,7 @@ from django.db import transaction
 from bitgoeul.accounts.models import Organization
 from bitgoeul.companies.models import Company, Technology
 from bitgoeul.companies.services.profile import company_profile_ensure, company_update
+from bitgoeul.core import hooks
 from tests.factories import CompanyFactory
 
 
@@ -25,6 +26,14 @@ def make_company(
         company = company_profile_ensure(organization=organization)
         techs = list(Technology.objects.filter(code__in=technologies)) if technologies else None
         return company_update(company=company, actor=None, data=data, technologies=techs)
+
+
+def company_record(organization: Organization) -> Company:
+    """The record of a company organisation made by a factory, created as sign-up creates it
+    (the organisation-created event the companies app subscribes to)."""
+    with transaction.atomic():
+        hooks.publish(hooks.ORGANIZATION_CREATED, organization=organization, actor=None)
+    return Company.objects.select_related("organization__parent").get(pk=organization.pk)
 
 
 def names(companies: object) -> list[str]:

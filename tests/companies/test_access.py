@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import Http404
 from django.test import Client
 from django.urls import reverse
@@ -14,15 +13,14 @@ from bitgoeul.audit.models import AuditEvent
 from bitgoeul.companies import access
 from bitgoeul.companies.models import Company
 from bitgoeul.companies.services.profile import company_set_chapter_consent, company_set_public
-from tests.companies.helpers import make_company
+from tests.companies.helpers import company_record, make_company
 from tests.conftest import World
 from tests.factories import MembershipFactory, OrganizationFactory
 
 
 @pytest.fixture
 def company(world: World) -> Company:
-    with transaction.atomic():
-        return access._company(world.company.pk)
+    return company_record(world.company)
 
 
 def test_private_data_needs_the_companys_consent_for_its_chapter(

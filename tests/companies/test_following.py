@@ -8,20 +8,19 @@ from django.test import Client
 from django.urls import reverse
 
 from bitgoeul.audit.models import AuditEvent
-from bitgoeul.companies import access
 from bitgoeul.companies.models import Company, Nomination, WatchlistEntry
 from bitgoeul.companies.notification_kinds import APPLIED
 from bitgoeul.companies.services.nominations import nomination_create, nomination_set_state
 from bitgoeul.companies.services.profile import company_set_chapter_consent
 from bitgoeul.companies.services.watchlists import watchers_notify, watchlist_add
 from bitgoeul.notifications.models import Notification
+from tests.companies.helpers import company_record
 from tests.conftest import World
 
 
 @pytest.fixture
 def company(world: World) -> Company:
-    with transaction.atomic():
-        return access._company(world.company.pk)
+    return company_record(world.company)
 
 
 def test_chapter_staff_nominate_and_operators_decide(

@@ -7,26 +7,23 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from bitgoeul.audit.models import AuditEvent
-from bitgoeul.companies import access
 from bitgoeul.companies.ksic import ksic_label, section_of, validate_ksic
 from bitgoeul.companies.models import Company, CompanyImport
 from bitgoeul.companies.regions import province_for
 from bitgoeul.jobs.models import Job
 from tests.companies.files import csv_bytes
-from tests.companies.helpers import make_company
+from tests.companies.helpers import company_record, make_company
 from tests.conftest import World
 
 
 @pytest.fixture
 def company(world: World) -> Company:
-    with transaction.atomic():
-        return access._company(world.company.pk)
+    return company_record(world.company)
 
 
 def test_ksic_codes() -> None:

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
 
 from bitgoeul.companies.models import (
     Certification,
@@ -19,17 +18,17 @@ from bitgoeul.companies.models import (
     Technology,
     WatchlistEntry,
 )
-from bitgoeul.companies.services.profile import company_profile_ensure
+from tests.companies.helpers import company_record
 from tests.conftest import World
 from tests.test_url_access import LOGIN, Rule, everyone, only
 
 
 def _company(w: World) -> Company:
-    with transaction.atomic():
-        return company_profile_ensure(organization=w.company)
+    return company_record(w.company)
 
 
 def _org(w: World) -> dict[str, Any]:
+    _company(w)
     return {"org_id": w.company.pk}
 
 
@@ -194,7 +193,7 @@ COMPANIES_RULES: dict[str, Rule] = {
     ),
     "api-1:company_list": Rule(everyone(200, anonymous=401)),
     "api-1:company_detail": Rule(
-        {**VIEWERS, "anonymous": 401}, kwargs=lambda w: {"company_id": w.company.pk}
+        {**VIEWERS, "anonymous": 401}, kwargs=lambda w: {"company_id": _company(w).pk}
     ),
 }
 assert LOGIN  # the anonymous answer of `only`/`signed_in` rows above

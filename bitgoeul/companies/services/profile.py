@@ -56,7 +56,10 @@ def _reindex(company: Company) -> None:
 
 @transaction.atomic
 def company_profile_ensure(*, organization: Organization, actor: Any = None) -> Company:
-    """The profile of a company organisation, created empty (and indexed) when missing."""
+    """The profile of a company organisation, created empty (and indexed) when missing; the
+    organisation's chapter follows the profile's province once one is known (`company_update`).
+    Called when a company organisation is created (`subscribers`), never from an access check.
+    """
     company, created = Company.objects.get_or_create(organization=organization)
     if created:
         company.organization = organization

@@ -7,6 +7,7 @@ from typing import Any
 from django.db import transaction
 
 from bitgoeul.audit.services import audit_record
+from bitgoeul.companies import access
 from bitgoeul.companies.models import Company, WatchlistEntry
 from bitgoeul.notifications.services import notify
 
@@ -35,6 +36,27 @@ def watchlist_remove(*, entry: WatchlistEntry, actor: Any) -> None:
         actor=actor, action="watchlist.remove", obj=entry, before={"company": entry.company_id}
     )
     entry.delete()
+
+
+@transaction.atomic
+def watchlist_prune(*, user: Any, actor: Any) -> int:
+    """Drop the user's watchlist entries for companies they may no longer watch (after they
+    left an organisation or lost a role); one audit event per entry. Returns how many."""
+    dropped = 0
+    entries = WatchlistEntry.objects.filter(user=user).select_related("company__organization")
+    for entry in entries:
+        if access.can_watch(user, entry.company):
+            continue
+        audit_record(
+            actor=actor,
+            action="watchlist.remove",
+            obj=entry,
+            before={"company": entry.company_id, "user": user.pk},
+            after={"reason": "access ended"},
+        )
+        entry.delete()
+        dropped += 1
+    return dropped
 
 
 def watchers_notify(

@@ -23,11 +23,13 @@ def company_list(request: HttpRequest) -> HttpResponse:
     with htmx as the search box and filters change."""
     user: Any = request.user
     can_see_scores = access.can_see_scores(user)
-    form = SearchForm(request.GET or None, can_see_scores=can_see_scores)
+    form = SearchForm(request.GET or None, viewer=user)
     text, filters, sort = form.query()
     # Counts stop at RESULT_CAP ("more than 300"), and only the page's rows are fetched.
     companies = CompanyResults(viewer=user, text=text, filters=filters, sort=sort)
     page = Paginator(companies, PAGE_SIZE).get_page(request.GET.get("page"))
+    for company in page.object_list:
+        company.shown = access.company_fields(user, company)  # type: ignore[attr-defined]
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -53,7 +55,7 @@ def company_export(request: HttpRequest) -> HttpResponse:
     """Export the filtered list (as filtered in the form posted) in the background."""
     user: Any = request.user
     access.require_staff(user)
-    form = SearchForm(request.POST, can_see_scores=access.can_see_scores(user))
+    form = SearchForm(request.POST, viewer=user)
     text, filters, sort = form.query()
     export = ExportForm(request.POST)
     file_format = export.cleaned_data["format"] if export.is_valid() else "xlsx"

@@ -114,6 +114,10 @@ def unwatch(request: HttpRequest, org_id: int) -> HttpResponse:
 def watchlist(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     access.require_staff(user)
-    entries = list(watchlist_for(user)[:LIST_LIMIT])
-    rows = [{"entry": e, "private": access.can_view_private(user, e.company)} for e in entries]
+    # entries of companies the user may no longer watch (access ended) are not shown
+    entries = [e for e in watchlist_for(user)[:LIST_LIMIT] if access.can_watch(user, e.company)]
+    rows = [
+        {"entry": e, "private": "potential_score" in access.company_fields(user, e.company)}
+        for e in entries
+    ]
     return render(request, "companies/watchlist.html", {"rows": rows})

@@ -35,17 +35,20 @@ def company_detail(request: HttpRequest, org_id: int) -> HttpResponse:
     private part (figures, investments, score and why) for those who may see it."""
     user: Any = request.user
     company = access.company_for_viewer(user, org_id)
-    private = access.can_view_private(user, company)
+    # the fields of access.COMPANY_FIELDS this viewer may see here: the template shows these
+    shown = access.company_fields(user, company)
+    private = "score" in shown
     today = timezone.localdate()
     certifications = list(company.certifications.all())
     context: dict[str, Any] = {
         "company": company,
         "org": company.organization,
+        "shown": shown,
         "province": BY_CODE.get(company.province),
         "ksic": ksic_label(company.ksic_code, request.LANGUAGE_CODE) if company.ksic_code else "",
         "technologies": list(company.technologies.all()),
         "certifications": [(c, c.is_valid_on(today)) for c in certifications],
-        "record": access.can_view_record(user, company),
+        "record": "stage" in shown,
         "private": private,
         "can_edit": access.can_edit(user, company),
         "can_share": access.can_manage_sharing(user, company),
@@ -60,7 +63,7 @@ def company_detail(request: HttpRequest, org_id: int) -> HttpResponse:
         entry = WatchlistEntry.objects.filter(user=user, company=company).first()
         context["watch_entry"] = entry
         context["watch_form"] = WatchForm(initial={"note": entry.note if entry else ""})
-    if private:
+    if private:  # the score, the yearly figures, investments and nominations
         metrics = list(company.metrics.all())
         score = company_latest_score(company)
         context.update(
