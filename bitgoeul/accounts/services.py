@@ -580,10 +580,11 @@ def user_delete(*, user: User) -> None:
     Memberships, tokens, consents and the reviewer profile are removed; the user row stays as a
     tombstone (no name, an unusable address, no password) because audit events and decisions
     must keep pointing at the account that made them. Invitations sent to the person's address
-    are anonymised (and closed) and login failures naming it deleted. Raises LastAdministrator
-    (a ValueError whose argument is the organisation's name) when the user is the last
-    administrator of an organisation that has other members; the organisations are locked
-    while administrators are counted.
+    are anonymised (and closed) and login failures naming it deleted; each ended membership is
+    announced (`hooks.MEMBERSHIP_ENDED`, e.g. watchlists drop their entries). Raises
+    LastAdministrator (a ValueError whose argument is the organisation's name) when the user
+    is the last administrator of an organisation that has other members; the organisations are
+    locked while administrators are counted.
     """
     memberships = list(user.memberships.select_related("organization").order_by("organization_id"))
     for membership in memberships:
@@ -612,6 +613,10 @@ def user_delete(*, user: User) -> None:
     user.deleted_at = now
     user.set_unusable_password()
     user.save(update_fields=["email", "name", "is_active", "deleted_at", "password"])
+    for membership in memberships:
+        hooks.publish(
+            hooks.MEMBERSHIP_ENDED, user=user, organization=membership.organization, actor=user
+        )
 
 
 # --- organisations -------------------------------------------------------------------------

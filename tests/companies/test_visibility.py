@@ -19,7 +19,12 @@ from openpyxl import load_workbook
 
 from bitgoeul.accounts.enums import MembershipRole
 from bitgoeul.accounts.models import Membership, Organization
-from bitgoeul.accounts.services import membership_remove, membership_set_role, user_sign_up
+from bitgoeul.accounts.services import (
+    membership_remove,
+    membership_set_role,
+    user_delete,
+    user_sign_up,
+)
 from bitgoeul.audit.models import AuditEvent
 from bitgoeul.companies import access
 from bitgoeul.companies.exports import export_write
@@ -309,6 +314,14 @@ def test_a_watchlist_entry_goes_when_its_owner_loses_access(world: World) -> Non
         {"company": company.pk, "user": world.chapter_staff.pk},
         {"reason": "access ended"},
     )
+
+
+def test_a_deleted_account_keeps_no_watchlist_entry(world: World) -> None:
+    company = company_record(world.company)
+    watchlist_add(user=world.chapter_staff, company=company)
+    with transaction.atomic():
+        user_delete(user=world.chapter_staff)
+    assert WatchlistEntry.objects.filter(user=world.chapter_staff).count() == 0
 
 
 def test_the_watchlist_page_lists_only_companies_still_watchable(
