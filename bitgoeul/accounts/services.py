@@ -19,7 +19,6 @@ from bitgoeul.accounts.models import (
     ApiToken,
     ConsentRecord,
     Invitation,
-    LoginFailure,
     Membership,
     Organization,
     ReviewerProfile,
@@ -254,17 +253,45 @@ def membership_remove(*, membership: Membership, actor: User) -> None:
     membership.delete()
 
 
+class ApiTokenExpired(Exception):
+    """The API token is right but its expiry date has passed."""
+
+    def __init__(self, token: ApiToken) -> None:
+        super().__init__(f"API token {token.prefix}… expired at {token.expires_at}")
+        self.token = token
+
+
 @transaction.atomic
-def api_token_create(*, user: User, name: str, scope: str) -> tuple[ApiToken, str]:
-    """A personal API token; the secret is returned once and stored only as a hash."""
+def api_token_create(
+    *, user: User, name: str, scope: str, expires_in_days: int | None = None
+) -> tuple[ApiToken, str]:
+    """A personal API token; the secret is returned once and stored only as a hash. With
+    `expires_in_days` the API refuses it from then on; without, it works until revoked."""
     if scope not in TokenScope.values:
         raise ValueError(f"unknown scope {scope!r}")
+    if expires_in_days is not None and expires_in_days < 1:
+        raise ValueError("a token expires at least one day after it is made")
+    now = timezone.now()
+    expires_at = now + dt.timedelta(days=expires_in_days) if expires_in_days else None
     secret = new_secret("bgl")
     token = ApiToken.objects.create(
-        user=user, name=name, scope=scope, prefix=secret[:10], token_hash=secret_hash(secret)
+        user=user,
+        name=name,
+        scope=scope,
+        prefix=secret[:10],
+        token_hash=secret_hash(secret),
+        created_at=now,
+        expires_at=expires_at,
     )
     audit_record(
-        actor=user, action="api_token.create", obj=token, after={"name": name, "scope": scope}
+        actor=user,
+        action="api_token.create",
+        obj=token,
+        after={
+            "name": name,
+            "scope": scope,
+            "expires_at": expires_at.isoformat() if expires_at else None,
+        },
     )
     return token, secret
 
@@ -278,7 +305,8 @@ def api_token_revoke(*, token: ApiToken, actor: User) -> None:
 
 def api_token_authenticate(secret: str) -> ApiToken | None:
     """The live token for a secret, with its last-used time brought up to date (at most once a
-    minute, so busy machines do not write on every request)."""
+    minute, so busy machines do not write on every request). None for an unknown or revoked
+    token; ApiTokenExpired for a token past its expiry, so the caller can say so."""
     token = (
         ApiToken.objects.select_related("user", "user__reviewer_profile")
         .filter(token_hash=secret_hash(secret), revoked_at__isnull=True, user__is_active=True)
@@ -286,29 +314,13 @@ def api_token_authenticate(secret: str) -> ApiToken | None:
     )
     if token is None:
         return None
+    if token.is_expired:
+        raise ApiTokenExpired(token)
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=1):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         token.last_used_at = now
     return token
-
-
-def login_is_throttled(*, email: str, ip: str) -> bool:
-    since = timezone.now() - dt.timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
-    recent = LoginFailure.objects.filter(at__gte=since)
-    limit = settings.LOGIN_FAILURE_LIMIT
-    return (
-        recent.filter(email=email.lower()).count() >= limit
-        or recent.filter(ip=ip).count() >= limit * 4  # one address may serve a whole office
-    )
-
-
-def login_failure_record(*, email: str, ip: str) -> None:
-    LoginFailure.objects.create(email=email.lower(), ip=ip)
-
-
-def login_failures_clear(*, email: str) -> None:
-    LoginFailure.objects.filter(email=email.lower()).delete()
 
 
 def user_personal_data(user: User) -> dict[str, Any]:
@@ -349,6 +361,7 @@ def user_personal_data(user: User) -> dict[str, Any]:
                 "scope": t.scope,
                 "created_at": t.created_at.isoformat(),
                 "last_used_at": t.last_used_at.isoformat() if t.last_used_at else None,
+                "expires_at": t.expires_at.isoformat() if t.expires_at else None,
                 "revoked": t.revoked_at is not None,
             }
             for t in user.api_tokens.order_by("created_at")
