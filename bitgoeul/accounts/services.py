@@ -366,6 +366,15 @@ def user_personal_data(user: User) -> dict[str, Any]:
             }
             for t in user.api_tokens.order_by("created_at")
         ],
+        "sessions": [
+            {
+                "browser": s.user_agent,
+                "ip": s.ip,
+                "created_at": s.created_at.isoformat(),
+                "last_seen_at": s.last_seen_at.isoformat(),
+            }
+            for s in user.sessions.order_by("created_at", "pk")
+        ],
         "reviewer_profile": (
             {
                 "expertise": user.reviewer_profile.expertise,

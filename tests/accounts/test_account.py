@@ -34,6 +34,8 @@ def test_personal_data_download_holds_the_users_data(client: Client, world: Worl
     assert data["user"]["email"] == world.owner.email
     assert [m["organization"] for m in data["memberships"]] == [world.company.name]
     assert [c["document"] for c in data["consents"]] == ["signup.required"]
+    # the session force_login made (a test request has no browser or address)
+    assert [(x["browser"], x["ip"]) for x in data["sessions"]] == [("", "")]
 
 
 def test_delete_account_erases_personal_data_and_keeps_a_tombstone(
