@@ -90,8 +90,16 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         response = super().form_valid(form)
         audit_record(actor=form.user, action="user.password_reset", obj=form.user)
         # Whoever had the old password (or a session made with it) is out; the account's
-        # login lock is lifted, as the "too many attempts" message promises.
-        sessions.user_sessions_end(user=form.user, actor=form.user, reason="password_reset")
+        # login lock is lifted, as the "too many attempts" message promises. The session making
+        # this request is saved after the view (deleting it now would answer 400); if it was
+        # signed in as this user, its stored password hash no longer matches and Django ends
+        # it on its next request.
+        sessions.user_sessions_end(
+            user=form.user,
+            actor=form.user,
+            keep_session_key=self.request.session.session_key,
+            reason="password_reset",
+        )
         throttle.login_throttle_clear(email=form.user.email)
         return response
 

@@ -190,3 +190,18 @@ def test_user_agent_names(header: str, expected: str) -> None:
 
     with translation.override("en"):
         assert user_agent_describe(header) == expected
+
+
+def test_a_password_reset_from_a_signed_in_browser_logs_it_out(owner: User) -> None:
+    from django.core import mail
+
+    browser = logged_in(owner)
+    browser.post(reverse("accounts:password_reset"), {"email": owner.email})
+    link = next(line for line in mail.outbox[0].body.splitlines() if "/password-reset/" in line)
+    form_page = browser.get("/" + link.split("://", 1)[1].split("/", 1)[1], follow=True)
+    done = browser.post(
+        form_page.redirect_chain[-1][0],
+        {"new_password1": "새-비밀번호-광주-2026", "new_password2": "새-비밀번호-광주-2026"},
+    )
+    assert done.status_code == 302
+    assert browser.get(reverse("accounts:account")).status_code == 302
