@@ -193,6 +193,9 @@ class LoginThrottle(models.Model):
     attempts = models.PositiveIntegerField(default=0)
     window_start = models.DateTimeField(default=timezone.now)
 
+    class Meta:
+        indexes = [models.Index(fields=["window_start"])]  # deleting the rows of past windows
+
     def __str__(self) -> str:
         return f"{self.key}: {self.attempts}"
 

@@ -33,7 +33,8 @@ def _take(key: str, *, limit: int) -> bool:
     """Count one attempt for `key` unless `limit` attempts are counted in the current window;
     True when the attempt may go ahead."""
     now = timezone.now()
-    window_began_after = now - dt.timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
+    window = dt.timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
+    window_began_after = now - window
     rows = LoginThrottle.objects.filter(key=key)
     for _ in range(3):  # a concurrent INSERT or window reset can make us look again
         if rows.filter(window_start__gt=window_began_after, attempts__lt=limit).update(
@@ -49,6 +50,9 @@ def _take(key: str, *, limit: int) -> bool:
                 LoginThrottle.objects.create(key=key, attempts=1, window_start=now)
         except IntegrityError:
             continue  # another request created the row first: count against it
+        # A new key (made-up addresses make many): rows of windows long over go, so the table
+        # holds only the keys tried in the last two windows.
+        LoginThrottle.objects.filter(window_start__lt=window_began_after - window).delete()
         return True
     return False
 

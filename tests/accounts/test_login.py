@@ -180,3 +180,17 @@ def test_a_password_reset_lifts_the_accounts_lock(client: Client, owner: User) -
         reverse("accounts:login"), {"username": owner.email, "password": "새-비밀번호-광주-2026"}
     )
     assert response.status_code == 302
+
+
+def test_rows_of_windows_long_over_are_deleted() -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    login_attempt_take(email="old@example.kr", ip="10.0.0.1")
+    LoginThrottle.objects.update(window_start=timezone.now() - dt.timedelta(minutes=31))
+    login_attempt_take(email="new@example.kr", ip="10.0.0.2")
+    assert sorted(LoginThrottle.objects.values_list("key", flat=True)) == [
+        "email:new@example.kr",
+        "ip:10.0.0.2",
+    ]
