@@ -3,6 +3,7 @@ from __future__ import annotations
 from ipaddress import ip_network
 
 import pytest
+from django.db import connection
 from django.test import Client, override_settings
 from django.urls import reverse
 
@@ -194,3 +195,34 @@ def test_rows_of_windows_long_over_are_deleted() -> None:
         "email:new@example.kr",
         "ip:10.0.0.2",
     ]
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="SQLite's in-memory test database serialises every write anyway",
+)
+@pytest.mark.django_db(transaction=True)
+def test_ten_concurrent_attempts_on_postgresql_get_five_checks() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+    from threading import Barrier
+
+    from django.db import connections
+
+    barrier = Barrier(10)
+
+    def attempt(n: int) -> bool:
+        try:
+            barrier.wait()
+            return login_attempt_take(email="target@example.kr", ip=f"10.0.1.{n}")
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        allowed = list(pool.map(attempt, range(10)))
+    assert (
+        allowed.count(True),
+        LoginThrottle.objects.get(key="email:target@example.kr").attempts,
+    ) == (
+        5,
+        5,
+    )
