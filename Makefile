@@ -39,12 +39,16 @@ messages: $(STAMP) | system-deps  ## compile the .po catalogues into .mo
 run: assets messages  ## set up, migrate, load demo data, serve on http://127.0.0.1:8000
 	$(BIN)/bitgoeul serve --demo --port $(PORT)
 
-test: assets messages lint pytest  ## ruff, mypy and pytest on SQLite (DATABASE_URL for PostgreSQL)
+test: assets messages lint audit pytest  ## ruff, mypy, audit and pytest on SQLite (DATABASE_URL for PostgreSQL)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy bitgoeul tests benchmarks
+
+.PHONY: audit
+audit: $(STAMP)  ## pip-audit of the pinned dependencies (skipped without PyPI's JSON API), bandit
+	$(BIN)/python scripts/audit.py
 
 pytest: assets messages
 	$(BIN)/pytest -m "not e2e" -n 2 -q

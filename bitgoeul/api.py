@@ -12,6 +12,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from bitgoeul.accounts.api import router as accounts_router
 from bitgoeul.accounts.api_auth import ScopeError, SessionAuth, TokenAuth
+from bitgoeul.accounts.services import ApiTokenExpired
 
 api = NinjaAPI(
     title="Bitgoeul API",
@@ -47,6 +48,17 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
 @api.exception_handler(AuthenticationError)
 def on_authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     return error(request, 401, "unauthenticated", "log in or send a valid API token")
+
+
+@api.exception_handler(ApiTokenExpired)
+def on_token_expired(request: HttpRequest, exc: ApiTokenExpired) -> HttpResponse:
+    expires_at = exc.token.expires_at.isoformat() if exc.token.expires_at else ""
+    return error(
+        request,
+        401,
+        "token_expired",
+        f"this token expired at {expires_at}: make a new one on the API tokens page",
+    )
 
 
 @api.exception_handler(ScopeError)

@@ -6,6 +6,7 @@ files) are honoured by `env_str`, so `BITGOEUL_SECRET_KEY_FILE=/run/secrets/key`
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,6 +60,31 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def env_networks(name: str, default: list[str]) -> list[IPNetwork]:
+    """Comma-separated addresses or CIDR networks (`10.0.0.5, 172.16.0.0/12, ::1`)."""
+    networks = []
+    for item in env_list(name, default):
+        try:
+            networks.append(ipaddress.ip_network(item))
+        except ValueError as exc:
+            raise ConfigError(
+                f"{name}: {item!r} is not an IP address or network (like 10.0.0.0/8): {exc}"
+            ) from exc
+    return networks
+
+
+def env_header(name: str, default: str) -> str:
+    """An HTTP request header's name, as a WSGI environ key (`X-Forwarded-For` becomes
+    `HTTP_X_FORWARDED_FOR`)."""
+    raw = (env_str(name, default) or "").strip()
+    if not raw or not all(c.isalnum() or c == "-" for c in raw):
+        raise ConfigError(f"{name}={raw!r} is not an HTTP header name, like X-Forwarded-For")
+    return "HTTP_" + raw.upper().replace("-", "_")
 
 
 def database_from_url(url: str, *, base_dir: Path) -> dict[str, Any]:

@@ -12,8 +12,10 @@ from bitgoeul.env import (
     database_from_url,
     email_from_url,
     env_bool,
+    env_header,
     env_int,
     env_list,
+    env_networks,
     env_str,
 )
 
@@ -79,6 +81,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "bitgoeul.accounts.middleware.UserSessionMiddleware",
     "bitgoeul.web.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -136,15 +139,22 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "web:home"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
-# Login throttling: this many failures for one e-mail address or client address in the window
+# Login throttling: this many failures for one e-mail address (four times as many for one
+# client address) in the window
 LOGIN_FAILURE_LIMIT = env_int("BITGOEUL_LOGIN_FAILURE_LIMIT", 5, minimum=1)
 LOGIN_FAILURE_WINDOW_SECONDS = 15 * 60
+# The client's address comes from this header only when the request comes from one of these
+# proxies (bitgoeul.core.http.client_ip); otherwise the header could be forged by anyone.
+TRUSTED_PROXIES = env_networks("BITGOEUL_TRUSTED_PROXIES", [])
+PROXY_CLIENT_HEADER = env_header("BITGOEUL_PROXY_HEADER", "X-Forwarded-For")
 INVITATION_DAYS = 14
 
-# Sessions live in a signed cookie: no database read on every request, and any number of web
-# servers share them. Logging out, deactivating an account or changing the password ends them
-# (Django checks the password hash on each request); they also expire after 12 hours.
-SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
+# Sessions live in the database, so logging out ends a session for good (a copied cookie is
+# refused) and a user can end their other sessions. Not `cached_db`: the cache is per process
+# (LocMemCache), so another worker could go on serving a session that was ended. The read is
+# one primary-key lookup. A session expires 12 hours after its last change (the last-seen
+# time is written every few minutes, so 12 hours after it was last used).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = 12 * 60 * 60
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -64,3 +64,32 @@ def test_hooks_call_subscribers_once_in_order(monkeypatch):
     hooks.subscribe(hooks.ORGANIZATION_CREATED)(first)  # subscribing twice has no effect
     hooks.publish(hooks.ORGANIZATION_CREATED, organization=7, actor=None)
     assert calls == [("first", 7), ("second", 7)]
+
+
+@pytest.mark.parametrize(
+    ("remote", "forwarded", "expected"),
+    [
+        # not from a trusted proxy: the header is whatever the client wrote, ignored
+        ("203.0.113.9", "198.51.100.1", "203.0.113.9"),
+        # from the proxy: the address it saw
+        ("10.0.0.2", "198.51.100.1", "198.51.100.1"),
+        # the client forged an address on the left: the right-most untrusted one counts
+        ("10.0.0.2", "1.2.3.4, 198.51.100.1", "198.51.100.1"),
+        # two of our proxies in a row are skipped
+        ("10.0.0.2", "1.2.3.4, 198.51.100.1, 10.0.0.3", "198.51.100.1"),
+        # garbage where the proxy should have written an address: the proxy itself
+        ("10.0.0.2", "not-an-address", "10.0.0.2"),
+        ("10.0.0.2", "", "10.0.0.2"),
+        ("2001:db8::1", "2001:db8:1::5", "2001:db8:1::5"),
+    ],
+)
+def test_client_ip_trusts_the_header_only_from_known_proxies(settings, remote, forwarded, expected):
+    from ipaddress import ip_network
+
+    from django.test import RequestFactory
+
+    from bitgoeul.core.http import client_ip
+
+    settings.TRUSTED_PROXIES = [ip_network("10.0.0.0/8"), ip_network("2001:db8::/64")]
+    request = RequestFactory().get("/", REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded)
+    assert client_ip(request) == expected

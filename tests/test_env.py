@@ -4,7 +4,15 @@ from pathlib import Path
 
 import pytest
 
-from bitgoeul.env import ConfigError, database_from_url, email_from_url, env_bool, env_str
+from bitgoeul.env import (
+    ConfigError,
+    database_from_url,
+    email_from_url,
+    env_bool,
+    env_header,
+    env_networks,
+    env_str,
+)
 
 
 def test_env_bool_refuses_words_it_does_not_know(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -79,3 +87,28 @@ def test_email_from_url_smtp_defaults_to_starttls() -> None:
 def test_email_from_url_refuses_unknown_scheme() -> None:
     with pytest.raises(ConfigError, match="EMAIL_URL scheme 'pop3'"):
         email_from_url("pop3://x")
+
+
+def test_env_networks_reads_addresses_and_networks(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BITGOEUL_TRUSTED_PROXIES", "10.0.0.5, 172.16.0.0/12,::1")
+    assert [str(n) for n in env_networks("BITGOEUL_TRUSTED_PROXIES", [])] == [
+        "10.0.0.5/32",
+        "172.16.0.0/12",
+        "::1/128",
+    ]
+
+
+@pytest.mark.parametrize("value", ["proxy.local", "10.0.0.1/8", "10.0.0.0/33"])
+def test_env_networks_refuses_what_is_not_a_network(
+    monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    monkeypatch.setenv("BITGOEUL_TRUSTED_PROXIES", value)
+    with pytest.raises(ConfigError, match="BITGOEUL_TRUSTED_PROXIES"):
+        env_networks("BITGOEUL_TRUSTED_PROXIES", [])
+
+
+def test_env_header_names_the_environ_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert env_header("BITGOEUL_PROXY_HEADER", "X-Forwarded-For") == "HTTP_X_FORWARDED_FOR"
+    monkeypatch.setenv("BITGOEUL_PROXY_HEADER", "X-Real-IP: 1")
+    with pytest.raises(ConfigError, match="not an HTTP header name"):
+        env_header("BITGOEUL_PROXY_HEADER", "X-Forwarded-For")

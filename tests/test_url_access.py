@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.contrib.sessions.backends.db import SessionStore
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -83,6 +84,16 @@ def _owner_token_id(w: World) -> dict[str, Any]:
     return {"token_id": token.pk}
 
 
+def _owner_other_session(w: World) -> dict[str, Any]:
+    from bitgoeul.accounts.sessions import user_session_seen
+
+    store = SessionStore()
+    store.create()
+    assert store.session_key is not None
+    user_session_seen(session_key=store.session_key, user=w.owner, user_agent="curl/8", ip="::1")
+    return {"session_id": w.owner.sessions.get(session_id=store.session_key).pk}
+
+
 def _teammate_membership(w: World) -> dict[str, Any]:
     return {"org_id": w.company.pk, "membership_id": w.teammate.memberships.get().pk}
 
@@ -131,6 +142,11 @@ RULES: dict[str, Rule] = {
     ),
     "accounts:personal_data": Rule(signed_in(200)),
     "accounts:delete_account": Rule(signed_in(200)),
+    "accounts:sessions": Rule(signed_in(200)),
+    "accounts:sessions_end_others": Rule(signed_in(302), method="post"),
+    "accounts:session_end": Rule(
+        only({"owner": 302}, otherwise=404), method="post", kwargs=_owner_other_session
+    ),
     "accounts:api_tokens": Rule(signed_in(200)),
     "accounts:api_token_revoke": Rule(
         only({"owner": 302}, otherwise=404), method="post", kwargs=_owner_token_id

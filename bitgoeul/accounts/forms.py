@@ -172,6 +172,20 @@ class ApiTokenForm(forms.Form):
     scope = forms.ChoiceField(
         label=gettext_lazy("Scope"), choices=TokenScope.choices, initial=TokenScope.READ
     )
+    expires_in_days = forms.TypedChoiceField(
+        label=gettext_lazy("Expires"),
+        choices=[
+            (30, gettext_lazy("in 30 days")),
+            (90, gettext_lazy("in 90 days")),
+            (365, gettext_lazy("in a year")),
+            ("", gettext_lazy("never")),
+        ],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        initial=90,
+        help_text=gettext_lazy("An expired token stops working; make a new one then."),
+    )
 
 
 class DeleteAccountForm(forms.Form):

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.contrib.sessions.models import Session
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -162,9 +163,14 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)  # null: never
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()
 
 
 class ConsentRecord(models.Model):
@@ -197,15 +203,32 @@ class ReviewerProfile(models.Model):
         return f"reviewer {self.user}"
 
 
-class LoginFailure(models.Model):
-    """A failed login, counted per e-mail and per client address for throttling."""
+class LoginThrottle(models.Model):
+    """Login attempts counted for one key ("email:…" or "ip:…") in the window that began at
+    `window_start`. One row per key, so an attempt is counted with a single conditional UPDATE
+    that cannot let two concurrent requests both take the last allowed attempt."""
 
-    email = models.CharField(max_length=254)
-    ip = models.CharField(max_length=45)
-    at = models.DateTimeField(default=timezone.now)
+    key = models.CharField(max_length=300, unique=True)
+    attempts = models.PositiveIntegerField(default=0)
+    window_start = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        indexes = [models.Index(fields=["email", "at"]), models.Index(fields=["ip", "at"])]
+        indexes = [models.Index(fields=["window_start"])]  # deleting the rows of past windows
 
     def __str__(self) -> str:
-        return f"{self.email} {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.key}: {self.attempts}"
+
+
+class UserSession(models.Model):
+    """A signed-in browser session of a user, for the list of sessions and "log out
+    everywhere". Deleting the session (logout, expiry, `clearsessions`) deletes this row."""
+
+    session = models.OneToOneField(Session, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sessions")
+    user_agent = models.CharField(max_length=300, blank=True)
+    ip = models.CharField(max_length=45, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_seen_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.ip} {self.last_seen_at:%Y-%m-%d %H:%M}"

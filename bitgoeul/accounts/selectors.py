@@ -1,8 +1,16 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
-from bitgoeul.accounts.models import ApiToken, Invitation, Membership, Organization, User
+from bitgoeul.accounts.models import (
+    ApiToken,
+    Invitation,
+    Membership,
+    Organization,
+    User,
+    UserSession,
+)
 
 
 def organization_members(organization: Organization) -> QuerySet[Membership]:
@@ -37,3 +45,10 @@ def user_current_consents(user: User) -> dict[str, bool]:
     for record in user.consents.order_by("recorded_at", "pk"):
         answers[record.document] = record.agreed and record.withdrawn_at is None
     return answers
+
+
+def user_active_sessions(user: User) -> QuerySet[UserSession]:
+    """The user's signed-in sessions that have not expired, most recently used first."""
+    return UserSession.objects.filter(user=user, session__expire_date__gt=timezone.now()).order_by(
+        "-last_seen_at", "-pk"
+    )

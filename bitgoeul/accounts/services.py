@@ -19,12 +19,13 @@ from bitgoeul.accounts.models import (
     ApiToken,
     ConsentRecord,
     Invitation,
-    LoginFailure,
     Membership,
     Organization,
     ReviewerProfile,
     User,
 )
+from bitgoeul.accounts.sessions import user_sessions_end
+from bitgoeul.accounts.throttle import login_throttle_clear
 from bitgoeul.accounts.tokens import new_secret, secret_hash
 from bitgoeul.audit.services import audit_record
 from bitgoeul.core import hooks
@@ -449,21 +450,42 @@ def membership_remove(*, membership: Membership, actor: User) -> None:
     )
 
 
+class ApiTokenExpired(Exception):
+    """The API token is right but its expiry date has passed."""
+
+    def __init__(self, token: ApiToken) -> None:
+        super().__init__(f"API token {token.prefix}… expired at {token.expires_at}")
+        self.token = token
+
+
 @transaction.atomic
-def api_token_create(*, user: User, name: str, scope: str) -> tuple[ApiToken, str]:
-    """A personal API token; the secret is returned once and stored only as a hash."""
+def api_token_create(
+    *, user: User, name: str, scope: str, expires_in_days: int | None = None
+) -> tuple[ApiToken, str]:
+    """A personal API token; the secret is returned once and stored only as a hash. With
+    `expires_in_days` the API refuses it from then on; without, it works until revoked."""
     if scope not in TokenScope.values:
         raise ValueError(f"unknown scope {scope!r}")
+    if expires_in_days is not None and expires_in_days < 1:
+        raise ValueError("a token expires at least one day after it is made")
+    now = timezone.now()
+    expires_at = now + dt.timedelta(days=expires_in_days) if expires_in_days else None
     secret = new_secret("bgl")
     token = ApiToken.objects.create(
-        user=user, name=name, scope=scope, prefix=secret[:10], token_hash=secret_hash(secret)
+        user=user,
+        name=name,
+        scope=scope,
+        prefix=secret[:10],
+        token_hash=secret_hash(secret),
+        created_at=now,
+        expires_at=expires_at,
     )
     audit_record(
         # the name is free text the person wrote: it stays on the token, not in the audit trail
         actor=user,
         action="api_token.create",
         obj=token,
-        after={"scope": scope},
+        after={"scope": scope, "expires_at": expires_at.isoformat() if expires_at else None},
     )
     return token, secret
 
@@ -486,7 +508,8 @@ def api_token_revoke(*, token: ApiToken, actor: User) -> None:
 
 def api_token_authenticate(secret: str) -> ApiToken | None:
     """The live token for a secret, with its last-used time brought up to date (at most once a
-    minute, so busy machines do not write on every request)."""
+    minute, so busy machines do not write on every request). None for an unknown or revoked
+    token; ApiTokenExpired for a token past its expiry, so the caller can say so."""
     token = (
         ApiToken.objects.select_related("user", "user__reviewer_profile")
         .filter(token_hash=secret_hash(secret), revoked_at__isnull=True, user__is_active=True)
@@ -494,29 +517,13 @@ def api_token_authenticate(secret: str) -> ApiToken | None:
     )
     if token is None:
         return None
+    if token.is_expired:
+        raise ApiTokenExpired(token)
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=1):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         token.last_used_at = now
     return token
-
-
-def login_is_throttled(*, email: str, ip: str) -> bool:
-    since = timezone.now() - dt.timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
-    recent = LoginFailure.objects.filter(at__gte=since)
-    limit = settings.LOGIN_FAILURE_LIMIT
-    return (
-        recent.filter(email=email.lower()).count() >= limit
-        or recent.filter(ip=ip).count() >= limit * 4  # one address may serve a whole office
-    )
-
-
-def login_failure_record(*, email: str, ip: str) -> None:
-    LoginFailure.objects.create(email=email.lower(), ip=ip)
-
-
-def login_failures_clear(*, email: str) -> None:
-    LoginFailure.objects.filter(email=email.lower()).delete()
 
 
 def user_personal_data(user: User) -> dict[str, Any]:
@@ -557,9 +564,19 @@ def user_personal_data(user: User) -> dict[str, Any]:
                 "scope": t.scope,
                 "created_at": t.created_at.isoformat(),
                 "last_used_at": t.last_used_at.isoformat() if t.last_used_at else None,
+                "expires_at": t.expires_at.isoformat() if t.expires_at else None,
                 "revoked": t.revoked_at is not None,
             }
             for t in user.api_tokens.order_by("created_at")
+        ],
+        "sessions": [
+            {
+                "browser": s.user_agent,
+                "ip": s.ip,
+                "created_at": s.created_at.isoformat(),
+                "last_seen_at": s.last_seen_at.isoformat(),
+            }
+            for s in user.sessions.order_by("created_at", "pk")
         ],
         "reviewer_profile": (
             {
@@ -580,8 +597,8 @@ def user_delete(*, user: User) -> None:
     Memberships, tokens, consents and the reviewer profile are removed; the user row stays as a
     tombstone (no name, an unusable address, no password) because audit events and decisions
     must keep pointing at the account that made them. Invitations sent to the person's address
-    are anonymised (and closed) and login failures naming it deleted; each ended membership is
-    announced (`hooks.MEMBERSHIP_ENDED`, e.g. watchlists drop their entries). Raises
+    are anonymised (and closed), its login throttle and its sessions deleted; each ended
+    membership is announced (`hooks.MEMBERSHIP_ENDED`, e.g. watchlists drop their entries). Raises
     LastAdministrator (a ValueError whose argument is the organisation's name) when the user
     is the last administrator of an organisation that has other members; the organisations are
     locked while administrators are counted.
@@ -607,7 +624,8 @@ def user_delete(*, user: User) -> None:
         email=old_email, revoked_at__isnull=True, accepted_at__isnull=True
     ).update(revoked_at=now)
     Invitation.objects.filter(email=old_email).update(email=user.email)
-    LoginFailure.objects.filter(email=old_email).delete()
+    login_throttle_clear(email=old_email)
+    user_sessions_end(user=user, actor=user, reason="account_delete")
     user.name = ""
     user.is_active = False
     user.deleted_at = now

@@ -29,6 +29,13 @@ urlpatterns = [
     path("account/consents/<str:document>/", views.consent_update, name="consent_update"),
     path("account/personal-data.json", views.personal_data, name="personal_data"),
     path("account/delete/", views.delete_account, name="delete_account"),
+    path("account/sessions/", views.user_sessions, name="sessions"),
+    path(
+        "account/sessions/end-others/",
+        views.user_sessions_end_others,
+        name="sessions_end_others",
+    ),
+    path("account/sessions/<int:session_id>/end/", views.user_session_end, name="session_end"),
     path("account/tokens/", views.api_tokens, name="api_tokens"),
     path("account/tokens/<int:token_id>/revoke/", views.api_token_revoke, name="api_token_revoke"),
     path("orgs/switch/", views.organization_switch, name="organization_switch"),

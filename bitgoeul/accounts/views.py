@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
@@ -14,9 +15,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from bitgoeul.accounts import access, selectors, services
+from bitgoeul.accounts import access, selectors, services, sessions, throttle
 from bitgoeul.accounts.consent import SIGNUP_CONSENTS
 from bitgoeul.accounts.forms import (
     ApiTokenForm,
@@ -28,7 +30,8 @@ from bitgoeul.accounts.forms import (
     SignUpForm,
 )
 from bitgoeul.accounts.middleware import SESSION_KEY
-from bitgoeul.accounts.models import Membership
+from bitgoeul.accounts.models import Membership, UserSession
+from bitgoeul.accounts.user_agent import user_agent_describe
 from bitgoeul.audit.services import audit_record
 from bitgoeul.core.http import client_ip, remember_language, safe_next_url
 
@@ -39,8 +42,10 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # The attempt is counted before the password is checked, so that concurrent attempts
+        # cannot all slip under the limit; a right password gives it back (form_valid).
         email = str(request.POST.get("username", "")).strip().lower()
-        if services.login_is_throttled(email=email, ip=client_ip(request)):
+        if not throttle.login_attempt_take(email=email, ip=client_ip(request)):
             form = self.get_form()
             form.errors.clear()
             form.add_error(
@@ -50,19 +55,18 @@ class LoginView(auth_views.LoginView):
             return self.render_to_response(self.get_context_data(form=form), status=429)
         return super().post(request, *args, **kwargs)
 
-    def form_invalid(self, form: Any) -> HttpResponse:
-        email = str(self.request.POST.get("username", "")).strip().lower()
-        services.login_failure_record(email=email, ip=client_ip(self.request))
-        return super().form_invalid(form)
-
     def form_valid(self, form: Any) -> HttpResponse:
-        services.login_failures_clear(email=form.get_user().email)
+        email = str(self.request.POST.get("username", "")).strip().lower()
+        throttle.login_attempt_succeeded(email=email, ip=client_ip(self.request))
         response = super().form_valid(form)
         remember_language(response, form.get_user().language)
         return response
 
 
 class LogoutView(auth_views.LogoutView):
+    """Django's logout deletes the session row: a copied session cookie is refused afterwards
+    (and the session's `UserSession` row goes with it)."""
+
     template_name = "accounts/logged_out.html"
 
 
@@ -85,11 +89,23 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
         audit_record(actor=form.user, action="user.password_reset", obj=form.user)
+        # Whoever had the old password (or a session made with it) is out; the account's
+        # login lock is lifted, as the "too many attempts" message promises. The session making
+        # this request is saved after the view (deleting it now would answer 400); if it was
+        # signed in as this user, its stored password hash no longer matches and Django ends
+        # it on its next request.
+        sessions.user_sessions_end(
+            user=form.user,
+            actor=form.user,
+            keep_session_key=self.request.session.session_key,
+            reason="password_reset",
+        )
+        throttle.login_throttle_clear(email=form.user.email)
         return response
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
-    """Other sessions of the user end (their password hash no longer matches)."""
+    """Every other session of the user ends; this one stays signed in (with a new key)."""
 
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("accounts:account")
@@ -98,6 +114,12 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
         audit_record(actor=form.user, action="user.password_change", obj=form.user)
+        sessions.user_sessions_end(
+            user=form.user,
+            actor=form.user,
+            keep_session_key=self.request.session.session_key,
+            reason="password_change",
+        )
         messages.success(self.request, _("Your password is changed."))
         return response
 
@@ -230,6 +252,10 @@ def delete_account(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/delete_account.html", {"form": form})
 
 
+# Tokens that expire this soon are flagged on the tokens page.
+TOKEN_EXPIRY_WARNING = dt.timedelta(days=7)
+
+
 @login_required
 def api_tokens(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
@@ -238,10 +264,30 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         _token, secret = services.api_token_create(user=user, **form.cleaned_data)
         form = ApiTokenForm()
+    tokens = list(selectors.user_api_tokens(user))
+    now = timezone.now()
+    warn_before = now + TOKEN_EXPIRY_WARNING
+    rows = [
+        {
+            "token": token,
+            "expired": token.is_expired,
+            "expires_soon": (
+                token.revoked_at is None
+                and token.expires_at is not None
+                and now < token.expires_at <= warn_before
+            ),
+        }
+        for token in tokens
+    ]
     return render(
         request,
         "accounts/api_tokens.html",
-        {"form": form, "secret": secret, "tokens": selectors.user_api_tokens(user)},
+        {
+            "form": form,
+            "secret": secret,
+            "tokens": rows,
+            "expiring": [row["token"] for row in rows if row["expires_soon"]],
+        },
     )
 
 
@@ -253,6 +299,54 @@ def api_token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     services.api_token_revoke(token=token, actor=user)
     messages.success(request, _("The token “%(name)s” is revoked.") % {"name": token.name})
     return redirect("accounts:api_tokens")
+
+
+@login_required
+def user_sessions(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    current = request.session.session_key
+    rows = [
+        {
+            "pk": row.pk,
+            "device": user_agent_describe(row.user_agent),
+            "ip": row.ip,
+            "created_at": row.created_at,
+            "last_seen_at": row.last_seen_at,
+            "is_current": row.session_id == current,
+        }
+        for row in selectors.user_active_sessions(user)
+    ]
+    return render(request, "accounts/sessions.html", {"sessions": rows})
+
+
+@login_required
+@require_POST
+def user_sessions_end_others(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    count = sessions.user_sessions_end(
+        user=user,
+        actor=user,
+        keep_session_key=request.session.session_key,
+        reason="log_out_everywhere",
+    )
+    messages.success(
+        request,
+        ngettext("%(count)d other session is ended.", "%(count)d other sessions are ended.", count)
+        % {"count": count},
+    )
+    return redirect("accounts:sessions")
+
+
+@login_required
+@require_POST
+def user_session_end(request: HttpRequest, session_id: int) -> HttpResponse:
+    user: Any = request.user
+    # The session in use is ended by logging out, not from this list.
+    others = UserSession.objects.filter(user=user).exclude(session_id=request.session.session_key)
+    found = get_object_or_404(others, pk=session_id)
+    sessions.user_session_end(user_session=found, actor=user)
+    messages.success(request, _("The session is ended."))
+    return redirect("accounts:sessions")
 
 
 @login_required

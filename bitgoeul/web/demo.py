@@ -18,7 +18,7 @@ from bitgoeul.accounts.models import Membership, Organization, ReviewerProfile, 
 from bitgoeul.audit.services import audit_record
 from bitgoeul.core.demo import demo_loaders
 
-DEMO_PASSWORD = "bitgoeul-demo-2026"
+DEMO_PASSWORD = "bitgoeul-demo-2026"  # nosec B105  # the demo password is printed by `serve --demo` on purpose
 SEED = 20260301
 COMPANY_COUNT = 300
 
@@ -167,7 +167,7 @@ class _Loader:
 
 def load_demo() -> list[str]:
     """Load (or complete) the demo data; returns one summary line per part."""
-    rng = random.Random(SEED)
+    rng = random.Random(SEED)  # nosec B311  # seeded so the demo data is the same on every machine
     loader = _Loader(rng=rng, password_hash=make_password(DEMO_PASSWORD))
     with transaction.atomic():
         city = loader.org(
@@ -280,5 +280,5 @@ def load_demo() -> list[str]:
     ]
     for name, extra in demo_loaders():
         with transaction.atomic():
-            lines.append(f"{name}: {extra(random.Random(f'{SEED}:{name}'))}")
+            lines.append(f"{name}: {extra(random.Random(f'{SEED}:{name}'))}")  # nosec B311 B610  # seeded demo data; `extra` is our loader, not QuerySet.extra
     return lines

@@ -34,6 +34,8 @@ def test_personal_data_download_holds_the_users_data(client: Client, world: Worl
     assert data["user"]["email"] == world.owner.email
     assert [m["organization"] for m in data["memberships"]] == [world.company.name]
     assert [c["document"] for c in data["consents"]] == ["signup.required"]
+    # the session force_login made (a test request has no browser or address)
+    assert [(x["browser"], x["ip"]) for x in data["sessions"]] == [("", "")]
 
 
 def test_delete_account_erases_personal_data_and_keeps_a_tombstone(
@@ -103,3 +105,32 @@ def test_profile_change_sets_the_language(client: Client, world: World) -> None:
     world.owner.refresh_from_db()
     assert (world.owner.name, world.owner.language) == ("새 이름", "en")
     assert client.get(reverse("web:home")).headers["Content-Language"] == "en"
+
+
+def test_api_token_expiry_is_chosen_shown_and_warned(client: Client, world: World) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    client.force_login(world.owner)
+    client.post(
+        reverse("accounts:api_tokens"),
+        {"name": "monthly report", "scope": "read", "expires_in_days": "30"},
+    )
+    client.post(
+        reverse("accounts:api_tokens"), {"name": "forever", "scope": "read", "expires_in_days": ""}
+    )
+    monthly = ApiToken.objects.get(name="monthly report")
+    assert monthly.expires_at is not None
+    assert (
+        monthly.expires_at - monthly.created_at,
+        ApiToken.objects.get(name="forever").expires_at,
+    ) == (
+        dt.timedelta(days=30),
+        None,
+    )
+    assert client.get(reverse("accounts:api_tokens")).context["expiring"] == []
+    ApiToken.objects.filter(pk=monthly.pk).update(expires_at=timezone.now() + dt.timedelta(days=6))
+    response = client.get(reverse("accounts:api_tokens"))
+    assert response.context["expiring"] == [monthly]
+    assert "7일 안에 만료되는 토큰이 1개 있습니다" in response.content.decode()

@@ -119,3 +119,27 @@ def test_session_writes_need_the_csrf_token(world: World) -> None:
 def test_openapi_documents_both_authentication_schemes(client: Client) -> None:
     schema = client.get("/api/v1/openapi.json").json()
     assert set(schema["components"]["securitySchemes"]) == {"TokenAuth", "SessionAuth"}
+
+
+def test_an_expired_token_is_refused_with_the_api_error_shape(client: Client, world: World) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    with transaction.atomic():
+        token, secret = api_token_create(
+            user=world.owner, name="script", scope="read", expires_in_days=30
+        )
+    assert token.expires_at is not None
+    assert token.expires_at - token.created_at == dt.timedelta(days=30)
+    ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() - dt.timedelta(seconds=1))
+    response = client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {secret}")
+    error = response.json()["error"]
+    assert (response.status_code, error["code"], error["field"]) == (401, "token_expired", None)
+
+
+def test_a_token_without_expiry_keeps_working(client: Client, world: World) -> None:
+    with transaction.atomic():
+        token, secret = api_token_create(user=world.owner, name="script", scope="read")
+    assert token.expires_at is None
+    assert client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {secret}").status_code == 200

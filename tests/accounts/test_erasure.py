@@ -11,7 +11,7 @@ from django.db import models, transaction
 from django.test import Client
 from django.urls import reverse
 
-from bitgoeul.accounts.models import Invitation, LoginFailure, User
+from bitgoeul.accounts.models import Invitation, LoginThrottle, User, UserSession
 from bitgoeul.accounts.services import invitation_create
 from bitgoeul.audit.models import AuditEvent
 from tests.conftest import World
@@ -78,7 +78,7 @@ def test_after_deletion_no_table_holds_the_persons_name_or_address(
     client.post(reverse("accounts:api_tokens"), {"name": f"{NEW_NAME} script", "scope": "read"})
     client.post(reverse("accounts:logout"))
     client.post(reverse("accounts:login"), {"username": EMAIL.upper(), "password": "wrong"})
-    assert LoginFailure.objects.filter(email=EMAIL).count() == 1
+    assert LoginThrottle.objects.filter(key=f"email:{EMAIL}").count() == 1
     assert _texts_holding(NAME, NEW_NAME, EMAIL)  # the walk finds the person before deletion
 
     client.force_login(person)
@@ -86,6 +86,7 @@ def test_after_deletion_no_table_holds_the_persons_name_or_address(
     assert response.status_code == 302
 
     assert _texts_holding(NAME, NEW_NAME, EMAIL) == []
+    assert UserSession.objects.filter(user=person).count() == 0
     assert list(Invitation.objects.values_list("email", flat=True).distinct()) == [
         f"deleted-{person.pk}@invalid.bitgoeul"
     ]

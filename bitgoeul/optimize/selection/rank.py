@@ -105,7 +105,7 @@ def solve_rank(problem: SelectionProblem, deadline: Deadline) -> SelectionResult
             width = problem.lottery.band
             band = {i for i, c in enumerate(apps) if abs(c.score - line) <= width}
             drawn = sorted(band, key=lambda i: apps[i].id)
-            random.Random(problem.lottery.seed).shuffle(drawn)
+            random.Random(problem.lottery.seed).shuffle(drawn)  # nosec B311  # a published, reproducible lottery draw: the seed is part of the decision
             position = {i: p for p, i in enumerate(drawn)}
 
             def key(i: int) -> tuple[int, float, str]:
