@@ -115,6 +115,21 @@ def test_an_unexpected_error_is_logged_and_the_page_shows_a_translated_message(
     assert (korean != ERROR_UNEXPECTED, korean in text) == (True, True)
 
 
+class FileProblem(ValueError):
+    """Like the import's file errors: a message written for people."""
+
+
+def test_a_kind_may_declare_which_errors_speak_to_people(world: World) -> None:
+    def unreadable(job: Job, reporter: JobReporter) -> None:
+        raise FileProblem("파일을 읽을 수 없습니다.")
+
+    job_kind("test.file", user_errors=(FileProblem,))(unreadable)
+    job = queued(world, "test.file")
+    job_run(str(job.pk))
+    job.refresh_from_db()
+    assert (job.status, job.error) == (JobStatus.FAILED, "파일을 읽을 수 없습니다.")
+
+
 def test_a_job_is_run_once_even_when_enqueued_twice(world: World) -> None:
     job = queued(world)
     job_run(str(job.pk))
