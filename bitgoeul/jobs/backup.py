@@ -116,7 +116,7 @@ def backup_write(archive: Path, *, using: str = "default") -> Manifest:
         (folder / MANIFEST).write_text(manifest.to_json(), encoding="utf-8")
         archive.parent.mkdir(parents=True, exist_ok=True)
         partial = archive.with_name(archive.name + ".part")
-        with tarfile.open(partial, "w:gz") as tar:
+        with tarfile.open(partial, "w:gz", compresslevel=6) as tar:
             tar.add(folder / MANIFEST, arcname=MANIFEST)
             tar.add(folder / name, arcname=name)
             for path, arcname in media:

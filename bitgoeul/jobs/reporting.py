@@ -85,7 +85,7 @@ class JobReporter:
                     cursor.execute("SET lock_timeout = '200ms'")
             with self._aside.cursor() as cursor:
                 cursor.execute(
-                    f"UPDATE {Job._meta.db_table} SET done = %s, total = %s, log = %s "
+                    f"UPDATE {Job._meta.db_table} SET done = %s, total = %s, log = %s::jsonb "
                     "WHERE id = %s",
                     [job.done, job.total, json.dumps(job.log), job.pk],
                 )

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_noop
 
 from bitgoeul.core.faults import is_disk_full_error
 from bitgoeul.jobs.models import Job, JobStatus, WorkerHeartbeat
-from bitgoeul.jobs.registry import job_function
+from bitgoeul.jobs.registry import JobKind, job_kind_get
 from bitgoeul.jobs.reporting import JobReporter
 
 logger = logging.getLogger(__name__)
@@ -45,7 +45,8 @@ T = TypeVar("T")
 
 class JobFailure(Exception):
     """Raised by a job function with a message for the person waiting (already translated);
-    any other exception is logged and the page shows `ERROR_UNEXPECTED`."""
+    so are the `user_errors` its kind declares. Any other exception is logged and the page
+    shows `ERROR_UNEXPECTED`."""
 
 
 # ids of the jobs this process is running; the heartbeat thread renews their leases
@@ -113,8 +114,18 @@ def job_run(job_id: str, *, now: dt.datetime | None = None) -> None:
     reporter = JobReporter(job)
     error = ""
     try:
-        job_function(job.kind)(job, reporter)
-    except JobFailure as exc:
+        kind: JobKind | None = job_kind_get(job.kind)
+    except LookupError:
+        kind = None  # failed below, like any other error, rather than left running
+    speaks_to_people: tuple[type[Exception], ...] = (
+        JobFailure,
+        *(kind.user_errors if kind else ()),
+    )
+    try:
+        if kind is None:
+            raise LookupError(f"no job kind {job.kind!r} is registered")
+        kind.function(job, reporter)
+    except speaks_to_people as exc:
         logger.info("job %s (%s) failed: %s", job.pk, job.kind, exc)
         error = str(exc)
     except Exception as exc:

@@ -67,7 +67,7 @@ def job_reap_lost(*, now: dt.datetime | None = None) -> list[Job]:
     moment = now or timezone.now()
     handled: list[Job] = []
     lapsed = Job.objects.filter(status=JobStatus.RUNNING, lease_until__lt=moment)
-    for job in lapsed.only("pk", "kind", "attempts", "lease_until", "worker"):
+    for job in list(lapsed.only("pk")):  # read whole before writing (no read left open)
         with transaction.atomic():
             job = job_live_progress(Job.objects.get(pk=job.pk))  # keep the last log lines
             try:

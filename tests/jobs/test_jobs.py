@@ -115,6 +115,21 @@ def test_an_unexpected_error_is_logged_and_the_page_shows_a_translated_message(
     assert (korean != ERROR_UNEXPECTED, korean in text) == (True, True)
 
 
+class FileProblem(ValueError):
+    """Like the import's file errors: a message written for people."""
+
+
+def test_a_kind_may_declare_which_errors_speak_to_people(world: World) -> None:
+    def unreadable(job: Job, reporter: JobReporter) -> None:
+        raise FileProblem("파일을 읽을 수 없습니다.")
+
+    job_kind("test.file", user_errors=(FileProblem,))(unreadable)
+    job = queued(world, "test.file")
+    job_run(str(job.pk))
+    job.refresh_from_db()
+    assert (job.status, job.error) == (JobStatus.FAILED, "파일을 읽을 수 없습니다.")
+
+
 def test_a_job_is_run_once_even_when_enqueued_twice(world: World) -> None:
     job = queued(world)
     job_run(str(job.pk))
@@ -162,8 +177,10 @@ def _seen_from_outside(job: Job) -> tuple[int, int, list[str]]:
     """What the task page would show now: for SQLite, in this process (the page reads the
     side file); for PostgreSQL, from another connection, which sees only what was committed."""
     if connection.vendor != "postgresql":
-        fresh = job_live_progress(Job.objects.get(pk=job.pk))
-        return fresh.done, fresh.total, fresh.log
+        # another process would see the side file only (this connection would see its own
+        # uncommitted writes, so reading the row here would prove nothing)
+        data = json.loads(side_file(job.pk).read_text(encoding="utf-8"))
+        return data["done"], data["total"], data["log"]
     other = connections.create_connection(DEFAULT_DB_ALIAS)
     try:
         with other.cursor() as cursor:
@@ -339,3 +356,19 @@ def test_the_worker_loop_is_run_again_after_a_database_error() -> None:
 
     assert run_until_stopped(loop, sleep=pauses.append) == 2
     assert pauses == [1, 2]
+
+
+def test_the_modules_the_worker_runs_do_not_import_the_services() -> None:
+    """services -> tasks -> runner -> reporting: no cycle back to services."""
+    import ast
+
+    root = Path(__file__).resolve().parents[2] / "bitgoeul" / "jobs"
+    imported = {
+        name: {
+            node.module
+            for node in ast.walk(ast.parse((root / f"{name}.py").read_text(encoding="utf-8")))
+            if isinstance(node, ast.ImportFrom) and node.module
+        }
+        for name in ("tasks", "runner", "reporting", "registry")
+    }
+    assert [name for name, modules in imported.items() if "bitgoeul.jobs.services" in modules] == []

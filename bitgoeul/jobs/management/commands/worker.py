@@ -57,7 +57,10 @@ class Command(BaseCommand):
         def beat() -> None:
             # heartbeat_once logs database errors and returns: this loop outlives them
             while not stop.is_set():
-                heartbeat_once(job_reap_lost)
+                try:
+                    heartbeat_once(job_reap_lost)
+                except Exception:  # never let the heartbeat thread die: /healthz relies on it
+                    logger.exception("worker heartbeat failed")
                 stop.wait(HEARTBEAT_SECONDS)
 
         thread = threading.Thread(target=beat, name="heartbeat", daemon=True)
