@@ -55,7 +55,7 @@ def test_consent_given_and_withdrawn(client: Client, world: World) -> None:
 def test_api_token_create_and_revoke(client: Client, world: World) -> None:
     client.force_login(world.owner)
     client.post(reverse("accounts:api_tokens"), {"name": "보고 스크립트", "scope": "read"})
-    assert _event("api_token.create") == (None, {"scope": "read"})
+    assert _event("api_token.create") == (None, {"scope": "read", "expires_at": None})
     token = ApiToken.objects.get()
     client.post(reverse("accounts:api_token_revoke", args=[token.pk]))
     assert _event("api_token.revoke") == ({"revoked": False}, {"revoked": True})

@@ -5,13 +5,12 @@ from __future__ import annotations
 import itertools
 
 import pytest
-from django.db import connection, transaction
+from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from bitgoeul.audit.models import AuditEvent
-from bitgoeul.companies import access
 from bitgoeul.companies.enums import NominationState
 from bitgoeul.companies.models import Company, Nomination
 from bitgoeul.companies.services.nominations import (
@@ -20,6 +19,7 @@ from bitgoeul.companies.services.nominations import (
     nomination_create,
     nomination_set_state,
 )
+from tests.companies.helpers import company_record
 from tests.conftest import World
 
 LEGAL = {
@@ -31,8 +31,7 @@ LEGAL = {
 
 @pytest.fixture
 def company(world: World) -> Company:
-    with transaction.atomic():
-        return access._company(world.company.pk)
+    return company_record(world.company)
 
 
 def _nomination(world: World, company: Company, state: str) -> Nomination:

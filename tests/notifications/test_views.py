@@ -81,8 +81,8 @@ def test_list_query_count(
 ) -> None:
     _jumps(world, company, count)
     client.force_login(world.operator)
-    # user, memberships, menu count, page count, page, the companies named
-    with django_assert_max_num_queries(6):
+    # session, user, memberships, menu count, page count, page, the companies named
+    with django_assert_max_num_queries(7):
         assert client.get(reverse("notifications:list")).status_code == 200
 
 
