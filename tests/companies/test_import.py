@@ -66,7 +66,7 @@ def test_read_table_reads_each_format(
 
 
 def test_read_table_skips_a_title_row_above_the_headers() -> None:
-    assert read_table(xlsx_bytes(), "a.xlsx").first_row_number == 3
+    assert read_table(xlsx_bytes(), "a.xlsx").row_numbers == [3, 4]
 
 
 def test_read_table_refuses_binary_xls_with_advice() -> None:
@@ -141,11 +141,25 @@ def test_import_without_brn_updates_by_name_and_region_and_flags(world: World) -
     assert (existing.needs_review, existing.employees) == (True, 9)
 
 
-def test_import_without_brn_and_no_match_is_rejected(world: World) -> None:
+def test_import_without_brn_and_no_match_creates_a_prospect(world: World) -> None:
     rows = [["(주)처음보는회사", "", "", "", "", "부산", "", "", "", ""]]
     report = run(csv_bytes(rows), "a.csv")
-    assert report.rejected == 1
-    assert "no business registration number" in report.rows[0].reasons[0]
+    assert (report.rejected, report.created, report.prospects) == (0, 1, 1)
+    assert report.rows[0].reasons == ["no business registration number: imported as a prospect"]
+    company = Company.objects.select_related("organization").get()
+    assert (company.is_prospect, company.organization.is_prospect) == (True, True)
+    assert (company.organization.brn, company.province, company.is_public) == (None, "busan", False)
+
+
+def test_a_row_without_number_matches_a_name_with_a_space(world: World) -> None:
+    existing = make_company("(주)빛고을 로보틱스", parent=world.chapter)
+    existing.province = "gwangju"
+    existing.save(update_fields=["province"])
+    rows = [["빛고을로보틱스", "", "", "", "협동로봇", "광주", "", "", "", ""]]
+    report = run(csv_bytes(rows), "a.csv")
+    assert (report.updated, report.created, report.rows[0].review) == (1, 0, True)
+    existing.refresh_from_db()
+    assert existing.products == "협동로봇"
 
 
 def test_bad_rows_are_explained_and_nothing_is_written(world: World) -> None:

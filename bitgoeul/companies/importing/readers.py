@@ -35,8 +35,8 @@ class Table:
     file_format: str  # csv, xlsx, html
     encoding: str
     headers: list[str]
-    rows: list[list[str]]  # data rows, each as long as the headers
-    first_row_number: int  # the file's row number (1-based) of rows[0]
+    rows: list[list[str]]  # data rows, each as long as the headers (blank rows left out)
+    row_numbers: list[int]  # the file's row number (1-based) of each of `rows`
 
 
 def decode(data: bytes) -> tuple[str, str]:
@@ -198,12 +198,13 @@ def read_table(data: bytes, name: str) -> Table:
     index = _header_index(rows)
     headers = [h.strip() or f"#{i + 1}" for i, h in enumerate(rows[index])]
     width = len(headers)
-    body = []
-    for row in rows[index + 1 :]:
-        if not any(row):  # the readers strip every cell
+    body, numbers = [], []
+    for number, row in enumerate(rows[index + 1 :], start=index + 2):
+        if not any(row):  # the readers strip every cell; the row keeps its number
             continue
         body.append(row if len(row) == width else (row + [""] * width)[:width])
-    return Table(file_format, encoding, headers, body, index + 2)
+        numbers.append(number)
+    return Table(file_format, encoding, headers, body, numbers)
 
 
 def read_path(path: Path) -> Table:
@@ -215,6 +216,6 @@ def iter_records(table: Table, mapping: dict[str, str]) -> Iterator[tuple[int, d
     used = [(i, mapping[h]) for i, h in enumerate(table.headers) if mapping.get(h)]
     codes = [code for _i, code in used]
     cells = operator.itemgetter(*[i for i, _code in used]) if len(used) > 1 else None
-    for offset, row in enumerate(table.rows):
+    for number, row in zip(table.row_numbers, table.rows, strict=True):
         values = cells(row) if cells is not None else [row[i] for i, _code in used]
-        yield table.first_row_number + offset, dict(zip(codes, values, strict=True))
+        yield number, dict(zip(codes, values, strict=True))
