@@ -270,3 +270,65 @@ def test_cli_mapping_option(world: World, tmp_path: Path) -> None:
     assert Company.objects.get().products == "음성"
     with pytest.raises(CommandError, match="unknown fields"):
         call_command("companies", "import", str(path), "--mapping", "번호=serial")
+
+
+@pytest.mark.parametrize("cell", ["nan", "inf", "1e400", "-inf"])
+def test_a_number_that_is_not_finite_rejects_its_row_only(world: World, cell: str) -> None:
+    rows = [ROWS[0], [*ROWS[1][:7], cell, "", ""]]
+    report = run(csv_bytes(rows), "a.csv", skip_invalid=True)
+    assert (report.written, report.created, report.rejected) == (True, 1, 1)
+    assert report.rows[1].reasons == [f"“{cell}” is not a number"]
+
+
+@pytest.mark.parametrize(
+    ("employees", "revenue", "reason"),
+    [
+        ("1e30", "", "“1e30” is too large"),
+        ("99999999999999999999", "", "“99999999999999999999” is too large"),
+        ("2147483648", "", "“2147483648” is too large"),
+        ("", "99999999999999999999", "“99999999999999999999” is too large"),
+        ("", "1e300", "“1e300” is too large"),
+    ],
+)
+def test_the_dry_run_refuses_numbers_beyond_the_column(
+    world: World, employees: str, revenue: str, reason: str
+) -> None:
+    """What the database would refuse on the real run is a row rejection in the dry run."""
+    rows = [[*ROWS[1][:7], employees, revenue, ""]]
+    report = run(csv_bytes(rows), "a.csv", dry_run=True)
+    assert (report.rejected, report.rows[0].reasons) == (1, [reason])
+
+
+def test_the_largest_numbers_the_columns_hold_are_imported(world: World) -> None:
+    rows = [[*ROWS[1][:7], "2147483647", "9223372036854", ""]]
+    report = run(csv_bytes(rows), "a.csv")
+    assert report.created == 1
+    company = Company.objects.get(organization__brn="1048145012")
+    assert (company.employees, company.revenue) == (2147483647, 9223372036854 * 10**6)
+
+
+def test_row_numbers_do_not_shift_after_a_blank_row(world: World, tmp_path: Path) -> None:
+    data = (
+        "회사명,사업자등록번호\r\n(주)첫째,1208147521\r\n,\r\n\r\n(주)틀린번호,120-81-47522\r\n"
+    ).encode()
+    table = read_table(data, "a.csv")
+    report = company_import_run(
+        table=table, mapping=guess_mapping(table.headers), actor=None, dry_run=True
+    )
+    assert [(o.row, o.action) for o in report.rows] == [(2, "create"), (5, "reject")]
+    path = tmp_path / "rejected.csv"
+    rejected_rows_write(table, report, path)
+    lines = list(csv.reader(path.read_text(encoding="utf-8-sig").splitlines()))
+    assert lines[1][:3] == ["5", "(주)틀린번호", "120-81-47522"]
+
+
+def test_the_rejected_rows_file_neutralises_formulas(world: World, tmp_path: Path) -> None:
+    rows = [['=HYPERLINK("http://x")', "120-81-47522", "@SUM(A1)", "", "", "", "", "", "", ""]]
+    table = read_table(csv_bytes(rows), "a.csv")
+    report = company_import_run(
+        table=table, mapping=guess_mapping(table.headers), actor=None, dry_run=True
+    )
+    path = tmp_path / "rejected.csv"
+    rejected_rows_write(table, report, path)
+    lines = list(csv.reader(path.read_text(encoding="utf-8-sig").splitlines()))
+    assert lines[1][:4] == ["2", '\'=HYPERLINK("http://x")', "120-81-47522", "'@SUM(A1)"]

@@ -14,7 +14,14 @@ from django.utils.translation import gettext as _
 
 from bitgoeul.accounts.brn import brn_normalize, validate_brn
 from bitgoeul.companies.enums import Stage
-from bitgoeul.companies.importing.fields import CellError, parse_date, parse_int, parse_website
+from bitgoeul.companies.importing.fields import (
+    BIGINT_MAX,
+    INT_MAX,
+    CellError,
+    parse_date,
+    parse_int,
+    parse_website,
+)
 from bitgoeul.companies.ksic import division_for_name, normalise_ksic, validate_ksic
 from bitgoeul.companies.regions import district_for, province_for
 
@@ -145,12 +152,15 @@ def parse_row(
                     )
                 values[code] = founded
             elif code == "year":
-                year = parse_int(text)
+                year = parse_int(text, maximum=INT_MAX)
                 if year is None or not 1950 <= year <= today.year:
                     parsed.errors.append(_("“%(text)s” is not a year") % {"text": text})
                 parsed.year = year
             else:
-                values[code] = parse_int(text, revenue_unit if code == "revenue" else 1)
+                if code == "revenue":
+                    values[code] = parse_int(text, revenue_unit, BIGINT_MAX)
+                else:
+                    values[code] = parse_int(text, maximum=INT_MAX)
         except CellError as exc:
             parsed.errors.append(str(exc))
     ksic = get("ksic_code", "").strip()

@@ -44,6 +44,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -54,13 +55,14 @@ from bitgoeul.accounts.enums import OrganizationKind
 from bitgoeul.accounts.models import Organization
 from bitgoeul.accounts.services import organization_create_many, organization_update_many
 from bitgoeul.audit.services import audit_record
-from bitgoeul.companies.importing.fields import header_unit
-from bitgoeul.companies.importing.readers import Table, iter_records
+from bitgoeul.companies.importing.fields import guess_mapping, header_unit
+from bitgoeul.companies.importing.readers import Table, iter_records, read_table
 from bitgoeul.companies.importing.rows import ParsedRow, parse_row
 from bitgoeul.companies.ksic import section_of
 from bitgoeul.companies.models import (
     Certification,
     Company,
+    CompanyImport,
     CompanyImportUndo,
     CompanyMetric,
     CompanyScore,
@@ -869,6 +871,37 @@ def prospect_for(*, name: str, province: str) -> Company | None:
         if name_key(other) == key
     ]
     return Company.objects.get(pk=found[0]) if len(found) == 1 else None
+
+
+def company_import_upload(*, user: Any, name: str, data: bytes) -> CompanyImport:
+    """Keep an uploaded file for the import wizard, with its headers and a guessed mapping.
+    The file is read first, outside any transaction (a large file takes seconds); `FileError`
+    for a file that cannot be read, and then nothing is stored."""
+    table = read_table(data, name)
+    upload_id = uuid.uuid4()
+    suffix = Path(name).suffix.lower()[:6] or ".dat"
+    relative = Path("imports") / f"{upload_id}{suffix}"
+    path = Path(settings.MEDIA_ROOT) / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    with transaction.atomic():
+        upload = CompanyImport.objects.create(
+            id=upload_id,
+            uploaded_by=user,
+            file=str(relative),
+            original_name=name[:200],
+            file_format=table.file_format,
+            encoding=table.encoding,
+            headers=table.headers,
+            mapping=guess_mapping(table.headers),
+        )
+        audit_record(
+            actor=user,
+            action="company_import.upload",
+            obj=upload,
+            after={"name": upload.original_name, "rows": len(table.rows), "size": len(data)},
+        )
+    return upload
 
 
 def rejected_rows_write(table: Table, report: ImportReport, path: Path) -> int:
