@@ -70,6 +70,13 @@ class Company(models.Model):
     description = models.TextField(_("description"), blank=True)
     description_en = models.TextField(_("description in English"), blank=True)
     products = models.TextField(_("products"), blank=True)
+    # from stock-exchange listings (KRX 상장법인목록) and similar lists
+    stock_code = models.CharField(_("stock code"), max_length=12, blank=True)
+    market = models.CharField(_("market"), max_length=20, blank=True)
+    listed_on = models.DateField(_("listing date"), null=True, blank=True)
+    fiscal_month = models.PositiveSmallIntegerField(
+        _("fiscal year end (month)"), null=True, blank=True
+    )
     is_public = models.BooleanField(_("public profile"), default=False)
     chapter_consent_at = models.DateTimeField(null=True, blank=True)  # None: not shared
     needs_review = models.BooleanField(default=False)  # matched by name and region on import

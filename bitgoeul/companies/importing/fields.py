@@ -109,6 +109,11 @@ FIELDS: tuple[Field, ...] = (
     ),
     Field("patents", _("Patents"), ("특허", "특허수", "특허건수", "patents")),
     Field("stage", _("Stage"), ("성장단계", "단계", "stage")),
+    # the columns of stock-exchange listings (KRX 상장법인목록) and similar public lists
+    Field("stock_code", _("Stock code"), ("종목코드", "단축코드", "stockcode", "ticker")),
+    Field("market", _("Market"), ("시장구분", "상장시장", "시장", "market")),
+    Field("listed_on", _("Listing date"), ("상장일", "상장일자", "listingdate", "listed_on")),
+    Field("fiscal_month", _("Fiscal year end (month)"), ("결산월", "결산기", "fiscalmonth")),
 )
 BY_CODE = {f.code: f for f in FIELDS}
 _ALIASES = {alias: f.code for f in FIELDS for alias in f.aliases}

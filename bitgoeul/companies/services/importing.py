@@ -76,6 +76,7 @@ from bitgoeul.companies.search_index import body_text, search_index_sync, set_te
 from bitgoeul.companies.selectors import ChapterLookup
 from bitgoeul.companies.services.profile import PROFILE_FIELDS
 from bitgoeul.core.cells import neutralise_row
+from bitgoeul.core.hooks import ORGANIZATION_CREATED, subscribe
 from bitgoeul.search.terms import words
 
 logger = logging.getLogger(__name__)
@@ -352,9 +353,13 @@ class _Decider:
 _section = functools.lru_cache(maxsize=4096)(section_of)
 
 
+# Fields only imports fill (from stock-exchange listings), beside the profile's editable fields.
+IMPORTED_FIELDS = (*PROFILE_FIELDS, "stock_code", "market", "listed_on", "fiscal_month")
+
+
 def _profile(values: dict[str, Any]) -> dict[str, Any]:
     """The profile fields a row sets (with the KSIC section derived from the code)."""
-    out = {key: values[key] for key in PROFILE_FIELDS if key in values}
+    out = {key: values[key] for key in IMPORTED_FIELDS if key in values}
     if "ksic_code" in values:
         out["ksic_section"] = _section(values["ksic_code"])
     return out
@@ -388,10 +393,14 @@ class _Writer:
         decisions = self.decider.decisions
         creates = [p for p in chunk if decisions[p.row] is None]
         updates = [p for p in chunk if decisions[p.row] is not None]
+        # The new companies' rows, with their search terms (Kiwi's analysis is most of an
+        # import's time), are built before the transaction opens: the write lock is held for
+        # the writing only.
+        new = self._new_companies(creates) if creates else []
         with transaction.atomic():
             self._check_conflicts(creates, updates)
             if creates:
-                self._create(creates)
+                self._create(creates, new)
             if updates:
                 self._update(updates)
             self._links_and_metrics(chunk)
@@ -428,7 +437,33 @@ class _Writer:
                 % {"names": _names(busy)}
             )
 
-    def _create(self, rows: list[ParsedRow]) -> None:
+    def _new_companies(self, rows: list[ParsedRow]) -> list[Company]:
+        """Unsaved profiles of new companies (without their organisation yet)."""
+        prospects = self.decider.prospect_rows
+        terms = terms_many(
+            [(p.values["name"], p.values.get("name_en", "")) for p in rows],
+            [_body(p.values) for p in rows],
+            [[self.techs[i] for i in dict.fromkeys(p.technologies)] for p in rows],
+        )
+        companies = []
+        for p, (search_name, search_body, search_tags) in zip(rows, terms, strict=True):
+            prospect = p.row in prospects
+            companies.append(
+                Company(
+                    import_batch=self.batch,
+                    is_prospect=prospect,
+                    review_reason=_("no business registration number") if prospect else "",
+                    created_at=self.now,
+                    updated_at=self.now,
+                    search_name=search_name,
+                    search_body=search_body,
+                    search_tags=search_tags or "",
+                    **_profile(p.values),
+                )
+            )
+        return companies
+
+    def _create(self, rows: list[ParsedRow], companies: list[Company]) -> None:
         prospects = self.decider.prospect_rows
         organizations = organization_create_many(
             organizations=[
@@ -447,30 +482,8 @@ class _Writer:
             reason=self.reason,
             batch_size=BATCH,
         )
-        terms = terms_many(
-            [(p.values["name"], p.values.get("name_en", "")) for p in rows],
-            [_body(p.values) for p in rows],
-            [[self.techs[i] for i in dict.fromkeys(p.technologies)] for p in rows],
-        )
-        companies = []
-        for p, organization, (search_name, search_body, search_tags) in zip(
-            rows, organizations, terms, strict=True
-        ):
-            prospect = p.row in prospects
-            companies.append(
-                Company(
-                    organization_id=organization.pk,
-                    import_batch=self.batch,
-                    is_prospect=prospect,
-                    review_reason=_("no business registration number") if prospect else "",
-                    created_at=self.now,
-                    updated_at=self.now,
-                    search_name=search_name,
-                    search_body=search_body,
-                    search_tags=search_tags or "",
-                    **_profile(p.values),
-                )
-            )
+        for p, organization, company in zip(rows, organizations, companies, strict=True):
+            company.organization_id = organization.pk
             self.row_org[p.row] = organization.pk
         Company.objects.bulk_create(companies, batch_size=BATCH)
         search_index_sync([c.organization_id for c in companies])
@@ -871,6 +884,36 @@ def prospect_for(*, name: str, province: str) -> Company | None:
         if name_key(other) == key
     ]
     return Company.objects.get(pk=found[0]) if len(found) == 1 else None
+
+
+def prospect_claim_on_signup(*, organization: Organization, actor: Any, **_: Any) -> None:
+    """`ORGANIZATION_CREATED` subscriber: a company that signs up claims the one prospect with
+    its name and province (any province while its profile has none). The merge runs after
+    the sign-up commits, in its own transaction: by then the company record exists (another
+    subscriber creates it, in whatever order subscribers run), and a failed merge does not
+    undo the sign-up."""
+    if organization.kind != OrganizationKind.COMPANY or organization.is_prospect:
+        return
+    organization_id, name = organization.pk, organization.name
+
+    def claim() -> None:
+        company = Company.objects.filter(pk=organization_id).first()
+        if company is None or company.is_prospect:
+            logger.info(
+                "no company record for organisation %s: no prospect claimed", organization_id
+            )
+            return
+        prospect = prospect_for(name=name, province=company.province)
+        if prospect is not None:
+            company_prospect_merge(prospect=prospect, company=company, actor=actor)
+
+    transaction.on_commit(claim)
+
+
+def prospect_claim_subscribe() -> None:
+    """Called from the app's `ready`: claims of prospects at sign-up (independent of the
+    subscriber that creates the company record)."""
+    subscribe(ORGANIZATION_CREATED)(prospect_claim_on_signup)
 
 
 def company_import_upload(*, user: Any, name: str, data: bytes) -> CompanyImport:
