@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import uuid
 from pathlib import Path
 
 from django.conf import settings
@@ -22,7 +23,7 @@ from bitgoeul.companies.services.importing import (
     rejected_rows_write,
 )
 from bitgoeul.companies.services.scoring import score_recompute
-from bitgoeul.jobs.models import Job
+from bitgoeul.jobs.models import Job, JobStatus
 from bitgoeul.jobs.registry import job_kind
 from bitgoeul.jobs.services import JobReporter
 
@@ -66,8 +67,11 @@ def _import(job: Job, reporter: JobReporter, upload: CompanyImport) -> None:
     table = read_path(Path(settings.MEDIA_ROOT) / upload.file)
     reporter.log(f"{len(table.rows)} rows ({upload.file_format}, {upload.encoding or '-'})")
     if not dry_run:
-        # Batches of imports whose worker was killed (one worker runs one import at a time).
-        company_import_discard_stale(actor=job.owner)
+        # Batches of imports whose worker was killed (each import job writes its upload's id
+        # as its batch): every batch but those of the import jobs running now.
+        running = Job.objects.filter(kind="companies.import", status=JobStatus.RUNNING)
+        keep = [uuid.UUID(j.params["import"]) for j in running if j.params.get("import")]
+        company_import_discard_stale(actor=job.owner, keep=keep)
     report = company_import_run(
         table=table,
         mapping=upload.mapping,
@@ -76,6 +80,7 @@ def _import(job: Job, reporter: JobReporter, upload: CompanyImport) -> None:
         skip_invalid=bool(job.params.get("skip_invalid")),
         source=upload.original_name,
         progress=lambda done, total: reporter.progress(done, total),
+        batch=upload.pk,
     )
     rejected = ""
     if report.rejected:

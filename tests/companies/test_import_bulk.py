@@ -8,6 +8,7 @@ import datetime as dt
 import io
 import random
 import threading
+import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -474,3 +475,26 @@ def test_overlapping_imports_say_which_companies_instead_of_crashing(
     ]
     numbers = set(Organization.objects.values_list("brn", flat=True))
     assert [i for i in range(10) if _brn(i) in numbers] == [5, 6, 7, 8]
+
+
+def test_the_batches_of_killed_imports_are_discarded_but_not_running_ones(world: World) -> None:
+    """A worker killed mid-import leaves its batch hidden; the next import discards it, but
+    leaves the batch of an import still running."""
+    killed, running = uuid.uuid4(), uuid.uuid4()
+    abandoned = make_company("(주)버려진")
+    alive = make_company("(주)쓰는중")
+    Company.objects.filter(pk=abandoned.pk).update(import_batch=killed)
+    Company.objects.filter(pk=alive.pk).update(import_batch=running)
+    changed = make_company("(주)바뀐", description="새 설명")
+    CompanyImportUndo.objects.create(
+        batch=killed,
+        company=changed,
+        before={"company": {"description": "옛 설명"}, "organization": {}},
+        after={"company": {"description": "새 설명"}, "organization": {}},
+    )
+    assert importing.company_import_discard_stale(actor=None, keep=[running]) == 1
+    assert not Organization.objects.filter(pk=abandoned.pk).exists()
+    assert Company.objects.get(pk=alive.pk).import_batch == running
+    changed.refresh_from_db()
+    assert changed.description == "옛 설명"
+    assert not CompanyImportUndo.objects.exists()

@@ -373,9 +373,11 @@ class _Writer:
     """Writes the decided rows of one import, a chunk per transaction (see the module's note).
     `row_org`: file row → the organisation id written."""
 
-    def __init__(self, decider: _Decider, techs: dict[int, Technology], actor: Any) -> None:
+    def __init__(
+        self, decider: _Decider, techs: dict[int, Technology], actor: Any, batch: uuid.UUID
+    ) -> None:
         self.decider, self.techs, self.actor = decider, techs, actor
-        self.batch = uuid.uuid4()
+        self.batch = batch
         self.now = timezone.now()
         self.lookup = ChapterLookup()
         self.parents: dict[str, int | None] = {}
@@ -709,9 +711,8 @@ def _restore(undo: list[CompanyImportUndo], actor: Any) -> None:
 
 
 def company_import_discard_stale(*, actor: Any, keep: Iterable[uuid.UUID] = ()) -> int:
-    """Discard the batches of imports that did not end (their worker was killed). Only one
-    import writes at a time per worker; call this where no other import is running (the
-    import job does, before it writes). Returns the number of batches discarded."""
+    """Discard the batches of imports that did not end (their worker was killed), except the
+    batches in `keep` (the imports still running). Returns the number discarded."""
     kept = set(keep)
     batches = set(
         Company.objects.filter(import_batch__isnull=False)
@@ -755,9 +756,12 @@ def company_import_run(
     skip_invalid: bool = False,
     source: str = "",
     progress: Progress | None = None,
+    batch: uuid.UUID | None = None,
 ) -> ImportReport:
     """Check every row of `table` (headers mapped to fields by `mapping`) and, unless this is
-    a dry run or a row is rejected (and `skip_invalid` is false), upsert them all.
+    a dry run or a row is rejected (and `skip_invalid` is false), upsert them all. `batch`
+    names what this run writes until it completes (the import job passes its upload's id, so
+    that `company_import_discard_stale` can tell a running import from an abandoned one).
 
     Must be called outside a transaction (it commits chunk by chunk). The caller may rely on:
     nothing is left written unless `report.written`; when written, all the created and updated
@@ -790,7 +794,7 @@ def company_import_run(
         if progress:
             progress(total, total)
         return report
-    writer = _Writer(decider, techs, actor)
+    writer = _Writer(decider, techs, actor, batch or uuid.uuid4())
     done = 0
     try:
         for rows in _chunks(decider.decided, CHUNK_ROWS):
