@@ -811,11 +811,18 @@ def company_import_run(
         raise
     report.written = True
     for row, prospect_id in decider.merges.items():
+        # After the import's commit, each merge in its own transaction: one that fails leaves
+        # the prospect for staff to merge, and the import stands.
         prospect = Company.objects.filter(pk=prospect_id, is_prospect=True).first()
-        if prospect is not None:
+        if prospect is None:
+            continue
+        try:
             company_prospect_merge(
                 prospect=prospect, company=Company.objects.get(pk=writer.row_org[row]), actor=actor
             )
+        except Exception:
+            logger.exception("prospect %s not merged into row %s's company", prospect_id, row)
+        else:
             report.merged += 1
     if progress:
         progress(total, total)

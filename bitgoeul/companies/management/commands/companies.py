@@ -141,7 +141,8 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             f"{created} {report.created}, {updated} {report.updated} "
-            f"({report.flagged} flagged for review), rejected {report.rejected}"
+            f"({report.flagged} flagged for review, {report.prospects} prospects), "
+            f"rejected {report.rejected}"
         )
         if options["dry_run"]:
             self.stdout.write("dry run: nothing was written")
