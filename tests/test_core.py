@@ -46,9 +46,10 @@ def test_hooks_refuse_unknown_events():
         hooks.subscribe("no.such.event")
 
 
-def test_hooks_call_subscribers_once_in_order():
+def test_hooks_call_subscribers_once_in_order(monkeypatch):
     from bitgoeul.core import hooks
 
+    monkeypatch.setattr(hooks, "_SUBSCRIBERS", {})  # without the apps' own subscribers
     calls: list[tuple[str, int]] = []
 
     def first(*, organization, actor):
