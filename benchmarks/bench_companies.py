@@ -88,18 +88,38 @@ def _baseline(path: Path) -> dict[str, Any]:
 def _import(path: Path) -> dict[str, Any]:
     from bitgoeul.companies.importing.fields import guess_mapping
     from bitgoeul.companies.importing.readers import read_path
-    from bitgoeul.companies.services.importing import company_import_run
+    from bitgoeul.companies.services import importing
     from bitgoeul.search.terms import kiwi
 
     kiwi()  # loaded once per process, before the clock starts (as in a running server)
+    # How long each chunk's transaction holds the write lock: from the first statement inside
+    # it (the conflict check) to the progress report that follows its commit.
+    opened: list[float] = []
+    held: list[float] = []
+    check = importing._Writer._check_conflicts
+
+    def timed_check(self: Any, *args: Any) -> None:
+        opened.append(time.perf_counter())
+        check(self, *args)
+
+    importing._Writer._check_conflicts = timed_check  # type: ignore[method-assign,assignment]
     start = time.perf_counter()
     table = read_path(path)
-    report = company_import_run(
-        table=table, mapping=guess_mapping(table.headers), actor=None, dry_run=False
+    report = importing.company_import_run(
+        table=table,
+        mapping=guess_mapping(table.headers),
+        actor=None,
+        dry_run=False,
+        progress=lambda done, total: held.append(time.perf_counter() - opened[-1]),
     )
     seconds = time.perf_counter() - start
     assert report.written and report.rejected == 0, report.summary()["rows"][:3]
-    return {"rows": report.created, "seconds": seconds}
+    return {
+        "rows": report.created,
+        "seconds": seconds,
+        "transactions": report.transactions,
+        "longest_chunk": max(held, default=0.0),
+    }
 
 
 def _percentile(values: list[float], share: float) -> float:
@@ -302,19 +322,25 @@ def report(rows: int, results: dict[str, dict[str, Any]]) -> str:
         "| --- | --- | --- |",
         f"| baseline: Django `bulk_create` of the same rows | {rate(base)} | 1.0× |",
     ]
-    for key, label in (("csv", "CSV import (target ≥ 5,000 rows/s)"), ("xlsx", "XLSX import")):
+    for key, label in (("csv", "CSV import"), ("xlsx", "XLSX import")):
         item = sqlite[key]
         factor = (item["rows"] / item["seconds"]) / (base["rows"] / base["seconds"])
         lines.append(f"| {label} | {rate(item)} | {factor:.2f}× |")
+    csv_run = sqlite["csv"]
     if pg:
         lines.append(f"| CSV import on PostgreSQL (for reference) | {rate(pg['csv'])} | — |")
     lines += [
         "",
         "The import does more than the baseline for every row: validation (check digit, dates, "
         "numbers, KSIC), matching by registration number, Kiwi analysis of every new word, the "
-        "search terms, the full-text index and the chapter of the province. It writes each "
-        "chunk of 2,000 new companies as multi-row INSERTs on a second thread while it parses "
-        "the next chunk (`importing/inserts.py`), so the two cores share the work.",
+        "search terms, the full-text index and the chapter of the province. Since issue 9 it "
+        "chooses simplicity and the platform's availability over speed (the old 5,000 rows/s "
+        "target is dropped): it parses outside any transaction and writes with `bulk_create` "
+        "in chunks, each its own short transaction, so other requests get SQLite's write lock "
+        f"between chunks: the CSV import committed {csv_run.get('transactions', 0):,} "
+        "transactions, the longest chunk holding the lock "
+        f"{csv_run.get('longest_chunk', 0.0):.2f} s. The background writer thread, the "
+        "switch interval and the hand-built multi-row INSERTs / COPY are gone.",
         *_load_note(results),
         "",
     ]

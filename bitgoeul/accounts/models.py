@@ -71,13 +71,18 @@ class Organization(models.Model):
         validators=[validate_brn],
     )
     code = models.SlugField(max_length=50, blank=True)  # stable short name: chapter:busan
+    # A company known from a list without 사업자등록번호 (see companies' prospects): the only
+    # company organisation allowed without a number.
+    is_prospect = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["kind", "name"]
         constraints = [
             models.CheckConstraint(
-                condition=~models.Q(kind="company") | models.Q(brn__isnull=False),
+                condition=~models.Q(kind="company")
+                | models.Q(brn__isnull=False)
+                | models.Q(is_prospect=True),
                 name="company_has_brn",
             ),
         ]

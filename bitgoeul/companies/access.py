@@ -27,6 +27,7 @@ from django.http import Http404
 
 from bitgoeul.accounts import access as accounts_access
 from bitgoeul.accounts.enums import MembershipRole, OrganizationKind
+from bitgoeul.companies.importing.hidden import IMPORT_PENDING_HIDDEN, PROSPECT_HIDDEN
 from bitgoeul.companies.models import Company, CompanyImport, Nomination
 from bitgoeul.core.visibility import FieldPolicy, ViewLevel
 
@@ -108,7 +109,13 @@ def _grants(user: Any) -> list[Grant]:
     cached: list[Grant] | None = getattr(user, "_bitgoeul_company_grants", None)
     if cached is not None:
         return cached
-    grants = [Grant(PUBLIC, lambda c: c.is_public, Q(is_public=True))]
+    # Prospects (imported without 사업자등록번호) are never public: staff see them through
+    # their own grants below.
+    grants = [
+        Grant(
+            PUBLIC, lambda c: c.is_public and not c.is_prospect, Q(is_public=True) & PROSPECT_HIDDEN
+        )
+    ]
     if accounts_access.is_operator_staff(user):
         grants.append(Grant(PRIVATE, lambda c: True, Q()))
     members = member_company_ids(user)
@@ -139,17 +146,23 @@ def _grants(user: Any) -> list[Grant]:
 
 
 def company_view_level(user: Any, company: Company) -> ViewLevel:
-    """The level the user has on the company: NONE (not even that it exists) to PRIVATE."""
+    """The level the user has on the company: NONE (not even that it exists) to PRIVATE.
+    Rows of an import still being written are seen by nobody until it completes."""
+    if company.import_batch is not None:
+        return ViewLevel.NONE
     return max(
         (grant.level for grant in _grants(user) if grant.applies(company)), default=ViewLevel.NONE
     )
 
 
 def companies_at_least(user: Any, level: ViewLevel) -> Q:
-    """The companies on which the user has at least `level`, as a filter (`Q()`: all)."""
+    """The companies on which the user has at least `level`, as a filter (`Q()`: all). Rows of
+    an import still being written are left out, whoever asks."""
     conditions = [grant.q for grant in _grants(user) if grant.level >= level]
-    if level <= ViewLevel.NONE or any(not q for q in conditions):
+    if level <= ViewLevel.NONE:
         return Q()
+    if any(not q for q in conditions):
+        return IMPORT_PENDING_HIDDEN
     if not conditions:
         # none: a condition that compiles to SQL (an empty IN list would not, and search
         # composes raw SQL from this filter)
@@ -157,7 +170,7 @@ def companies_at_least(user: Any, level: ViewLevel) -> Q:
     combined = conditions[0]
     for q in conditions[1:]:
         combined |= q
-    return combined
+    return combined & IMPORT_PENDING_HIDDEN
 
 
 def company_max_level(user: Any) -> ViewLevel:

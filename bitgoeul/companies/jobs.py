@@ -2,45 +2,92 @@
 
 from __future__ import annotations
 
+import logging
+import uuid
 from pathlib import Path
 
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from bitgoeul.companies.exports import export_write
-from bitgoeul.companies.importing.readers import read_path
+from bitgoeul.companies.importing.readers import FileError, read_path
 from bitgoeul.companies.models import CompanyImport, ImportState
 from bitgoeul.companies.search import SearchFilters, company_search
-from bitgoeul.companies.services.importing import company_import_run, rejected_rows_write
+from bitgoeul.companies.services.importing import (
+    ImportConflict,
+    MappingError,
+    company_import_discard_stale,
+    company_import_run,
+    rejected_rows_write,
+)
 from bitgoeul.companies.services.scoring import score_recompute
-from bitgoeul.jobs.models import Job
+from bitgoeul.jobs.models import Job, JobStatus
 from bitgoeul.jobs.registry import job_kind
+from bitgoeul.jobs.runner import JobFailure
 from bitgoeul.jobs.services import JobReporter
+
+logger = logging.getLogger(__name__)
+
+
+class ImportFailed(JobFailure):
+    """What the job page shows when an import fails: a message for people, never the
+    exception's text (that goes to the log)."""
 
 
 @job_kind("companies.import")
 def company_import_job(job: Job, reporter: JobReporter) -> None:
     """Dry run or real run of an uploaded import (params: import, dry_run, skip_invalid)."""
     upload = CompanyImport.objects.select_related("uploaded_by").get(pk=job.params["import"])
-    dry_run = bool(job.params.get("dry_run", True))
     with translation.override(upload.uploaded_by.language):
-        table = read_path(Path(settings.MEDIA_ROOT) / upload.file)
-        reporter.log(f"{len(table.rows)} rows ({upload.file_format}, {upload.encoding or '-'})")
-        report = company_import_run(
-            table=table,
-            mapping=upload.mapping,
-            actor=job.owner,
-            dry_run=dry_run,
-            skip_invalid=bool(job.params.get("skip_invalid")),
-            source=upload.original_name,
-            progress=lambda done, total: reporter.progress(done, total),
-        )
-        rejected = ""
-        if report.rejected:
-            relative = Path("imports") / f"rejected-{upload.pk}.csv"
-            rejected_rows_write(table, report, Path(settings.MEDIA_ROOT) / relative)
-            rejected = str(relative)
+        try:
+            _import(job, reporter, upload)
+        except (FileError, MappingError, ImportConflict) as exc:
+            _failed(upload)
+            raise ImportFailed(str(exc)) from exc
+        except Exception as exc:
+            logger.exception("import %s (job %s) failed", upload.pk, job.pk)
+            _failed(upload)
+            raise ImportFailed(
+                _(
+                    "The import stopped because of an error on the server; nothing was "
+                    "written. Try again later, or tell the operator (job %(job)s)."
+                )
+                % {"job": str(job.pk)[:8]}
+            ) from exc
+
+
+def _failed(upload: CompanyImport) -> None:
+    upload.state, upload.finished_at = ImportState.FAILED, timezone.now()
+    upload.save(update_fields=["state", "finished_at"])
+
+
+def _import(job: Job, reporter: JobReporter, upload: CompanyImport) -> None:
+    dry_run = bool(job.params.get("dry_run", True))
+    table = read_path(Path(settings.MEDIA_ROOT) / upload.file)
+    reporter.log(f"{len(table.rows)} rows ({upload.file_format}, {upload.encoding or '-'})")
+    if not dry_run:
+        # Batches of imports whose worker was killed (each import job writes its upload's id
+        # as its batch): every batch but those of the import jobs running now.
+        running = Job.objects.filter(kind="companies.import", status=JobStatus.RUNNING)
+        keep = [uuid.UUID(j.params["import"]) for j in running if j.params.get("import")]
+        company_import_discard_stale(actor=job.owner, keep=keep)
+    report = company_import_run(
+        table=table,
+        mapping=upload.mapping,
+        actor=job.owner,
+        dry_run=dry_run,
+        skip_invalid=bool(job.params.get("skip_invalid")),
+        source=upload.original_name,
+        progress=lambda done, total: reporter.progress(done, total),
+        batch=upload.pk,
+    )
+    rejected = ""
+    if report.rejected:
+        relative = Path("imports") / f"rejected-{upload.pk}.csv"
+        rejected_rows_write(table, report, Path(settings.MEDIA_ROOT) / relative)
+        rejected = str(relative)
     upload.report = report.summary()
     upload.rejected_file = rejected
     upload.state = ImportState.IMPORTED if report.written else ImportState.CHECKED

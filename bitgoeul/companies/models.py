@@ -3,6 +3,7 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -68,10 +69,24 @@ class Company(models.Model):
     description = models.TextField(_("description"), blank=True)
     description_en = models.TextField(_("description in English"), blank=True)
     products = models.TextField(_("products"), blank=True)
+    # from stock-exchange listings (KRX 상장법인목록) and similar lists
+    stock_code = models.CharField(_("stock code"), max_length=12, blank=True)
+    market = models.CharField(_("market"), max_length=20, blank=True)
+    listed_on = models.DateField(_("listing date"), null=True, blank=True)
+    fiscal_month = models.PositiveSmallIntegerField(
+        _("fiscal year end (month)"), null=True, blank=True
+    )
     is_public = models.BooleanField(_("public profile"), default=False)
     chapter_consent_at = models.DateTimeField(null=True, blank=True)  # None: not shared
     needs_review = models.BooleanField(default=False)  # matched by name and region on import
     review_reason = models.CharField(max_length=200, blank=True)
+    # A company known only from a list without 사업자등록번호 (stock-exchange listings, award
+    # lists): staff only, never public, merged into the real company when it is known
+    # (`services.importing.company_prospect_merge`). Its organisation is a prospect too.
+    is_prospect = models.BooleanField(_("prospect (number missing)"), default=False)
+    # Set while the import that created this company is still writing: the row is hidden
+    # (`selectors.IMPORT_PENDING_HIDDEN`) and is deleted if that import fails.
+    import_batch = models.UUIDField(null=True, blank=True, editable=False)
     potential_score = models.FloatField(null=True, blank=True)  # latest CompanyScore.score
     growth = models.FloatField(null=True, blank=True)  # yearly growth rate of revenue
     # Search terms (bitgoeul.search.terms); SQLite indexes them in companies_company_fts,
@@ -90,6 +105,7 @@ class Company(models.Model):
             models.Index(fields=["-potential_score"]),  # sort by potential
             models.Index(fields=["-growth"]),  # sort by growth
             models.Index(fields=["is_public"]),  # public directory
+            models.Index(fields=["import_batch"]),  # an import's pending rows
         ]
 
     def __str__(self) -> str:
@@ -278,3 +294,19 @@ class CompanyImport(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class CompanyImportUndo(models.Model):
+    """What an import changed on an existing company, kept until the import completes, so that
+    a failed import can put the company back (see `services.importing`)."""
+
+    batch = models.UUIDField(db_index=True)
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+")
+    # {"company": {field: value}, "organization": {field: value},
+    #  "metrics": {year: [employees, revenue] | None}, "technologies": [ids added]}
+    before = models.JSONField(encoder=DjangoJSONEncoder)
+    # the values the import wrote: a restore leaves a field someone changed since as it is
+    after = models.JSONField(encoder=DjangoJSONEncoder)
+
+    def __str__(self) -> str:
+        return f"{self.batch} {self.company_id}"

@@ -94,10 +94,6 @@ def search_index_sync(company_ids: Sequence[int]) -> None:
             )
 
 
-# imports add the FTS5 rows of new companies with this head (`importing.inserts.insert_rows`)
-FTS_INSERT = f"INSERT INTO {FTS_TABLE} (rowid, name, body, tags)"
-
-
 def search_index_rebuild() -> int:
     """Rebuild the whole FTS5 table from the term columns; returns the number of rows."""
     if connection.vendor != "sqlite":

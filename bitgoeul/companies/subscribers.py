@@ -7,6 +7,7 @@ from typing import Any
 
 from bitgoeul.accounts.enums import OrganizationKind
 from bitgoeul.accounts.models import Organization, User
+from bitgoeul.companies.services.importing import prospect_claim_on_signup
 from bitgoeul.companies.services.profile import company_profile_ensure
 from bitgoeul.companies.services.watchlists import watchlist_prune
 from bitgoeul.core import hooks
@@ -18,6 +19,11 @@ def company_record_create(*, organization: Organization, actor: Any, **_: Any) -
     search and its administrators can edit it and decide on sharing."""
     if organization.kind == OrganizationKind.COMPANY:
         company_profile_ensure(organization=organization, actor=actor)
+
+
+# A company that signs up claims the prospect imported under its name and region (merged after
+# the sign-up commits, so the order of the subscribers does not matter).
+hooks.subscribe(hooks.ORGANIZATION_CREATED)(prospect_claim_on_signup)
 
 
 @hooks.subscribe(hooks.MEMBERSHIP_ENDED)

@@ -66,11 +66,11 @@ def test_read_table_reads_each_format(
 
 
 def test_read_table_skips_a_title_row_above_the_headers() -> None:
-    assert read_table(xlsx_bytes(), "a.xlsx").first_row_number == 3
+    assert read_table(xlsx_bytes(), "a.xlsx").row_numbers == [3, 4]
 
 
-def test_read_table_refuses_binary_xls_with_advice() -> None:
-    with pytest.raises(FileError, match=r"save it as \.xlsx or CSV"):
+def test_read_table_refuses_a_damaged_binary_xls() -> None:
+    with pytest.raises(FileError, match=r"The Excel 97–2003 file cannot be opened"):
         read_table(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "old.xls")
 
 
@@ -141,11 +141,25 @@ def test_import_without_brn_updates_by_name_and_region_and_flags(world: World) -
     assert (existing.needs_review, existing.employees) == (True, 9)
 
 
-def test_import_without_brn_and_no_match_is_rejected(world: World) -> None:
+def test_import_without_brn_and_no_match_creates_a_prospect(world: World) -> None:
     rows = [["(주)처음보는회사", "", "", "", "", "부산", "", "", "", ""]]
     report = run(csv_bytes(rows), "a.csv")
-    assert report.rejected == 1
-    assert "no business registration number" in report.rows[0].reasons[0]
+    assert (report.rejected, report.created, report.prospects) == (0, 1, 1)
+    assert report.rows[0].reasons == ["no business registration number: imported as a prospect"]
+    company = Company.objects.select_related("organization").get()
+    assert (company.is_prospect, company.organization.is_prospect) == (True, True)
+    assert (company.organization.brn, company.province, company.is_public) == (None, "busan", False)
+
+
+def test_a_row_without_number_matches_a_name_with_a_space(world: World) -> None:
+    existing = make_company("(주)빛고을 로보틱스", parent=world.chapter)
+    existing.province = "gwangju"
+    existing.save(update_fields=["province"])
+    rows = [["빛고을로보틱스", "", "", "", "협동로봇", "광주", "", "", "", ""]]
+    report = run(csv_bytes(rows), "a.csv")
+    assert (report.updated, report.created, report.rows[0].review) == (1, 0, True)
+    existing.refresh_from_db()
+    assert existing.products == "협동로봇"
 
 
 def test_bad_rows_are_explained_and_nothing_is_written(world: World) -> None:
@@ -256,3 +270,65 @@ def test_cli_mapping_option(world: World, tmp_path: Path) -> None:
     assert Company.objects.get().products == "음성"
     with pytest.raises(CommandError, match="unknown fields"):
         call_command("companies", "import", str(path), "--mapping", "번호=serial")
+
+
+@pytest.mark.parametrize("cell", ["nan", "inf", "1e400", "-inf"])
+def test_a_number_that_is_not_finite_rejects_its_row_only(world: World, cell: str) -> None:
+    rows = [ROWS[0], [*ROWS[1][:7], cell, "", ""]]
+    report = run(csv_bytes(rows), "a.csv", skip_invalid=True)
+    assert (report.written, report.created, report.rejected) == (True, 1, 1)
+    assert report.rows[1].reasons == [f"“{cell}” is not a number"]
+
+
+@pytest.mark.parametrize(
+    ("employees", "revenue", "reason"),
+    [
+        ("1e30", "", "“1e30” is too large"),
+        ("99999999999999999999", "", "“99999999999999999999” is too large"),
+        ("2147483648", "", "“2147483648” is too large"),
+        ("", "99999999999999999999", "“99999999999999999999” is too large"),
+        ("", "1e300", "“1e300” is too large"),
+    ],
+)
+def test_the_dry_run_refuses_numbers_beyond_the_column(
+    world: World, employees: str, revenue: str, reason: str
+) -> None:
+    """What the database would refuse on the real run is a row rejection in the dry run."""
+    rows = [[*ROWS[1][:7], employees, revenue, ""]]
+    report = run(csv_bytes(rows), "a.csv", dry_run=True)
+    assert (report.rejected, report.rows[0].reasons) == (1, [reason])
+
+
+def test_the_largest_numbers_the_columns_hold_are_imported(world: World) -> None:
+    rows = [[*ROWS[1][:7], "2147483647", "9223372036854", ""]]
+    report = run(csv_bytes(rows), "a.csv")
+    assert report.created == 1
+    company = Company.objects.get(organization__brn="1048145012")
+    assert (company.employees, company.revenue) == (2147483647, 9223372036854 * 10**6)
+
+
+def test_row_numbers_do_not_shift_after_a_blank_row(world: World, tmp_path: Path) -> None:
+    data = (
+        "회사명,사업자등록번호\r\n(주)첫째,1208147521\r\n,\r\n\r\n(주)틀린번호,120-81-47522\r\n"
+    ).encode()
+    table = read_table(data, "a.csv")
+    report = company_import_run(
+        table=table, mapping=guess_mapping(table.headers), actor=None, dry_run=True
+    )
+    assert [(o.row, o.action) for o in report.rows] == [(2, "create"), (5, "reject")]
+    path = tmp_path / "rejected.csv"
+    rejected_rows_write(table, report, path)
+    lines = list(csv.reader(path.read_text(encoding="utf-8-sig").splitlines()))
+    assert lines[1][:3] == ["5", "(주)틀린번호", "120-81-47522"]
+
+
+def test_the_rejected_rows_file_neutralises_formulas(world: World, tmp_path: Path) -> None:
+    rows = [['=HYPERLINK("http://x")', "120-81-47522", "@SUM(A1)", "", "", "", "", "", "", ""]]
+    table = read_table(csv_bytes(rows), "a.csv")
+    report = company_import_run(
+        table=table, mapping=guess_mapping(table.headers), actor=None, dry_run=True
+    )
+    path = tmp_path / "rejected.csv"
+    rejected_rows_write(table, report, path)
+    lines = list(csv.reader(path.read_text(encoding="utf-8-sig").splitlines()))
+    assert lines[1][:4] == ["2", '\'=HYPERLINK("http://x")', "120-81-47522", "'@SUM(A1)"]

@@ -1,5 +1,5 @@
-"""The fast paths of the bulk import: raw INSERTs, chunking, the cheap checks before the
-general ones. Each must write or decide exactly what the slow, general path would."""
+"""The bulk import: short write transactions that stay all or nothing, chunking, and the cheap
+checks before the general ones (each must decide exactly what the general path would)."""
 
 from __future__ import annotations
 
@@ -7,24 +7,23 @@ import csv
 import datetime as dt
 import io
 import random
-import sys
-from collections.abc import Iterator
+import threading
+import uuid
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
-from django.utils import timezone, translation
+from django.db import connection, connections
+from django.utils import translation
 
 from bitgoeul.accounts.brn import brn_check_digit, brn_format
 from bitgoeul.accounts.models import Organization
 from bitgoeul.audit.models import AuditEvent
-from bitgoeul.companies.importing import inserts
 from bitgoeul.companies.importing.fields import guess_mapping, parse_date, parse_int
-from bitgoeul.companies.importing.inserts import RawInsert
 from bitgoeul.companies.importing.readers import iter_records, read_table
 from bitgoeul.companies.importing.rows import _check_digit_ok, _url, _valid_url
-from bitgoeul.companies.models import Company, Technology
+from bitgoeul.companies.models import Company, CompanyImportUndo, Technology
 from bitgoeul.companies.search_index import FTS_TABLE, set_terms
 from bitgoeul.companies.services import importing
 from bitgoeul.companies.services.importing import ImportReport, company_import_run
@@ -70,10 +69,10 @@ def _rows(count: int, start: int = 0) -> list[list[str]]:
     ]
 
 
-def _csv(rows: list[list[str]]) -> bytes:
+def _csv(rows: list[list[str]], headers: list[str] = HEADERS) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(HEADERS)
+    writer.writerow(headers)
     writer.writerows(rows)
     return out.getvalue().encode()
 
@@ -127,7 +126,7 @@ def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.mark.usefixtures("small_chunks")
-def test_raw_inserts_write_what_the_model_path_writes(world: World) -> None:
+def test_chunked_import_writes_every_field(world: World) -> None:
     report = _run(_csv(_rows(30)))
     assert (report.written, report.created) == (True, 30)
     robotics = Technology.objects.get(code="robotics")
@@ -147,69 +146,6 @@ def test_raw_inserts_write_what_the_model_path_writes(world: World) -> None:
         assert company.created_at == company.updated_at == org.created_at
     _assert_terms_and_index_correct()
     assert AuditEvent.objects.filter(action="company.import").count() == 1
-
-
-def test_raw_insert_rows_equal_bulk_create_rows(world: World) -> None:
-    """Column by column, what RawInsert stores (as an import does: on the writer thread, with
-    multi-row VALUES on SQLite and COPY on PostgreSQL) is what bulk_create stores."""
-    now = timezone.now()
-    orgs = RawInsert(Organization)
-    profiles = RawInsert(Company)
-
-    def through_writer(insert: RawInsert, row: list[Any]) -> None:
-        with inserts.BackgroundWriter() as writer:
-
-            def job() -> None:
-                with writer.cursor() as cursor:
-                    insert.execute(writer, cursor, [row])
-
-            writer.submit(job)
-
-    through_writer(
-        orgs,
-        orgs.row(
-            orgs.fixed({"kind": "company", "created_at": now}),
-            {"name": "원시", "brn": _brn(1), "parent_id": world.chapter.pk},
-        ),
-    )
-    Organization.objects.bulk_create(
-        [
-            Organization(
-                name="원시", kind="company", brn=_brn(2), parent=world.chapter, created_at=now
-            )
-        ]
-    )
-    raw, model = (Organization.objects.get(brn=_brn(i)) for i in (1, 2))
-    values = {
-        "founded_on": dt.date(2019, 3, 1),
-        "employees": 12,
-        "revenue": 3 * 10**9,
-        "province": "gwangju",
-        "ksic_code": "62010",
-        "ksic_section": "J",
-        "search_body": "협동로봇 협동 로봇",
-    }
-    through_writer(
-        profiles,
-        profiles.row(
-            profiles.fixed({"created_at": now, "updated_at": now}),
-            {"organization_id": raw.pk, **values},
-        ),
-    )
-    Company.objects.bulk_create(
-        [Company(organization_id=model.pk, created_at=now, updated_at=now, **values)]
-    )
-
-    def stored(model_class: type[Any], pk: int, skip: set[str]) -> dict[str, Any]:
-        row = model_class.objects.filter(pk=pk).values().get()
-        return {k: v for k, v in row.items() if k not in skip}
-
-    assert stored(Organization, raw.pk, {"id", "brn"}) == stored(
-        Organization, model.pk, {"id", "brn"}
-    )
-    assert stored(Company, raw.pk, {"organization_id"}) == stored(
-        Company, model.pk, {"organization_id"}
-    )
 
 
 @pytest.mark.usefixtures("small_chunks")
@@ -239,29 +175,7 @@ def test_a_bad_row_writes_nothing_even_after_many_chunks(world: World) -> None:
 
 
 @pytest.mark.usefixtures("small_chunks")
-def test_a_failure_while_writing_rolls_everything_back(
-    world: World, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A chunk failing on the writer thread (after two went in) undoes the whole import."""
-    calls = []
-    real = importing._Creator.write
-
-    def failing(self: Any, *args: Any) -> None:
-        calls.append(1)
-        if len(calls) == 3:
-            raise RuntimeError("disk full")
-        real(self, *args)
-
-    monkeypatch.setattr(importing._Creator, "write", failing)
-    with pytest.raises(RuntimeError):
-        _run(_csv(_rows(30)))
-    assert not Organization.objects.filter(brn__in=[_brn(i) for i in range(30)]).exists()
-    assert not AuditEvent.objects.filter(action="company.import").exists()
-    assert _fts_rows() == {}
-
-
-@pytest.mark.usefixtures("small_chunks")
-def test_skip_invalid_with_raw_inserts(world: World) -> None:
+def test_skip_invalid_in_chunks(world: World) -> None:
     rows = _rows(20)
     rows[4][3] = "2999-01-01"
     report = _run(_csv(rows), skip_invalid=True)
@@ -283,17 +197,6 @@ def test_progress_reaches_the_total(world: World, monkeypatch: pytest.MonkeyPatc
     )
     assert seen[-1] == (10, 10)
     assert [d for d, _ in seen] == sorted(d for d, _ in seen)
-
-
-def test_sqlite_page_cache_is_restored(world: World) -> None:
-    if connection.vendor != "sqlite":
-        pytest.skip("SQLite only")
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA cache_size")
-        before = cursor.fetchone()[0]
-        _run(_csv(_rows(3)))
-        cursor.execute("PRAGMA cache_size")
-        assert cursor.fetchone()[0] == before
 
 
 def test_check_digit_fast_path_agrees_with_the_foundation() -> None:
@@ -374,54 +277,6 @@ def test_decisions_carry_across_chunks(world: World) -> None:
     _assert_terms_and_index_correct()
 
 
-@pytest.mark.django_db
-def test_background_writer_runs_one_job_ahead_and_reraises() -> None:
-    order: list[str] = []
-    before = sys.getswitchinterval()
-    with inserts.BackgroundWriter() as writer:
-        assert sys.getswitchinterval() <= inserts.SWITCH_INTERVAL
-        writer.submit(lambda: order.append("first"))
-        writer.submit(lambda: order.append("second"))  # waits for the first
-        writer.wait()
-        assert order == ["first", "second"]
-
-        def failing() -> None:
-            raise RuntimeError("disk full")
-
-        writer.submit(failing)
-        with pytest.raises(RuntimeError, match="disk full"):
-            writer.wait()
-    assert sys.getswitchinterval() == before
-
-
-@pytest.mark.django_db
-def test_background_writer_raises_a_job_error_on_leaving() -> None:
-    def failing() -> None:
-        raise RuntimeError("disk full")
-
-    with pytest.raises(RuntimeError, match="disk full"), inserts.BackgroundWriter() as writer:
-        writer.submit(failing)
-
-
-def test_background_writer_cursor_is_the_same_connection(world: World) -> None:
-    """A job sees (and writes in) the caller's open transaction."""
-    seen: list[int] = []
-    marker = "B" * 10
-    with inserts.BackgroundWriter() as writer:
-
-        def job() -> None:
-            with writer.cursor() as cursor:
-                cursor.execute(
-                    f"SELECT count(*) FROM accounts_organization WHERE brn = {writer.mark}",
-                    [marker],
-                )
-                seen.append(cursor.fetchone()[0])
-
-        Organization.objects.create(name="보이는가", kind="company", brn=marker)
-        writer.submit(job)
-    assert seen == [1]
-
-
 def test_iter_records_with_one_or_many_mapped_columns() -> None:
     table = read_table("회사명,메모,사업자등록번호\n가,x,1\n나,y,2\n".encode(), "a.csv")
     one = list(iter_records(table, {"회사명": "name"}))
@@ -440,16 +295,206 @@ def test_existing_companies_are_found_by_lookup_or_by_reading_all(world: World, 
     wanted = [_brn(7), *(_brn(1000 + i) for i in range(extra))]
     found = importing._existing_by_brn(wanted)
     assert list(found) == [_brn(7)]
-    assert found[_brn(7)] == (existing.pk, "company", "(주)찾는회사")
+    assert found[_brn(7)] == importing._Existing(existing.pk, "company", "(주)찾는회사")
 
 
-@pytest.mark.django_db
-def test_overlapping_writers_restore_the_switch_interval_once_both_end() -> None:
-    before = sys.getswitchinterval()
-    first, second = inserts.BackgroundWriter(), inserts.BackgroundWriter()
-    first.__enter__()
-    second.__enter__()
-    first.__exit__(None, None, None)
-    assert sys.getswitchinterval() <= inserts.SWITCH_INTERVAL  # the second still runs
-    second.__exit__(None, None, None)
-    assert sys.getswitchinterval() == before
+@pytest.fixture
+def fts_emptied() -> Iterator[None]:
+    """Tests that commit: the full-text table is not a model, so the database flush after such
+    a test leaves its rows; empty it for the tests that follow."""
+    yield
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {FTS_TABLE}")
+
+
+class _Commits:
+    """The write statements (INSERT, UPDATE, DELETE) of each transaction committed on the
+    default connection while installed."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.sizes: list[int] = []
+        self._pending = 0
+        real = connection._commit  # type: ignore[attr-defined]
+
+        def commit() -> None:
+            real()
+            self.sizes.append(self._pending)
+            self._pending = 0
+
+        monkeypatch.setattr(connection, "_commit", commit)
+
+    def __call__(self, execute: Callable[..., Any], sql: str, *args: Any) -> Any:
+        if sql.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE")):
+            self._pending += 1
+        return execute(sql, *args)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.usefixtures("fts_emptied")
+def test_an_import_commits_in_short_transactions_and_others_write_between(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each chunk commits on its own (SQLite's write lock is free between chunks: another
+    connection writes while the import runs), and no transaction grows with the file."""
+    monkeypatch.setattr(importing, "CHUNK_ROWS", 50)
+    commits = _Commits(monkeypatch)
+    others: list[str] = []
+
+    def another_write() -> None:  # what a login does: a short write on its own connection
+        try:
+            AuditEvent.objects.create(action="user.login", object_type="accounts.user")
+            others.append("written")
+        except Exception as exc:  # "database is locked" / "table is locked"
+            others.append(repr(exc))
+        finally:
+            connections.close_all()
+
+    def progress(done: int, total: int) -> None:
+        if done == 100:  # between two chunks
+            thread = threading.Thread(target=another_write)
+            thread.start()
+            thread.join()
+
+    table = read_table(_csv(_rows(400)), "a.csv")
+    with connection.execute_wrapper(commits):
+        report = company_import_run(
+            table=table,
+            mapping=guess_mapping(table.headers),
+            actor=None,
+            dry_run=False,
+            progress=progress,
+        )
+    assert (report.written, report.created, report.transactions) == (True, 400, 9)
+    assert others == ["written"]
+    assert len(commits.sizes) >= 9
+    # 50 rows: organisations, companies, full-text rows and audit in a few statements each
+    assert max(commits.sizes) <= 12
+    assert Company.objects.filter(import_batch__isnull=True).count() == Company.objects.count()
+    assert not CompanyImportUndo.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.usefixtures("fts_emptied")
+def test_a_failure_in_chunk_three_leaves_no_rows_and_no_changed_company(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two chunks are committed (new companies hidden, one existing company changed) before the
+    third fails: the new ones are deleted and the changed one is as it was."""
+    monkeypatch.setattr(importing, "CHUNK_ROWS", 7)
+    existing = make_company("(주)무등로보틱스1", description="옛 설명", employees=3)
+    Organization.objects.filter(pk=existing.pk).update(brn=_brn(1), name="옛 이름")
+    importing._refresh_terms([existing.pk])  # the terms of the name it has
+    headers = [*HEADERS, "기준연도"]
+    rows = [[*row, "2023"] for row in _rows(30)]
+    data = _csv(rows, headers)
+    calls: list[int] = []
+    real = importing._Writer.write_chunk
+    seen_hidden: list[int] = []
+
+    def failing(self: Any, chunk: list[Any]) -> None:
+        calls.append(1)
+        if len(calls) == 3:
+            seen_hidden.append(Company.objects.filter(import_batch=self.batch).count())
+            raise RuntimeError("disk full")
+        real(self, chunk)
+
+    monkeypatch.setattr(importing._Writer, "write_chunk", failing)
+    before = Company.objects.values().get(pk=existing.pk)
+    indexed = set(_fts_rows())
+    with pytest.raises(RuntimeError, match="disk full"):
+        _run(data)
+    assert seen_hidden == [13]  # 14 rows written, one of them an update
+    assert (
+        not Organization.objects.filter(brn__in=[_brn(i) for i in range(30)])
+        .exclude(pk=existing.pk)
+        .exists()
+    )
+    after = Company.objects.values().get(pk=existing.pk)
+    assert {k: v for k, v in after.items() if k != "updated_at"} == {
+        k: v for k, v in before.items() if k != "updated_at"
+    }
+    existing.refresh_from_db()
+    assert (existing.organization.name, existing.metrics.count()) == ("옛 이름", 0)
+    assert not CompanyImportUndo.objects.exists()
+    assert not AuditEvent.objects.filter(action="company.import").exists()
+    assert AuditEvent.objects.filter(action="company.import_discard").count() == 1
+    assert set(_fts_rows()) == indexed
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.usefixtures("fts_emptied")
+def test_overlapping_imports_say_which_companies_instead_of_crashing(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While a first import writes, a second file with some of its numbers is checked: those
+    rows are rejected as being added by another import. A second import checked before the
+    first wrote its numbers, and written in between, makes the first fail with a message
+    naming them (no unique-constraint error), and the first leaves nothing behind."""
+    monkeypatch.setattr(importing, "CHUNK_ROWS", 5)
+    table = read_table(_csv(_rows(10)), "a.csv")
+    mapping = guess_mapping(table.headers)
+    checks: list[ImportReport] = []
+    real = importing._Writer.write_chunk
+
+    nested: list[bool] = []
+
+    def another_import(data: bytes, *, dry_run: bool) -> ImportReport:
+        other = read_table(data, "b.csv")
+        nested.append(True)
+        try:
+            return company_import_run(table=other, mapping=mapping, actor=None, dry_run=dry_run)
+        finally:
+            nested.pop()
+
+    def with_a_second_import(self: Any, chunk: list[Any]) -> None:
+        if nested:  # the second import writes as usual
+            real(self, chunk)
+            return
+        if not checks:  # before the first chunk: rows 5 to 8 come in through another file
+            checks.append(another_import(_csv(_rows(4, start=5)), dry_run=False))
+        real(self, chunk)
+        if len(checks) == 1:  # the first chunk (rows 0 to 4) is written, still hidden
+            checks.append(another_import(_csv(_rows(3, start=3)), dry_run=True))
+
+    monkeypatch.setattr(importing._Writer, "write_chunk", with_a_second_import)
+    with pytest.raises(importing.ImportConflict) as failure:
+        company_import_run(table=table, mapping=mapping, actor=None, dry_run=False)
+    assert str(failure.value) == (
+        "Another import or a person added these companies after this file was checked: "
+        "(주)무등로보틱스5, (주)무등로보틱스6, (주)무등로보틱스7, (주)무등로보틱스8. "
+        "Run the check (dry run) again, then import."
+    )
+    written, checked = checks
+    assert (written.written, written.created) == (True, 4)
+    busy = "another import is adding this company now: check the file again once it ends"
+    assert [(o.row, o.action, o.reasons) for o in checked.rows] == [
+        (2, "reject", [busy]),
+        (3, "reject", [busy]),
+        (4, "update", []),  # row 5 came in through the other file, which has ended
+    ]
+    numbers = set(Organization.objects.values_list("brn", flat=True))
+    assert [i for i in range(10) if _brn(i) in numbers] == [5, 6, 7, 8]
+
+
+def test_the_batches_of_killed_imports_are_discarded_but_not_running_ones(world: World) -> None:
+    """A worker killed mid-import leaves its batch hidden; the next import discards it, but
+    leaves the batch of an import still running."""
+    killed, running = uuid.uuid4(), uuid.uuid4()
+    abandoned = make_company("(주)버려진")
+    alive = make_company("(주)쓰는중")
+    Company.objects.filter(pk=abandoned.pk).update(import_batch=killed)
+    Company.objects.filter(pk=alive.pk).update(import_batch=running)
+    changed = make_company("(주)바뀐", description="새 설명")
+    CompanyImportUndo.objects.create(
+        batch=killed,
+        company=changed,
+        before={"company": {"description": "옛 설명"}, "organization": {}},
+        after={"company": {"description": "새 설명"}, "organization": {}},
+    )
+    assert importing.company_import_discard_stale(actor=None, keep=[running]) == 1
+    assert not Organization.objects.filter(pk=abandoned.pk).exists()
+    assert Company.objects.get(pk=alive.pk).import_batch == running
+    changed.refresh_from_db()
+    assert changed.description == "옛 설명"
+    assert not CompanyImportUndo.objects.exists()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass
 
@@ -108,6 +109,11 @@ FIELDS: tuple[Field, ...] = (
     ),
     Field("patents", _("Patents"), ("특허", "특허수", "특허건수", "patents")),
     Field("stage", _("Stage"), ("성장단계", "단계", "stage")),
+    # the columns of stock-exchange listings (KRX 상장법인목록) and similar public lists
+    Field("stock_code", _("Stock code"), ("종목코드", "단축코드", "stockcode", "ticker")),
+    Field("market", _("Market"), ("시장구분", "상장시장", "시장", "market")),
+    Field("listed_on", _("Listing date"), ("상장일", "상장일자", "listingdate", "listed_on")),
+    Field("fiscal_month", _("Fiscal year end (month)"), ("결산월", "결산기", "fiscalmonth")),
 )
 BY_CODE = {f.code: f for f in FIELDS}
 _ALIASES = {alias: f.code for f in FIELDS for alias in f.aliases}
@@ -152,11 +158,16 @@ class CellError(ValueError):
     """A cell that cannot be read; the message says why, for the person who fixes the file."""
 
 
-def parse_int(text: str, unit: int = 1) -> int | None:
-    """`1,234`, `12명`, `3.5억`, `2,000만원`, `1.2e3` → an integer (times the header's unit)."""
+INT_MAX = 2_147_483_647  # PositiveIntegerField's range on every database (employees, patents)
+BIGINT_MAX = 9_223_372_036_854_775_807  # BigIntegerField (revenue in KRW)
+
+
+def parse_int(text: str, unit: int = 1, maximum: int = BIGINT_MAX) -> int | None:
+    """`1,234`, `12명`, `3.5억`, `2,000만원`, `1.2e3` → an integer (times the header's unit),
+    at most `maximum` (the column's range: the dry run refuses what the database would)."""
     cleaned = text.strip().replace(",", "").replace(" ", "")
     if cleaned.isdigit() and cleaned.isascii():  # the common case: plain digits
-        return int(cleaned) * unit
+        return _within(int(cleaned) * unit, text, maximum)
     if not cleaned or cleaned in {"-", "—"}:
         return None
     multiplier = unit
@@ -178,9 +189,19 @@ def parse_int(text: str, unit: int = 1) -> int | None:
         value = float(cleaned)
     except ValueError:
         raise CellError(_("“%(text)s” is not a number") % {"text": text}) from None
+    if not math.isfinite(value):  # nan, inf, 1e400
+        raise CellError(_("“%(text)s” is not a number") % {"text": text})
     if value < 0:
         raise CellError(_("“%(text)s” is negative") % {"text": text})
-    return round(value * multiplier)
+    if value * multiplier > maximum:  # before round(): 1e300 × 10⁸ is still a float
+        raise CellError(_("“%(text)s” is too large") % {"text": text})
+    return _within(round(value * multiplier), text, maximum)
+
+
+def _within(value: int, text: str, maximum: int) -> int:
+    if value > maximum:
+        raise CellError(_("“%(text)s” is too large") % {"text": text})
+    return value
 
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")

@@ -14,7 +14,14 @@ from django.utils.translation import gettext as _
 
 from bitgoeul.accounts.brn import brn_normalize, validate_brn
 from bitgoeul.companies.enums import Stage
-from bitgoeul.companies.importing.fields import CellError, parse_date, parse_int, parse_website
+from bitgoeul.companies.importing.fields import (
+    BIGINT_MAX,
+    INT_MAX,
+    CellError,
+    parse_date,
+    parse_int,
+    parse_website,
+)
 from bitgoeul.companies.ksic import division_for_name, normalise_ksic, validate_ksic
 from bitgoeul.companies.regions import district_for, province_for
 
@@ -24,6 +31,8 @@ TEXT_LIMITS = {
     "representative": 100,
     "industry": 200,
     "address": 300,
+    "stock_code": 12,
+    "market": 20,
 }
 _SPLIT_TAGS = re.compile(r"[,/;·|]+")
 _url = URLValidator(schemes=["http", "https"])
@@ -131,7 +140,7 @@ def parse_row(
             parsed.errors.extend(exc.messages)
     if not values.get("name") and not parsed.brn and not parsed.errors:
         parsed.errors.append(_("neither a company name nor a business registration number"))
-    for code in ("employees", "patents", "revenue", "founded_on", "year"):
+    for code in ("employees", "patents", "revenue", "founded_on", "year", "listed_on"):
         text = get(code, "").strip()
         if not text:
             continue
@@ -144,15 +153,26 @@ def parse_row(
                         % {"date": founded.isoformat()}
                     )
                 values[code] = founded
+            elif code == "listed_on":
+                values[code] = parse_date(text)
             elif code == "year":
-                year = parse_int(text)
+                year = parse_int(text, maximum=INT_MAX)
                 if year is None or not 1950 <= year <= today.year:
                     parsed.errors.append(_("“%(text)s” is not a year") % {"text": text})
                 parsed.year = year
             else:
-                values[code] = parse_int(text, revenue_unit if code == "revenue" else 1)
+                if code == "revenue":
+                    values[code] = parse_int(text, revenue_unit, BIGINT_MAX)
+                else:
+                    values[code] = parse_int(text, maximum=INT_MAX)
         except CellError as exc:
             parsed.errors.append(str(exc))
+    month_text = get("fiscal_month", "").strip().removesuffix("월")
+    if month_text:
+        if month_text.isdigit() and 1 <= int(month_text) <= 12:
+            values["fiscal_month"] = int(month_text)
+        else:
+            parsed.errors.append(_("“%(text)s” is not a month") % {"text": month_text})
     ksic = get("ksic_code", "").strip()
     industry = values.get("industry", "")
     if not ksic and industry and normalise_ksic(industry).isdigit():

@@ -1,34 +1,51 @@
-"""Import companies from a parsed file: validate every row and upsert them all in one
-transaction, or nothing.
+"""Import companies from a parsed file: check every row, then write them in short transactions,
+all or nothing.
 
 Rows are matched by 사업자등록번호; a row without one is matched by name and province to an
-existing company (and that company is flagged for review), because a company cannot be created
-without a registration number. A dry run, or a run with rejected rows (unless `skip_invalid`),
-writes nothing. Writes are bulk (a few statements per thousand rows); one audit event records
-the import with its counts.
+existing company (flagged for review) or prospect; a row without one that matches nothing
+becomes a *prospect* (a company known only from a list, staff-only, see `importing.hidden`).
+A row with a number that matches no company but exactly one prospect by name and province
+creates the company and then merges the prospect into it (`company_prospect_merge`).
 
-The rows are parsed, checked and matched a chunk at a time, in file order; the new companies of
-a chunk are written on a second thread (`importing.inserts.BackgroundWriter`) while the next
-chunk is parsed. A rejected row stops the writing, and at the end rolls back the chunks already
-written, so an import is still all or nothing. The existing companies a file may match are read
-before the first chunk.
+How an import stays all or nothing without holding SQLite's write lock for its whole length:
+
+1. The rows are parsed, checked and matched with reads only, outside any transaction. A dry
+   run stops here; so does a run with rejected rows (unless `skip_invalid`).
+2. The rows are written `CHUNK_ROWS` at a time, each chunk in its own short transaction
+   (`bulk_create` / `bulk_update` in batches), so another request waits at most for one chunk.
+   - New companies carry the import's `batch` id in `Company.import_batch`: they stay hidden
+     from every list and search (`IMPORT_PENDING_HIDDEN`) until the import completes.
+   - Before a chunk changes an existing company, what it had (profile fields, organisation
+     names and chapter, the yearly figures it overwrites, the technologies it lacked) is saved
+     in a `CompanyImportUndo` row in the same transaction.
+   - Before writing, each chunk checks that no one else created the numbers it creates, and
+     that no other running import is changing the companies it changes; if so the import
+     fails with a message naming those companies (never a unique-constraint error).
+3. One last short transaction makes the new companies visible (one UPDATE), drops the undo
+   rows and records the `company.import` audit event. That commit is the import's.
+4. If anything fails before that, `company_import_discard` deletes the batch's new companies
+   and puts the changed ones back from their undo rows (fields a person edited since are left
+   as they are), again in short transactions. A crash (the worker killed) leaves the batch
+   hidden; `company_import_discard_stale` removes such batches before the next import.
+
+Organisations are created and renamed through the `accounts` services only.
 """
 
 from __future__ import annotations
 
-import contextlib
 import csv
-import datetime as dt
 import functools
 import hashlib
-import json
+import logging
+import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
-from django.db import connection, transaction
+from django.conf import settings
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -36,37 +53,48 @@ from django.utils.translation import gettext as _
 from bitgoeul.accounts.brn import brn_normalize
 from bitgoeul.accounts.enums import OrganizationKind
 from bitgoeul.accounts.models import Organization
+from bitgoeul.accounts.services import organization_create_many, organization_update_many
 from bitgoeul.audit.services import audit_record
-from bitgoeul.companies.importing.fields import header_unit
-from bitgoeul.companies.importing.inserts import (
-    CHUNK_ROWS,
-    BackgroundWriter,
-    RawInsert,
-    insert_rows,
-)
-from bitgoeul.companies.importing.readers import Table, iter_records
+from bitgoeul.companies.importing.fields import guess_mapping, header_unit
+from bitgoeul.companies.importing.readers import Table, iter_records, read_table
 from bitgoeul.companies.importing.rows import ParsedRow, parse_row
 from bitgoeul.companies.ksic import section_of
-from bitgoeul.companies.models import Company, CompanyMetric, Technology
-from bitgoeul.companies.score_math import growth_rate
-from bitgoeul.companies.search_index import (
-    FTS_INSERT,
-    body_text,
-    search_index_sync,
-    set_terms,
-    terms_many,
+from bitgoeul.companies.models import (
+    Certification,
+    Company,
+    CompanyImport,
+    CompanyImportUndo,
+    CompanyMetric,
+    CompanyScore,
+    Investment,
+    Nomination,
+    Technology,
+    WatchlistEntry,
 )
+from bitgoeul.companies.score_math import growth_rate
+from bitgoeul.companies.search_index import body_text, search_index_sync, set_terms, terms_many
 from bitgoeul.companies.selectors import ChapterLookup
 from bitgoeul.companies.services.profile import PROFILE_FIELDS
+from bitgoeul.core.cells import neutralise_row
 from bitgoeul.search.terms import words
 
-BATCH = 1000
+logger = logging.getLogger(__name__)
+
+CHUNK_ROWS = 500  # rows per write transaction: well under a second of SQLite's write lock
+BATCH = 500  # rows per statement of bulk_create / bulk_update
+LOOKUP = 900  # ids per `IN (…)` (SQLite's parameter limit is 999 on old builds)
 REPORT_ROWS_KEPT = 2000  # rows kept in the stored report; the rejected-rows file has them all
+CONFLICTS_NAMED = 10  # companies named in the message of an overlapping import
 Progress = Callable[[int, int], None]
 
 
 class MappingError(ValueError):
     """The mapping cannot work (no name nor registration number column)."""
+
+
+class ImportConflict(RuntimeError):
+    """Another import (or a person) created or is changing companies this import writes; the
+    message names them, for the person who started the import."""
 
 
 @dataclass
@@ -77,6 +105,7 @@ class RowOutcome:
     brn: str
     reasons: list[str] = field(default_factory=list)
     review: bool = False  # matched by name and region
+    prospect: bool = False  # created or updated as a prospect (no registration number)
 
 
 @dataclass
@@ -87,6 +116,9 @@ class ImportReport:
     updated: int = 0
     rejected: int = 0
     flagged: int = 0
+    prospects: int = 0  # of the created: prospects
+    merged: int = 0  # prospects merged into a company of this file
+    transactions: int = 0  # write transactions committed (chunks and the last one)
     rows: list[RowOutcome] = field(default_factory=list)
 
     @property
@@ -101,6 +133,8 @@ class ImportReport:
             "updated": self.updated,
             "rejected": self.rejected,
             "flagged": self.flagged,
+            "prospects": self.prospects,
+            "merged": self.merged,
             "rows": [asdict(r) for r in self.rows[:REPORT_ROWS_KEPT]],
         }
 
@@ -119,43 +153,49 @@ def _technology_lookup(techs: dict[int, Technology]) -> dict[str, int]:
     return lookup
 
 
-class _Existing(NamedTuple):
+def _chunks(items: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+@dataclass(frozen=True)
+class _Existing:
     pk: int
     kind: str
     name: str
+    pending: bool = False  # added by an import that is still writing
 
 
 def _existing_by_brn(brns: list[str]) -> dict[str, _Existing]:
-    """The organisations with these registration numbers: looked up by number, or by reading
-    every numbered organisation when the file has more numbers than the database."""
+    """The organisations with these registration numbers."""
     found: dict[str, _Existing] = {}
-    table = connection.ops.quote_name(Organization._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*) FROM {table} WHERE brn IS NOT NULL")
-        if len(brns) > cursor.fetchone()[0]:
-            wanted = set(brns)
-            cursor.execute(f"SELECT brn, id, kind, name FROM {table} WHERE brn IS NOT NULL")
-            rows = (row for row in cursor if row[0] in wanted)
-            return {brn: _Existing(pk, kind, name) for brn, pk, kind, name in rows}
-        for start in range(0, len(brns), 900):
-            chunk = brns[start : start + 900]
-            marks = ", ".join(["%s"] * len(chunk))
-            cursor.execute(f"SELECT brn, id, kind, name FROM {table} WHERE brn IN ({marks})", chunk)
-            found.update((brn, _Existing(pk, kind, name)) for brn, pk, kind, name in cursor)
+    for chunk in _chunks(brns, LOOKUP):
+        rows = Organization.objects.filter(brn__in=chunk).values_list(
+            "brn", "pk", "kind", "name", "company__import_batch"
+        )
+        found.update(
+            (brn or "", _Existing(pk, kind, name, batch is not None))
+            for brn, pk, kind, name, batch in rows
+        )
     return found
 
 
-def _existing_by_name(keys: list[str]) -> dict[tuple[str, str], list[int]]:
-    """(name key, province) → organisation ids of companies whose name has that key. Only rows
-    without a registration number need this, so a few LIKE queries are affordable."""
+def _by_name_and_province(keys: Iterable[str], companies: Q) -> dict[tuple[str, str], list[int]]:
+    """(name key, province) → ids of the `companies` whose name has that key. A name key has
+    no spaces (`(주)빛고을 로보틱스` → `빛고을로보틱스`), so the database is asked for names
+    containing the key's longest word and the keys are compared here."""
     found: dict[tuple[str, str], list[int]] = defaultdict(list)
-    wanted = set(keys)
-    for start in range(0, len(keys), 50):
+    wanted = {key for key in keys if key}
+    # A name with a given key contains the key's first letter; asking for the first letters
+    # of 50 keys at once reads a superset, compared here.
+    for chunk in _chunks(sorted({key[:1] for key in wanted}), 50):
         condition = Q()
-        for key in keys[start : start + 50]:
-            condition |= Q(organization__name__icontains=key)
-        rows = Company.objects.filter(condition).values_list(
-            "organization_id", "organization__name", "province"
+        for letter in chunk:
+            condition |= Q(organization__name__icontains=letter)
+        rows = (
+            Company.objects.filter(companies)
+            .filter(condition)
+            .values_list("organization_id", "organization__name", "province")
         )
         for org_id, name, province in rows:
             key = name_key(name)
@@ -167,15 +207,18 @@ def _existing_by_name(keys: list[str]) -> dict[tuple[str, str], list[int]]:
 @dataclass
 class _Known:
     """The existing organisations the rows of a file may match, read before anything is
-    written: by registration number, and by (name key, province) for rows without one."""
+    written: by registration number, by (name key, province) for rows without one, and the
+    prospects by (name key, province) for rows with a number that is new."""
 
     by_brn: dict[str, _Existing]
     by_name: dict[tuple[str, str], list[int]]
+    prospects: dict[tuple[str, str], list[int]]
+    prospect_ids: set[int]
 
 
 def _known(records: list[tuple[int, dict[str, str]]]) -> _Known:
     """Look up every registration number of the file (a superset of the valid ones) and the
-    name of every row without a number."""
+    name of every row without a number; read every prospect's name."""
     brns: set[str] = set()
     keys: set[str] = set()
     for _row, cells in records:
@@ -185,25 +228,39 @@ def _known(records: list[tuple[int, dict[str, str]]]) -> _Known:
             brns.add(digits if digits.isdigit() else brn_normalize(text))
         elif cells.get("name", "").strip():
             keys.add(name_key(cells["name"].strip()))
-    return _Known(_existing_by_brn(sorted(brns)), _existing_by_name(sorted(keys - {""})))
+    by_name = _by_name_and_province(sorted(keys), Q(import_batch__isnull=True))
+    prospects: dict[tuple[str, str], list[int]] = defaultdict(list)
+    prospect_ids: set[int] = set()
+    rows = Company.objects.filter(is_prospect=True, import_batch__isnull=True).values_list(
+        "organization_id", "organization__name", "province"
+    )
+    for org_id, name, province in rows:
+        prospects[name_key(name), province].append(org_id)
+        prospect_ids.add(org_id)
+    return _Known(_existing_by_brn(sorted(brns)), by_name, prospects, prospect_ids)
 
 
 class _Decider:
     """Match rows to existing companies in file order, filling the report as it goes.
 
     `decisions`: file row → organisation id to update, or None for a new company; rejected
-    rows are absent. `decided`: the parsed rows that have a decision, in file order."""
+    rows are absent. `decided`: the parsed rows that have a decision, in file order.
+    `merges`: file row (a new company) → the prospect to merge into it."""
 
     def __init__(self, known: _Known, report: ImportReport) -> None:
         self.known, self.report = known, report
         self.decisions: dict[int, int | None] = {}
         self.decided: list[ParsedRow] = []
+        self.review_rows: set[int] = set()
+        self.prospect_rows: set[int] = set()
+        self.merges: dict[int, int] = {}
         self._seen_brn: dict[str, int] = {}  # registration number → first row with it
+        self._seen_prospect: dict[tuple[str, str], int] = {}  # new prospect → its row
         self._taken: dict[int, int] = {}  # organisation id → the row that updates it
+        self._merged: dict[int, int] = {}  # prospect id → the row merging it
 
-    def decide(self, parsed: list[ParsedRow]) -> list[ParsedRow]:
-        """Decide these rows (the next ones of the file); returns those to create."""
-        report, created = self.report, []
+    def decide(self, parsed: list[ParsedRow]) -> None:
+        report = self.report
         for p in parsed:
             outcome, org_id = self._match(p)
             if outcome.action == "update":
@@ -221,43 +278,56 @@ class _Decider:
                 outcome.reasons.extend(p.warnings)
                 self.decisions[p.row] = org_id
                 self.decided.append(p)
+                if outcome.review:
+                    self.review_rows.add(p.row)
                 if outcome.action == "create":
                     report.created += 1
-                    created.append(p)
+                    if outcome.prospect:
+                        report.prospects += 1
+                        self.prospect_rows.add(p.row)
                 else:
                     report.updated += 1
                     report.flagged += outcome.review
             report.rows.append(outcome)
-        return created
 
     def _match(self, p: ParsedRow) -> tuple[RowOutcome, int | None]:
         name = p.values.get("name", "")
         outcome = RowOutcome(p.row, "reject", name, p.brn, list(p.errors))
         if p.errors:
             return outcome, None
+        place = (name_key(name), p.values.get("province", ""))
         if not p.brn:
-            matches = self.known.by_name.get((name_key(name), p.values.get("province", "")), [])
+            matches = self.known.by_name.get(place, [])
             if len(matches) == 1:
-                outcome.action, outcome.review = "update", True
+                outcome.action = "update"
+                outcome.prospect = matches[0] in self.known.prospect_ids
+                outcome.review = not outcome.prospect
                 return outcome, matches[0]
             if matches:
                 outcome.reasons.append(
                     _("no business registration number, and %(n)d companies have this name")
                     % {"n": len(matches)}
                 )
-            else:
+                return outcome, None
+            first = self._seen_prospect.setdefault(place, p.row)
+            if first != p.row:
                 outcome.reasons.append(
-                    _(
-                        "no business registration number, and no company with this name in "
-                        "this region to update (a new company needs the number)"
-                    )
+                    _("no business registration number, and the same company as row %(row)d")
+                    % {"row": first}
                 )
+                return outcome, None
+            outcome.action, outcome.prospect = "create", True
+            outcome.reasons.append(_("no business registration number: imported as a prospect"))
             return outcome, None
         existing = self.known.by_brn.get(p.brn)
         first = self._seen_brn.setdefault(p.brn, p.row)
         if first != p.row:
             outcome.reasons.append(
                 _("the same business registration number as row %(row)d") % {"row": first}
+            )
+        elif existing is not None and existing.pending:
+            outcome.reasons.append(
+                _("another import is adding this company now: check the file again once it ends")
             )
         elif existing is not None and existing.kind != OrganizationKind.COMPANY:
             outcome.reasons.append(
@@ -271,126 +341,48 @@ class _Decider:
             outcome.reasons.append(_("a new company needs a name"))
         else:
             outcome.action = "create"
+            prospects = self.known.prospects.get(place, [])
+            if len(prospects) == 1 and prospects[0] not in self._merged:
+                self._merged[prospects[0]] = p.row
+                self.merges[p.row] = prospects[0]
+                outcome.reasons.append(_("the prospect with this name and region is merged"))
         return outcome, None
 
 
 _section = functools.lru_cache(maxsize=4096)(section_of)
 
 
-def _apply(company: Company, values: dict[str, Any]) -> None:
-    for key in PROFILE_FIELDS:
-        if key in values:
-            setattr(company, key, values[key])
+# Fields only imports fill (from stock-exchange listings), beside the profile's editable fields.
+IMPORTED_FIELDS = (*PROFILE_FIELDS, "stock_code", "market", "listed_on", "fiscal_month")
+
+
+def _profile(values: dict[str, Any]) -> dict[str, Any]:
+    """The profile fields a row sets (with the KSIC section derived from the code)."""
+    out = {key: values[key] for key in IMPORTED_FIELDS if key in values}
     if "ksic_code" in values:
-        company.ksic_section = _section(company.ksic_code)
+        out["ksic_section"] = _section(values["ksic_code"])
+    return out
 
 
-def _update(
-    update_rows: list[ParsedRow],
-    decisions: dict[int, int | None],
-    review_rows: set[int],
-    lookup: ChapterLookup,
-    now: dt.datetime,
-    techs: dict[int, Technology],
-) -> None:
-    """Apply the rows matched to existing companies (creating missing profiles), with their
-    search terms and full-text rows."""
-    update_ids = [decisions[p.row] for p in update_rows]
-    organizations = Organization.objects.in_bulk([i for i in update_ids if i is not None])
-    companies = Company.objects.in_bulk([i for i in update_ids if i is not None])
-    missing = [Company(organization_id=i) for i in organizations if i not in companies]
-    Company.objects.bulk_create(missing, batch_size=BATCH)
-    companies.update({c.organization_id: c for c in missing})
-    changed_orgs: list[Organization] = []
-    touched: list[Company] = []
-    tags: dict[int, list[Technology]] = defaultdict(list)
-    for p in update_rows:
-        org_id = decisions[p.row]
-        assert org_id is not None
-        company, organization = companies[org_id], organizations[org_id]
-        company.organization = organization
-        _apply(company, p.values)
-        for key in ("name", "name_en"):
-            if p.values.get(key):
-                setattr(organization, key, p.values[key])
-        province = p.values.get("province")
-        if province:
-            covering = lookup.for_province(province)
-            if covering is not None:
-                organization.parent = covering
-        if p.row in review_rows:
-            company.needs_review = True
-            company.review_reason = _("matched by name and region in an import")
-        company.updated_at = now
-        changed_orgs.append(organization)
-        touched.append(company)
-        tags[org_id] += [techs[tech_id] for tech_id in p.technologies]
-    Organization.objects.bulk_update(changed_orgs, ["name", "name_en", "parent"], BATCH)
-    through = Company.technologies.through
-    ids = [c.organization_id for c in touched]
-    for start in range(0, len(ids), 900):
-        for company_id, tech_id in through.objects.filter(
-            company_id__in=ids[start : start + 900]
-        ).values_list("company_id", "technology_id"):
-            tags[company_id].append(techs[tech_id])
-    set_terms(
-        touched,
-        [(c.organization.name, c.organization.name_en) for c in touched],
-        [list({t.pk: t for t in tags[c.organization_id]}.values()) for c in touched],
-    )
-    fields = [*PROFILE_FIELDS, "ksic_section", "needs_review", "review_reason", "updated_at"]
-    fields += ["search_name", "search_body", "search_tags"]
-    update_companies = [companies[i] for i in dict.fromkeys(organizations)]
-    Company.objects.bulk_update(update_companies, fields, batch_size=BATCH)
-    search_index_sync(ids)
+_FIELDS = {f.name: f for f in Company._meta.concrete_fields}  # for values read back from JSON
+SEARCH_FIELDS = ("search_name", "search_body", "search_tags")
 
 
-def _ids_by_brn(writer: BackgroundWriter, cursor: Any, brns: list[str]) -> dict[str, int]:
-    """Organisation ids by registration number, read on the writer thread. On SQLite as one
-    JSON row: every row of a plain SELECT would be a step that waits for the GIL."""
-    found: dict[str, int] = {}
-    table = Organization._meta.db_table
-    for start in range(0, len(brns), 900):
-        chunk = brns[start : start + 900]
-        marks = ", ".join([writer.mark] * len(chunk))
-        if writer.vendor == "sqlite":
-            cursor.execute(
-                f"SELECT json_group_array(json_array(brn, id)) FROM {table} WHERE brn IN ({marks})",
-                chunk,
-            )
-            found.update(json.loads(cursor.fetchone()[0]))
-        else:
-            cursor.execute(f"SELECT brn, id FROM {table} WHERE brn IN ({marks})", chunk)
-            found.update(cursor.fetchall())
-    return found
-
-
-class _Creator:
-    """Insert the organisations, companies (with their search terms) and full-text rows of new
-    rows with raw multi-row INSERTs (see `importing.inserts`), a chunk at a time: `prepare`
-    analyses the words and builds the rows on the caller's thread, `write` runs on the
-    `BackgroundWriter` thread while the caller prepares the next chunk. `row_org`: file row →
-    organisation id of what was written."""
+class _Writer:
+    """Writes the decided rows of one import, a chunk per transaction (see the module's note).
+    `row_org`: file row → the organisation id written."""
 
     def __init__(
-        self,
-        writer: BackgroundWriter,
-        lookup: ChapterLookup,
-        now: dt.datetime,
-        techs: dict[int, Technology],
+        self, decider: _Decider, techs: dict[int, Technology], actor: Any, batch: uuid.UUID
     ) -> None:
-        self.writer, self.techs = writer, techs
-        self.orgs, self.profiles = RawInsert(Organization), RawInsert(Company)
-        self.org_template = self.orgs.fixed({"kind": OrganizationKind.COMPANY, "created_at": now})
-        self.company_template = self.profiles.fixed({"created_at": now, "updated_at": now})
-        self.lookup = lookup
+        self.decider, self.techs, self.actor = decider, techs, actor
+        self.batch = batch
+        self.now = timezone.now()
+        self.lookup = ChapterLookup()
         self.parents: dict[str, int | None] = {}
-        self.fts = writer.vendor == "sqlite"  # PostgreSQL's index is a generated column
-        self.org_slots = tuple(self.orgs.index[k] for k in ("name", "name_en", "brn", "parent_id"))
-        index = self.profiles.index
-        self.org_slot, self.section_slot = index["organization_id"], index["ksic_section"]
-        self.search_slots = tuple(index[k] for k in ("search_name", "search_body", "search_tags"))
         self.row_org: dict[int, int] = {}
+        self.reason = f"company import {self.batch}"
+        self._undo_rows: dict[int, CompanyImportUndo] = {}  # of the chunk being written
 
     def _parent(self, province: str) -> int | None:
         if province not in self.parents:
@@ -398,173 +390,360 @@ class _Creator:
             self.parents[province] = covering.pk if covering is not None else None
         return self.parents[province]
 
-    def prepare(self, chunk: list[ParsedRow]) -> tuple[list[ParsedRow], list[Any], list[Any]]:
-        profiles = self.profiles
-        name_i, name_en_i, brn_i, parent_i = self.org_slots
-        org_rows = []
-        for p in chunk:
-            org_row = list(self.org_template)  # what `orgs.row` makes, without its lookups
-            org_row[name_i], org_row[name_en_i] = p.values["name"], p.values.get("name_en", "")
-            org_row[brn_i] = p.brn
-            org_row[parent_i] = self._parent(p.values.get("province", ""))
-            org_rows.append(org_row)
-        terms = terms_many(
-            [(p.values["name"], p.values.get("name_en", "")) for p in chunk],
-            [
-                body_text(
-                    p.values.get("description", ""),
-                    p.values.get("description_en", ""),
-                    p.values.get("products", ""),
-                    p.values.get("industry", ""),
+    def write_chunk(self, chunk: list[ParsedRow]) -> None:
+        decisions = self.decider.decisions
+        creates = [p for p in chunk if decisions[p.row] is None]
+        updates = [p for p in chunk if decisions[p.row] is not None]
+        # The new companies' rows, with their search terms (Kiwi's analysis is most of an
+        # import's time), are built before the transaction opens: the write lock is held for
+        # the writing only.
+        new = self._new_companies(creates) if creates else []
+        with transaction.atomic():
+            self._check_conflicts(creates, updates)
+            if creates:
+                self._create(creates, new)
+            if updates:
+                self._update(updates)
+            self._links_and_metrics(chunk)
+
+    def _check_conflicts(self, creates: list[ParsedRow], updates: list[ParsedRow]) -> None:
+        """Numbers created since the rows were matched (by another import, still hidden, or by
+        a person), or companies that another running import is changing."""
+        taken = list(
+            Organization.objects.filter(brn__in=[p.brn for p in creates if p.brn])
+            .order_by("name")
+            .values_list("name", flat=True)[: CONFLICTS_NAMED + 1]
+        )
+        if taken:
+            raise ImportConflict(
+                _(
+                    "Another import or a person added these companies after this file was "
+                    "checked: %(names)s. Run the check (dry run) again, then import."
                 )
-                for p in chunk
+                % {"names": _names(taken)}
+            )
+        ids = [self.decider.decisions[p.row] for p in updates]
+        busy = list(
+            CompanyImportUndo.objects.filter(company_id__in=ids)
+            .exclude(batch=self.batch)
+            .order_by("company__organization__name")
+            .values_list("company__organization__name", flat=True)[: CONFLICTS_NAMED + 1]
+        )
+        if busy:
+            raise ImportConflict(
+                _(
+                    "Another import is changing these companies now: %(names)s. Wait until it "
+                    "ends, then run the check (dry run) again and import."
+                )
+                % {"names": _names(busy)}
+            )
+
+    def _new_companies(self, rows: list[ParsedRow]) -> list[Company]:
+        """Unsaved profiles of new companies (without their organisation yet)."""
+        prospects = self.decider.prospect_rows
+        terms = terms_many(
+            [(p.values["name"], p.values.get("name_en", "")) for p in rows],
+            [_body(p.values) for p in rows],
+            [[self.techs[i] for i in dict.fromkeys(p.technologies)] for p in rows],
+        )
+        companies = []
+        for p, (search_name, search_body, search_tags) in zip(rows, terms, strict=True):
+            prospect = p.row in prospects
+            companies.append(
+                Company(
+                    import_batch=self.batch,
+                    is_prospect=prospect,
+                    review_reason=_("no business registration number") if prospect else "",
+                    created_at=self.now,
+                    updated_at=self.now,
+                    search_name=search_name,
+                    search_body=search_body,
+                    search_tags=search_tags or "",
+                    **_profile(p.values),
+                )
+            )
+        return companies
+
+    def _create(self, rows: list[ParsedRow], companies: list[Company]) -> None:
+        prospects = self.decider.prospect_rows
+        organizations = organization_create_many(
+            organizations=[
+                Organization(
+                    name=p.values["name"],
+                    name_en=p.values.get("name_en", ""),
+                    kind=OrganizationKind.COMPANY,
+                    brn=p.brn or None,
+                    is_prospect=p.row in prospects,
+                    parent_id=self._parent(p.values.get("province", "")),
+                    created_at=self.now,
+                )
+                for p in rows
             ],
-            [[self.techs[i] for i in dict.fromkeys(p.technologies)] for p in chunk],
-        )
-        rows = []
-        section_slot, (name_slot, body_slot, tags_slot) = self.section_slot, self.search_slots
-        for p, (search_name, search_body, search_tags) in zip(chunk, terms, strict=True):
-            # the parsed values are profile fields, or the organisation's names (ignored here)
-            row = profiles.row(self.company_template, p.values)
-            if "ksic_code" in p.values:
-                row[section_slot] = _section(p.values["ksic_code"])
-            row[name_slot], row[body_slot] = search_name, search_body
-            row[tags_slot] = search_tags or ""
-            rows.append(row)
-        return chunk, org_rows, rows
-
-    def write(self, chunk: list[ParsedRow], org_rows: list[Any], rows: list[Any]) -> None:
-        """On the writer thread: organisations, their ids, companies, full-text rows."""
-        org_slot, slots = self.org_slot, self.search_slots
-        writer = self.writer
-        with writer.cursor() as cursor:
-            self.orgs.execute(writer, cursor, org_rows)
-            ids = _ids_by_brn(writer, cursor, [p.brn for p in chunk])
-            index_rows = []
-            for p, row in zip(chunk, rows, strict=True):
-                org_id = self.row_org[p.row] = row[org_slot] = ids[p.brn]
-                index_rows.append((org_id, row[slots[0]], row[slots[1]], row[slots[2]]))
-            self.profiles.execute(writer, cursor, rows)
-            if self.fts:
-                insert_rows(writer, cursor, FTS_INSERT, 4, index_rows)
-
-
-def _technology_links(links: list[tuple[int, int]]) -> None:
-    """Add (company id, technology id) links, leaving the existing ones as they are."""
-    through = Company.technologies.through
-    quote = connection.ops.quote_name
-    company = quote(through._meta.get_field("company").column)
-    technology = quote(through._meta.get_field("technology").column)
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {quote(through._meta.db_table)} ({company}, {technology}) "
-            "VALUES (%s, %s) ON CONFLICT DO NOTHING",
-            links,
-        )
-
-
-def _parse_and_write(
-    records: list[tuple[int, dict[str, str]]],
-    parse: Callable[[int, dict[str, str]], ParsedRow],
-    decider: _Decider,
-    techs: dict[int, Technology],
-    *,
-    write: bool,
-    skip_invalid: bool,
-    progress: Progress | None,
-) -> bool:
-    """Parse and decide the rows a chunk at a time and, when writing, insert each chunk's new
-    companies on the writer thread while the next chunk is parsed; then apply the updates,
-    technologies and yearly figures. Returns whether the changes are to be kept: false for a
-    dry run, when a row is rejected (and `skip_invalid` is false: the chunks already written
-    are rolled back by the caller), and when no row is left to write."""
-    report, total = decider.report, len(records)
-    now, lookup = timezone.now(), ChapterLookup()
-    writer = BackgroundWriter()
-    creator = _Creator(writer, lookup, now, techs)
-    with writer:
-        for start in range(0, total, CHUNK_ROWS):
-            parsed = [parse(row, cells) for row, cells in records[start : start + CHUNK_ROWS]]
-            new_rows = decider.decide(parsed)
-            keep = write and new_rows and (skip_invalid or not report.rejected)
-            batch = creator.prepare(new_rows) if keep else None
-            writer.wait()  # the previous chunk is in: the connection is free to report
-            if progress:
-                progress(start, total)
-            if batch:
-                writer.submit(creator.write, *batch)
-    if not write or (report.rejected and not skip_invalid) or not decider.decisions:
-        if progress:
-            progress(total, total)
-        return False
-    decisions, todo = decider.decisions, decider.decided
-    row_org = creator.row_org
-    update_rows = [p for p in todo if decisions[p.row] is not None]
-    if update_rows:
-        review_rows = {o.row for o in report.rows if o.review}
-        _update(update_rows, decisions, review_rows, lookup, now, techs)
-        row_org.update({p.row: decisions[p.row] or 0 for p in update_rows})
-
-    # technologies: added, never removed by an import
-    _technology_links(
-        [(row_org[p.row], tech_id) for p in todo for tech_id in dict.fromkeys(p.technologies)]
-    )
-    # yearly figures when the file says which year they are for
-    metrics = [
-        CompanyMetric(
-            company_id=row_org[p.row],
-            year=p.year,
-            employees=p.values.get("employees"),
-            revenue=p.values.get("revenue"),
-        )
-        for p in todo
-        if p.year is not None
-    ]
-    if metrics:
-        CompanyMetric.objects.bulk_create(
-            metrics,
+            actor=self.actor,
+            reason=self.reason,
             batch_size=BATCH,
-            update_conflicts=True,
-            unique_fields=["company", "year"],
-            update_fields=["employees", "revenue"],
         )
-        _refresh_growth([m.company_id for m in metrics])
-    if progress:
-        progress(total, total)
-    return True
+        for p, organization, company in zip(rows, organizations, companies, strict=True):
+            company.organization_id = organization.pk
+            self.row_org[p.row] = organization.pk
+        Company.objects.bulk_create(companies, batch_size=BATCH)
+        search_index_sync([c.organization_id for c in companies])
+
+    def _update(self, rows: list[ParsedRow]) -> None:
+        """Apply the rows matched to existing companies, saving what they had first."""
+        decisions, review_rows = self.decider.decisions, self.decider.review_rows
+        ids = [decisions[p.row] or 0 for p in rows]
+        companies = Company.objects.select_related("organization").in_bulk(ids)
+        missing = [i for i in ids if i not in companies]
+        if missing:  # an organisation without a profile: created (and dropped on failure)
+            Company.objects.bulk_create(
+                [Company(organization_id=i, import_batch=None) for i in missing],
+                batch_size=BATCH,
+            )
+            companies = Company.objects.select_related("organization").in_bulk(ids)
+        undo: list[CompanyImportUndo] = []
+        org_changes: dict[int, dict[str, Any]] = {}
+        for p in rows:
+            company = companies[decisions[p.row] or 0]
+            organization = company.organization
+            values = _profile(p.values)
+            if p.row in review_rows:
+                values["needs_review"] = True
+                values["review_reason"] = _("matched by name and region in an import")
+            org_values: dict[str, Any] = {
+                key: p.values[key] for key in ("name", "name_en") if p.values.get(key)
+            }
+            province = p.values.get("province")
+            if province and self._parent(province) is not None:
+                org_values["parent_id"] = self._parent(province)
+            undo.append(
+                CompanyImportUndo(
+                    batch=self.batch,
+                    company_id=company.pk,
+                    before={
+                        "company": {key: getattr(company, key) for key in values},
+                        "organization": {key: getattr(organization, key) for key in org_values},
+                        "created": company.pk in missing,
+                    },
+                    after={"company": values, "organization": org_values},
+                )
+            )
+            for key, value in values.items():
+                setattr(company, key, value)
+            company.updated_at = self.now
+            if org_values:
+                org_changes[company.pk] = org_values
+            self.row_org[p.row] = company.pk
+        CompanyImportUndo.objects.bulk_create(undo, batch_size=BATCH)
+        if org_changes:
+            organization_update_many(
+                changes=org_changes, actor=self.actor, reason=self.reason, batch_size=BATCH
+            )
+        fields = sorted({key for u in undo for key in u.after["company"]} | {"updated_at"})
+        Company.objects.bulk_update(list(companies.values()), fields, batch_size=BATCH)
+        self._undo_rows = {u.company_id: u for u in undo}
+
+    def _links_and_metrics(self, chunk: list[ParsedRow]) -> None:
+        """Technologies (added, never removed by an import) and the yearly figures, with what
+        they replace noted in the undo rows of updated companies; then the search terms."""
+        undo, self._undo_rows = self._undo_rows, {}
+        through = Company.technologies.through
+        wanted = {(self.row_org[p.row], tech) for p in chunk for tech in p.technologies}
+        updated = list(undo)
+        have = set(
+            through.objects.filter(company_id__in=updated).values_list(
+                "company_id", "technology_id"
+            )
+        )
+        new_links = sorted(wanted - have)
+        through.objects.bulk_create(
+            [through(company_id=c, technology_id=t) for c, t in new_links], batch_size=BATCH
+        )
+        for company_id, tech_id in new_links:
+            if company_id in undo:
+                undo[company_id].before.setdefault("technologies", []).append(tech_id)
+        metrics = [
+            CompanyMetric(
+                company_id=self.row_org[p.row],
+                year=p.year,
+                employees=p.values.get("employees"),
+                revenue=p.values.get("revenue"),
+            )
+            for p in chunk
+            if p.year is not None
+        ]
+        if undo and metrics:
+            old = {
+                (m.company_id, m.year): [m.employees, m.revenue]
+                for m in CompanyMetric.objects.filter(company_id__in=updated)
+            }
+            for metric in metrics:
+                if metric.company_id in undo:
+                    before = undo[metric.company_id].before.setdefault("metrics", {})
+                    before[str(metric.year)] = old.get((metric.company_id, metric.year))
+        if metrics:
+            CompanyMetric.objects.bulk_create(
+                metrics,
+                batch_size=BATCH,
+                update_conflicts=True,
+                unique_fields=["company", "year"],
+                update_fields=["employees", "revenue"],
+            )
+            _refresh_growth([m.company_id for m in metrics])
+        if undo:
+            CompanyImportUndo.objects.bulk_update(list(undo.values()), ["before"], BATCH)
+            _refresh_terms(updated)
+
+
+def _names(names: list[str]) -> str:
+    shown = ", ".join(names[:CONFLICTS_NAMED])
+    return shown + (" …" if len(names) > CONFLICTS_NAMED else "")
+
+
+def _body(values: dict[str, Any]) -> str:
+    return body_text(
+        values.get("description", ""),
+        values.get("description_en", ""),
+        values.get("products", ""),
+        values.get("industry", ""),
+    )
+
+
+def _refresh_terms(company_ids: Sequence[int]) -> None:
+    """Recompute the search terms of these companies from what they hold now."""
+    companies = list(
+        Company.objects.filter(pk__in=company_ids)
+        .select_related("organization")
+        .prefetch_related("technologies")
+    )
+    set_terms(
+        companies,
+        [(c.organization.name, c.organization.name_en) for c in companies],
+        [list(c.technologies.all()) for c in companies],
+    )
+    Company.objects.bulk_update(companies, list(SEARCH_FIELDS), batch_size=BATCH)
+    search_index_sync([c.pk for c in companies])
 
 
 def _refresh_growth(company_ids: Iterable[int]) -> None:
     series: dict[int, list[tuple[int, int | None]]] = defaultdict(list)
     ids = list(dict.fromkeys(company_ids))
-    for start in range(0, len(ids), 900):
+    for chunk in _chunks(ids, LOOKUP):
         for company_id, year, revenue in CompanyMetric.objects.filter(
-            company_id__in=ids[start : start + 900]
+            company_id__in=chunk
         ).values_list("company_id", "year", "revenue"):
             series[company_id].append((year, revenue))
     updates = [Company(organization_id=i, growth=growth_rate(series[i])) for i in ids]
     Company.objects.bulk_update(updates, ["growth"], batch_size=BATCH)
 
 
-SQLITE_CACHE_KIB = 65536  # page cache while importing: the indexes and FTS5 segments fit
+def company_import_discard(*, batch: uuid.UUID, actor: Any) -> None:
+    """Undo what the import `batch` wrote (it failed or was abandoned), in short transactions:
+    delete the companies it created, put back what it changed on existing ones."""
+    created = list(Company.objects.filter(import_batch=batch).values_list("pk", flat=True))
+    for chunk in _chunks(created, BATCH):
+        with transaction.atomic():
+            # The import created these organisations (through accounts' service) and no one
+            # has seen them: they go with their profiles (the profile cascades).
+            Organization.objects.filter(pk__in=chunk, kind=OrganizationKind.COMPANY).delete()
+            search_index_sync(list(chunk))
+    undo_ids = list(CompanyImportUndo.objects.filter(batch=batch).values_list("pk", flat=True))
+    for chunk in _chunks(undo_ids, BATCH):
+        with transaction.atomic():
+            _restore(list(CompanyImportUndo.objects.filter(pk__in=chunk)), actor)
+    if created or undo_ids:
+        with transaction.atomic():
+            audit_record(
+                actor=actor,
+                action="company.import_discard",
+                object_type="companies.company",
+                after={"batch": str(batch), "deleted": len(created), "restored": len(undo_ids)},
+            )
 
 
-@contextlib.contextmanager
-def _bulk_write_settings() -> Iterator[None]:
-    """On SQLite, a larger page cache for the import's connection (restored after): writing
-    100,000 rows to the indexes and the full-text table otherwise spills pages to disk."""
-    if connection.vendor != "sqlite":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA cache_size")
-        before = int(cursor.fetchone()[0])
-        cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA cache_size = {before}")
+def _restore(undo: list[CompanyImportUndo], actor: Any) -> None:
+    """Put companies back as their undo rows say; a field someone changed after the import
+    wrote it keeps that person's value."""
+    companies = Company.objects.select_related("organization").in_bulk([u.company_id for u in undo])
+    fields: set[str] = set()
+    org_changes: dict[int, dict[str, Any]] = {}
+    dropped: list[int] = []
+    for u in undo:
+        company = companies.get(u.company_id)
+        if company is None:
+            continue
+        if u.before.get("created"):
+            dropped.append(company.pk)
+        for key, old in u.before["company"].items():
+            model_field = _FIELDS[key]
+            written = model_field.to_python(u.after["company"][key])
+            if getattr(company, key) == written:
+                setattr(company, key, model_field.to_python(old))
+                fields.add(key)
+        org_changes[company.pk] = {
+            key: old
+            for key, old in u.before["organization"].items()
+            if getattr(company.organization, key) == u.after["organization"][key]
+        }
+        through = Company.technologies.through
+        through.objects.filter(
+            company_id=company.pk, technology_id__in=u.before.get("technologies", [])
+        ).delete()
+        for year, old_values in u.before.get("metrics", {}).items():
+            metrics = CompanyMetric.objects.filter(company_id=company.pk, year=int(year))
+            if old_values is None:
+                metrics.delete()
+            else:
+                metrics.update(employees=old_values[0], revenue=old_values[1])
+    if fields:
+        Company.objects.bulk_update(list(companies.values()), sorted(fields), batch_size=BATCH)
+    changes = {pk: values for pk, values in org_changes.items() if values}
+    if changes:
+        organization_update_many(
+            changes=changes, actor=actor, reason="company import undone", batch_size=BATCH
+        )
+    ids = list(companies)
+    _refresh_growth(ids)
+    _refresh_terms(ids)
+    Company.objects.filter(pk__in=dropped).delete()  # profiles the import had to create
+    CompanyImportUndo.objects.filter(pk__in=[u.pk for u in undo]).delete()
+
+
+def company_import_discard_stale(*, actor: Any, keep: Iterable[uuid.UUID] = ()) -> int:
+    """Discard the batches of imports that did not end (their worker was killed), except the
+    batches in `keep` (the imports still running). Returns the number discarded."""
+    kept = set(keep)
+    batches = set(
+        Company.objects.filter(import_batch__isnull=False)
+        .values_list("import_batch", flat=True)
+        .distinct()
+    ) | set(CompanyImportUndo.objects.values_list("batch", flat=True).distinct())
+    stale = [b for b in batches if b is not None and b not in kept]
+    for batch in stale:
+        company_import_discard(batch=batch, actor=actor)
+    return len(stale)
+
+
+def _finish(writer: _Writer, report: ImportReport, *, source: str, skip_invalid: bool) -> None:
+    """The import's commit: its companies become visible, its undo rows go, one audit event."""
+    with transaction.atomic():
+        Company.objects.filter(import_batch=writer.batch).update(import_batch=None)
+        CompanyImportUndo.objects.filter(batch=writer.batch).delete()
+        audit_record(
+            actor=writer.actor,
+            action="company.import",
+            object_type="companies.company",
+            after={
+                "source": source,
+                "batch": str(writer.batch),
+                "created": report.created,
+                "updated": report.updated,
+                "rejected": report.rejected,
+                "flagged": report.flagged,
+                "prospects": report.prospects,
+                "skip_invalid": skip_invalid,
+            },
+        )
 
 
 def company_import_run(
@@ -576,13 +755,18 @@ def company_import_run(
     skip_invalid: bool = False,
     source: str = "",
     progress: Progress | None = None,
+    batch: uuid.UUID | None = None,
 ) -> ImportReport:
     """Check every row of `table` (headers mapped to fields by `mapping`) and, unless this is
-    a dry run or a row is rejected (and `skip_invalid` is false), upsert them all.
+    a dry run or a row is rejected (and `skip_invalid` is false), upsert them all. `batch`
+    names what this run writes until it completes (the import job passes its upload's id, so
+    that `company_import_discard_stale` can tell a running import from an abandoned one).
 
-    The caller may rely on: nothing is written unless `report.written`; when written, all the
-    created and updated rows are in, the search index is up to date, companies follow the
-    chapter of their province, and one `company.import` audit event records the counts.
+    Must be called outside a transaction (it commits chunk by chunk). The caller may rely on:
+    nothing is left written unless `report.written`; when written, all the created and updated
+    rows are in and visible, the search index is up to date, companies follow the chapter of
+    their province, and one `company.import` audit event records the counts. An exception
+    (`ImportConflict` among them) leaves the database as it was.
     """
     codes = set(mapping.values())
     if not codes & {"name", "brn"}:
@@ -600,51 +784,185 @@ def company_import_run(
     records = list(iter_records(table, mapping))
     report = ImportReport(dry_run=dry_run)
     decider = _Decider(_known(records), report)
-    run = functools.partial(
-        _parse_and_write,
-        records,
-        parse,
-        decider,
-        techs,
-        skip_invalid=skip_invalid,
-        progress=progress,
-    )
-    if dry_run:
-        run(write=False)
+    total = len(records)
+    for chunk in _chunks(records, CHUNK_ROWS):
+        decider.decide([parse(row, cells) for row, cells in chunk])
+        if progress and dry_run:
+            progress(min(total, len(decider.report.rows)), total)
+    if dry_run or (report.rejected and not skip_invalid) or not decider.decided:
+        if progress:
+            progress(total, total)
         return report
-    with _bulk_write_settings(), transaction.atomic():
-        report.written = run(write=True)
-        if not report.written:
-            transaction.set_rollback(True)  # the chunks written before a rejected row
-            return report
-        audit_record(
-            actor=actor,
-            action="company.import",
-            object_type="companies.company",
-            after={
-                "source": source,
-                "created": report.created,
-                "updated": report.updated,
-                "rejected": report.rejected,
-                "flagged": report.flagged,
-                "skip_invalid": skip_invalid,
-            },
-        )
+    writer = _Writer(decider, techs, actor, batch or uuid.uuid4())
+    done = 0
+    try:
+        for rows in _chunks(decider.decided, CHUNK_ROWS):
+            writer.write_chunk(list(rows))
+            report.transactions += 1
+            done += len(rows)
+            if progress:
+                progress(done, total)
+        _finish(writer, report, source=source, skip_invalid=skip_invalid)
+        report.transactions += 1
+    except BaseException:
+        logger.warning("import %s failed: undoing what it wrote", writer.batch)
+        company_import_discard(batch=writer.batch, actor=actor)
+        raise
+    report.written = True
+    for row, prospect_id in decider.merges.items():
+        # After the import's commit, each merge in its own transaction: one that fails leaves
+        # the prospect for staff to merge, and the import stands.
+        prospect = Company.objects.filter(pk=prospect_id, is_prospect=True).first()
+        if prospect is None:
+            continue
+        try:
+            company_prospect_merge(
+                prospect=prospect, company=Company.objects.get(pk=writer.row_org[row]), actor=actor
+            )
+        except Exception:
+            logger.exception("prospect %s not merged into row %s's company", prospect_id, row)
+        else:
+            report.merged += 1
+    if progress:
+        progress(total, total)
     return report
+
+
+@transaction.atomic
+def company_prospect_merge(*, prospect: Company, company: Company, actor: Any) -> Company:
+    """Merge a prospect into the real company it turned out to be: its history (yearly
+    figures, investments, certifications, nominations, watchlist entries, scores and
+    technologies) moves to `company` where `company` has no record of its own for the same
+    year, run or watcher; then the prospect and its organisation are deleted. Audited."""
+    prospect = (
+        Company.objects.select_for_update().select_related("organization").get(pk=prospect.pk)
+    )
+    if not prospect.is_prospect or prospect.pk == company.pk:
+        raise ValueError("only a prospect can be merged into another company")
+    moved: dict[str, int] = {}
+    years = CompanyMetric.objects.filter(company=company).values_list("year", flat=True)
+    moved["metrics"] = (
+        CompanyMetric.objects.filter(company=prospect)
+        .exclude(year__in=years)
+        .update(company=company)
+    )
+    moved["investments"] = Investment.objects.filter(company=prospect).update(company=company)
+    moved["certifications"] = Certification.objects.filter(company=prospect).update(company=company)
+    moved["nominations"] = Nomination.objects.filter(company=prospect).update(company=company)
+    watchers = WatchlistEntry.objects.filter(company=company).values_list("user_id", flat=True)
+    moved["watchlists"] = (
+        WatchlistEntry.objects.filter(company=prospect)
+        .exclude(user_id__in=watchers)
+        .update(company=company)
+    )
+    runs = CompanyScore.objects.filter(company=company).values_list("run_id", flat=True)
+    moved["scores"] = (
+        CompanyScore.objects.filter(company=prospect)
+        .exclude(run_id__in=runs)
+        .update(company=company)
+    )
+    techs = list(prospect.technologies.all())
+    company.technologies.add(*techs)
+    moved["technologies"] = len(techs)
+    audit_record(
+        actor=actor,
+        action="company.prospect_merge",
+        obj=company,
+        before={"prospect": prospect.pk, "name": prospect.organization.name},
+        after=moved,
+    )
+    # The prospect's organisation has no number, no members and no use left once merged.
+    Organization.objects.filter(pk=prospect.pk, is_prospect=True).delete()
+    search_index_sync([prospect.pk])
+    _refresh_growth([company.pk])
+    _refresh_terms([company.pk])
+    return company
+
+
+def prospect_for(*, name: str, province: str) -> Company | None:
+    """The one prospect with this name (compared as `name_key`) and province, if exactly one
+    (any province when `province` is empty)."""
+    key = name_key(name)
+    condition = Q(is_prospect=True, import_batch__isnull=True)
+    if province:
+        condition &= Q(province=province)
+    found = [
+        pk
+        for pk, other in Company.objects.filter(condition).values_list(
+            "organization_id", "organization__name"
+        )
+        if name_key(other) == key
+    ]
+    return Company.objects.get(pk=found[0]) if len(found) == 1 else None
+
+
+def prospect_claim_on_signup(*, organization: Organization, actor: Any, **_: Any) -> None:
+    """`ORGANIZATION_CREATED` subscriber: a company that signs up claims the one prospect with
+    its name and province (any province while its profile has none). The merge runs after
+    the sign-up commits, in its own transaction: by then the company record exists (another
+    subscriber creates it, in whatever order subscribers run), and a failed merge does not
+    undo the sign-up."""
+    if organization.kind != OrganizationKind.COMPANY or organization.is_prospect:
+        return
+    organization_id, name = organization.pk, organization.name
+
+    def claim() -> None:
+        company = Company.objects.filter(pk=organization_id).first()
+        if company is None or company.is_prospect:
+            logger.info(
+                "no company record for organisation %s: no prospect claimed", organization_id
+            )
+            return
+        prospect = prospect_for(name=name, province=company.province)
+        if prospect is not None:
+            company_prospect_merge(prospect=prospect, company=company, actor=actor)
+
+    transaction.on_commit(claim)
+
+
+def company_import_upload(*, user: Any, name: str, data: bytes) -> CompanyImport:
+    """Keep an uploaded file for the import wizard, with its headers and a guessed mapping.
+    The file is read first, outside any transaction (a large file takes seconds); `FileError`
+    for a file that cannot be read, and then nothing is stored."""
+    table = read_table(data, name)
+    upload_id = uuid.uuid4()
+    suffix = Path(name).suffix.lower()[:6] or ".dat"
+    relative = Path("imports") / f"{upload_id}{suffix}"
+    path = Path(settings.MEDIA_ROOT) / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    with transaction.atomic():
+        upload = CompanyImport.objects.create(
+            id=upload_id,
+            uploaded_by=user,
+            file=str(relative),
+            original_name=name[:200],
+            file_format=table.file_format,
+            encoding=table.encoding,
+            headers=table.headers,
+            mapping=guess_mapping(table.headers),
+        )
+        audit_record(
+            actor=user,
+            action="company_import.upload",
+            obj=upload,
+            after={"name": upload.original_name, "rows": len(table.rows), "size": len(data)},
+        )
+    return upload
 
 
 def rejected_rows_write(table: Table, report: ImportReport, path: Path) -> int:
     """Write the rejected rows, as they were, with a last column giving the reasons (CSV,
-    UTF-8 with BOM so that Excel shows Korean). Returns the number of rows written."""
+    UTF-8 with BOM so that Excel shows Korean; cells that would run as formulas are
+    neutralised). Returns the number of rows written."""
     reasons = {o.row: "; ".join(o.reasons) for o in report.rows if o.action == "reject"}
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow([_("Row"), *table.headers, _("Why it was rejected")])
-        for offset, row in enumerate(table.rows):
-            number = table.first_row_number + offset
+        writer.writerow(neutralise_row([_("Row"), *table.headers, _("Why it was rejected")]))
+        for number, row in zip(table.row_numbers, table.rows, strict=True):
             if number in reasons:
-                writer.writerow([number, *row, reasons[number]])
+                writer.writerow(neutralise_row([number, *row, reasons[number]]))
     return len(reasons)
 
 

@@ -4,54 +4,24 @@ from __future__ import annotations
 
 import uuid
 from pathlib import Path
-from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from bitgoeul.audit.services import audit_record
 from bitgoeul.companies import access
 from bitgoeul.companies.forms import ImportRunForm, MappingForm, UploadForm
-from bitgoeul.companies.importing.fields import BY_CODE, guess_mapping
-from bitgoeul.companies.importing.readers import FileError, read_path, read_table
+from bitgoeul.companies.importing.fields import BY_CODE
+from bitgoeul.companies.importing.readers import FileError, read_path
 from bitgoeul.companies.models import CompanyImport, ImportState
+from bitgoeul.companies.services.importing import company_import_upload
 from bitgoeul.jobs.services import job_start
 
 PREVIEW_ROWS = 5
-
-
-@transaction.atomic
-def _store_upload(*, user: Any, name: str, data: bytes) -> CompanyImport:
-    table = read_table(data, name)  # FileError for unreadable files: nothing is stored
-    upload_id = uuid.uuid4()
-    suffix = Path(name).suffix.lower()[:6] or ".dat"
-    relative = Path("imports") / f"{upload_id}{suffix}"
-    path = Path(settings.MEDIA_ROOT) / relative
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
-    upload = CompanyImport.objects.create(
-        id=upload_id,
-        uploaded_by=user,
-        file=str(relative),
-        original_name=name[:200],
-        file_format=table.file_format,
-        encoding=table.encoding,
-        headers=table.headers,
-        mapping=guess_mapping(table.headers),
-    )
-    audit_record(
-        actor=user,
-        action="company_import.upload",
-        obj=upload,
-        after={"name": upload.original_name, "rows": len(table.rows), "size": len(data)},
-    )
-    return upload
 
 
 @login_required
@@ -61,7 +31,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            stored = _store_upload(user=request.user, name=upload.name, data=upload.read())
+            stored = company_import_upload(user=request.user, name=upload.name, data=upload.read())
         except FileError as exc:
             form.add_error("file", str(exc))
         else:

@@ -15,6 +15,7 @@ from bitgoeul.companies.importing.fields import BY_CODE, guess_mapping
 from bitgoeul.companies.importing.readers import FileError, read_path
 from bitgoeul.companies.search_index import search_index_rebuild
 from bitgoeul.companies.services.importing import (
+    ImportConflict,
     MappingError,
     company_import_run,
     rejected_rows_write,
@@ -126,7 +127,7 @@ class Command(BaseCommand):
                     source=path.name,
                     progress=lambda done, total: progress.update(task, completed=done, total=total),
                 )
-        except MappingError as exc:
+        except (MappingError, ImportConflict) as exc:
             raise CommandError(str(exc)) from exc
         for outcome in report.rows:
             if outcome.action == "reject":
@@ -140,7 +141,8 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             f"{created} {report.created}, {updated} {report.updated} "
-            f"({report.flagged} flagged for review), rejected {report.rejected}"
+            f"({report.flagged} flagged for review, {report.prospects} prospects), "
+            f"rejected {report.rejected}"
         )
         if options["dry_run"]:
             self.stdout.write("dry run: nothing was written")
