@@ -11,6 +11,8 @@ from django.db.migrations.executor import MigrationExecutor
 from bitgoeul.companies.notification_kinds import APPLIED, SCORE_JUMP
 
 BEFORE = [
+    # accounts as it was before the prospects (later columns would be missing in old_apps)
+    ("accounts", "0003_sessions_throttles_token_expiry"),
     ("companies", "0003_default_technologies_and_weights"),
     ("notifications", "0001_notifications"),
 ]
