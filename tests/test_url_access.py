@@ -19,7 +19,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from bitgoeul.accounts.enums import MembershipRole
 from bitgoeul.accounts.services import api_token_create, invitation_create
-from bitgoeul.jobs.models import Job, JobStatus
+from bitgoeul.jobs.enums import JobStatus
+from bitgoeul.jobs.models import Job
 from tests.conftest import ROLES, World
 
 LOGIN = "login"

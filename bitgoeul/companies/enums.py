@@ -51,3 +51,10 @@ class SortOrder(models.TextChoices):
     GROWTH = "growth", _("Growth")
     NAME = "name", _("Name")
     FOUNDED = "founded", _("Founding date")
+
+
+class ImportState(models.TextChoices):
+    UPLOADED = "uploaded", _("Uploaded")
+    CHECKED = "checked", _("Checked")
+    IMPORTED = "imported", _("Imported")
+    FAILED = "failed", _("Failed")

@@ -11,9 +11,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from bitgoeul.companies.enums import ImportState
 from bitgoeul.companies.exports import export_write
 from bitgoeul.companies.importing.readers import FileError, read_path
-from bitgoeul.companies.models import CompanyImport, ImportState
+from bitgoeul.companies.models import CompanyImport
 from bitgoeul.companies.search import SearchFilters, company_search
 from bitgoeul.companies.services.importing import (
     ImportConflict,
@@ -23,7 +24,8 @@ from bitgoeul.companies.services.importing import (
     rejected_rows_write,
 )
 from bitgoeul.companies.services.scoring import score_recompute
-from bitgoeul.jobs.models import Job, JobStatus
+from bitgoeul.jobs.enums import JobStatus
+from bitgoeul.jobs.models import Job
 from bitgoeul.jobs.registry import job_kind
 from bitgoeul.jobs.runner import JobFailure
 from bitgoeul.jobs.services import JobReporter

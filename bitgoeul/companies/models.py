@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from bitgoeul.accounts.models import Organization
 from bitgoeul.companies.enums import (
     CertificationKind,
+    ImportState,
     InvestmentRound,
     NominationState,
     Stage,
@@ -261,13 +262,6 @@ class WatchlistEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} watches {self.company_id}"
-
-
-class ImportState(models.TextChoices):
-    UPLOADED = "uploaded", _("Uploaded")
-    CHECKED = "checked", _("Checked")
-    IMPORTED = "imported", _("Imported")
-    FAILED = "failed", _("Failed")
 
 
 class CompanyImport(models.Model):

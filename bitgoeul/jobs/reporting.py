@@ -25,7 +25,8 @@ from typing import Any
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 
-from bitgoeul.jobs.models import Job, JobStatus
+from bitgoeul.jobs.enums import JobStatus
+from bitgoeul.jobs.models import Job
 
 logger = logging.getLogger(__name__)
 LOG_LINES_KEPT = 200

@@ -22,7 +22,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from bitgoeul.core.faults import is_disk_full_error
-from bitgoeul.jobs.models import Job, JobStatus, WorkerHeartbeat
+from bitgoeul.jobs.enums import JobStatus
+from bitgoeul.jobs.models import Job, WorkerHeartbeat
 from bitgoeul.jobs.registry import JobKind, job_kind_get
 from bitgoeul.jobs.reporting import JobReporter
 

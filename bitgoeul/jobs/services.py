@@ -14,7 +14,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from bitgoeul.audit.services import audit_record
-from bitgoeul.jobs.models import Job, JobStatus
+from bitgoeul.jobs.enums import JobStatus
+from bitgoeul.jobs.models import Job
 from bitgoeul.jobs.registry import job_function, job_kind_get
 from bitgoeul.jobs.reporting import JobReporter, job_live_progress, side_file
 from bitgoeul.jobs.runner import (

@@ -16,7 +16,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from bitgoeul.companies.models import CompanyImport
-from bitgoeul.jobs.models import Job, JobStatus
+from bitgoeul.jobs.enums import JobStatus
+from bitgoeul.jobs.models import Job
 from bitgoeul.jobs.runner import ERROR_DISK_FULL
 from bitgoeul.jobs.services import job_run, job_start
 from tests.conftest import World

@@ -12,7 +12,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from bitgoeul.jobs import runner
-from bitgoeul.jobs.models import Job, JobStatus, WorkerHeartbeat
+from bitgoeul.jobs.enums import JobStatus
+from bitgoeul.jobs.models import Job, WorkerHeartbeat
 from bitgoeul.jobs.registry import job_kind
 from bitgoeul.jobs.reporting import side_file
 from bitgoeul.jobs.runner import (

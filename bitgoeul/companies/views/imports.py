@@ -14,10 +14,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bitgoeul.companies import access
+from bitgoeul.companies.enums import ImportState
 from bitgoeul.companies.forms import ImportRunForm, MappingForm, UploadForm
 from bitgoeul.companies.importing.fields import BY_CODE
 from bitgoeul.companies.importing.readers import FileError, read_path
-from bitgoeul.companies.models import CompanyImport, ImportState
+from bitgoeul.companies.models import CompanyImport
 from bitgoeul.companies.services.importing import company_import_upload
 from bitgoeul.jobs.services import job_start
 
