@@ -109,6 +109,24 @@ def user_update_profile(*, user: User, name: str, language: str) -> User:
 
 
 @transaction.atomic
+def user_password_set(
+    *, user: User, password: str, reason: str, keep_session_key: str | None
+) -> None:
+    """Set a new password (`reason`: "password_change" or "password_reset"), audited. Every
+    other session of the user ends (the one in `keep_session_key` stays, e.g. the browser that
+    changed it); after a reset the account's login lock is lifted too: whoever reset it owns the
+    mailbox, as the "too many attempts" message promises."""
+    if reason not in {"password_change", "password_reset"}:
+        raise ValueError(f"unknown reason {reason!r}")
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    audit_record(actor=user, action=f"user.{reason}", obj=user)
+    user_sessions_end(user=user, actor=user, keep_session_key=keep_session_key, reason=reason)
+    if reason == "password_reset":
+        login_throttle_clear(email=user.email)
+
+
+@transaction.atomic
 def consent_set(*, user: User, document: str, agreed: bool) -> ConsentRecord:
     """Give or withdraw an optional consent; the required one is withdrawn by deleting the
     account. A new record is written each time so the history stays."""

@@ -5,12 +5,11 @@ import json
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone, translation
@@ -32,7 +31,6 @@ from bitgoeul.accounts.forms import (
 from bitgoeul.accounts.middleware import SESSION_KEY
 from bitgoeul.accounts.models import Membership, UserSession
 from bitgoeul.accounts.user_agent import user_agent_describe
-from bitgoeul.audit.services import audit_record
 from bitgoeul.core.http import client_ip, remember_language, safe_next_url
 
 
@@ -85,23 +83,17 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
 
-    @transaction.atomic
     def form_valid(self, form: Any) -> HttpResponse:
-        response = super().form_valid(form)
-        audit_record(actor=form.user, action="user.password_reset", obj=form.user)
-        # Whoever had the old password (or a session made with it) is out; the account's
-        # login lock is lifted, as the "too many attempts" message promises. The session making
-        # this request is saved after the view (deleting it now would answer 400); if it was
-        # signed in as this user, its stored password hash no longer matches and Django ends
-        # it on its next request.
-        sessions.user_sessions_end(
+        # What Django's view does after saving the password, with the saving done by our service
+        # (audited, the other sessions ended, the login lock lifted, in one transaction).
+        services.user_password_set(
             user=form.user,
-            actor=form.user,
-            keep_session_key=self.request.session.session_key,
+            password=form.cleaned_data["new_password1"],
             reason="password_reset",
+            keep_session_key=self.request.session.session_key,
         )
-        throttle.login_throttle_clear(email=form.user.email)
-        return response
+        del self.request.session[auth_views.INTERNAL_RESET_SESSION_TOKEN]
+        return HttpResponseRedirect(self.get_success_url())
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -110,18 +102,16 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("accounts:account")
 
-    @transaction.atomic
     def form_valid(self, form: Any) -> HttpResponse:
-        response = super().form_valid(form)
-        audit_record(actor=form.user, action="user.password_change", obj=form.user)
-        sessions.user_sessions_end(
+        services.user_password_set(
             user=form.user,
-            actor=form.user,
-            keep_session_key=self.request.session.session_key,
+            password=form.cleaned_data["new_password1"],
             reason="password_change",
+            keep_session_key=self.request.session.session_key,
         )
+        update_session_auth_hash(self.request, form.user)
         messages.success(self.request, _("Your password is changed."))
-        return response
+        return HttpResponseRedirect(self.get_success_url())
 
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):

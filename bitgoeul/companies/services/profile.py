@@ -345,6 +345,21 @@ def company_set_chapter_consent(*, company: Company, actor: Any, consent: bool) 
 
 
 @transaction.atomic
+def company_set_sharing(
+    *, company: Company, actor: Any, is_public: bool, share_with_chapter: bool
+) -> Company:
+    """The sharing form's two choices at once: each that changed is recorded by its own
+    service (and audit event); both or neither are saved."""
+    if is_public != company.is_public:
+        company = company_set_public(company=company, actor=actor, is_public=is_public)
+    if share_with_chapter != company.shares_with_chapter:
+        company = company_set_chapter_consent(
+            company=company, actor=actor, consent=share_with_chapter
+        )
+    return company
+
+
+@transaction.atomic
 def company_mark_reviewed(*, company: Company, actor: Any) -> Company:
     """Clear the review flag an import set when it matched the company by name and region."""
     current = _locked(company)

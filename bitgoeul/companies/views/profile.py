@@ -5,7 +5,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -191,15 +190,12 @@ def company_sharing(request: HttpRequest, org_id: int) -> HttpResponse:
     form = SharingForm(request.POST)
     form.is_valid()
     data = form.cleaned_data
-    with transaction.atomic():
-        if bool(data.get("is_public")) != company.is_public:
-            services.company_set_public(
-                company=company, actor=request.user, is_public=bool(data.get("is_public"))
-            )
-        if bool(data.get("share_with_chapter")) != company.shares_with_chapter:
-            services.company_set_chapter_consent(
-                company=company, actor=request.user, consent=bool(data.get("share_with_chapter"))
-            )
+    services.company_set_sharing(
+        company=company,
+        actor=request.user,
+        is_public=bool(data.get("is_public")),
+        share_with_chapter=bool(data.get("share_with_chapter")),
+    )
     messages.success(request, _("Your sharing choices were saved."))
     return redirect("companies:detail", org_id=company.pk)
 
