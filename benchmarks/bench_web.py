@@ -58,7 +58,6 @@ _PROFILE_SCRIPT = """
 import json, statistics, time
 from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from bitgoeul.accounts.models import Membership, User
 from bitgoeul.companies.models import Company
 ids = {
@@ -67,17 +66,29 @@ ids = {
     "own": Membership.objects.filter(user__email="founder@bitgoeul.kr").values_list(
         "organization_id", flat=True).first(),
 }
+class Recorder:
+    def __init__(self):
+        self.sql = []
+    def __call__(self, execute, sql, params, many, context):
+        self.sql.append(sql)
+        return execute(sql, params, many, context)
+    def __enter__(self):
+        self.wrapper = connection.execute_wrapper(self)
+        self.wrapper.__enter__()
+        return self
+    def __exit__(self, *exc):
+        self.wrapper.__exit__(*exc)
 out = []
 for page, email, path in json.loads(%(pages)r):
     path = path.format(**ids)
     client = Client(HTTP_HOST="127.0.0.1")
     if email:
         client.force_login(User.objects.get(email=email))
-    with CaptureQueriesContext(connection) as first:
+    with Recorder() as first:
         status = client.get(path).status_code
     for _ in range(3):
         client.get(path)
-    with CaptureQueriesContext(connection) as queries:
+    with Recorder() as queries:
         client.get(path)
     times = []
     for _ in range(%(runs)d):
@@ -85,8 +96,8 @@ for page, email, path in json.loads(%(pages)r):
         client.get(path)
         times.append((time.process_time() - start) * 1000)
     out.append({"page": page, "role": email, "path": path, "status": status,
-                "cpu_ms": statistics.median(times), "queries": [q["sql"] for q in queries],
-                "first_queries": len(first)})
+                "cpu_ms": statistics.median(times), "queries": queries.sql,
+                "first_queries": len(first.sql)})
 print("BENCH_PROFILE=" + json.dumps(out))
 """
 

@@ -30,10 +30,13 @@ def company_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(companies, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    filter_query = query.copy()  # the key of the cached filters fragment (list.html)
+    filter_query.pop("q", None)
     context = {
         "form": form,
         "page": page,
         "query": query.urlencode(),
+        "filter_query": filter_query.urlencode(),
         "text": text,
         "capped": companies.capped,
         "can_see_scores": can_see_scores,
