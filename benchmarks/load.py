@@ -259,6 +259,7 @@ def markdown(results: list[dict[str, Any]]) -> str:
                 f"{float(rate):g}/s → p95 {s['p95']:.0f} ms" for rate, s in r["steps"].items()
             )
             + ")."
+            + (f" Note: {r['note']}." if r.get("note") else "")
             for r in runs
         ]
         parts.append(f"### {database}\n\n" + "\n".join(rows) + "\n\n" + "\n".join(notes))
