@@ -293,10 +293,14 @@ def main(argv: list[str] | None = None) -> int:
     intro = (
         "`make load` (`benchmarks/load.py`, locust, `benchmarks/locustfile.py`): an open-loop "
         "arrival rate of a realistic mix (anonymous public pages, staff searching and opening "
-        "companies, company users opening and saving their profile) while one import "
-        f"({IMPORT_ROWS:,} rows: upload, dry run, run) and one XLSX export run in the worker, "
-        "against `bitgoeul serve` on 127.0.0.1 with the demo data. Latencies in ms; *baseline* "
-        "is the same load against the code before the viewer cache was removed."
+        "companies, company users opening and saving their profile), unless marked *pages only* "
+        f"(`--no-jobs`) while one import ({IMPORT_ROWS:,} rows: upload, dry run, run) and one "
+        "XLSX export run in the worker, against `bitgoeul serve` on 127.0.0.1 with the demo "
+        "data; then stepped rates (pages only; the server drains its backlog between steps). "
+        "Latencies in ms; errors include timeouts (30 s). *baseline* is the same load against "
+        "the code before the viewer cache was removed. The full measurement: `make load` "
+        "(`LOAD_ARGS='--database-url postgresql://… --workers 4'` for PostgreSQL) on a quiet "
+        "machine; the figures below are short runs on a machine shared with other work."
     )
     write_section("load", "Load as users feel it", intro + "\n\n" + markdown(saved))
     return 0
