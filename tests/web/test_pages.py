@@ -139,3 +139,21 @@ def test_organization_switcher_changes_the_acting_organization(
     client.force_login(world.owner)
     client.post(reverse("accounts:organization_switch"), {"organization": world.other_company.pk})
     assert client.get(reverse("web:home")).context["membership"].organization == world.other_company
+
+
+def test_the_cached_company_filters_follow_the_filters_rights_and_language(
+    client: Client, world: World
+) -> None:
+    from bitgoeul.companies.regions import PROVINCE_CHOICES
+
+    code = PROVINCE_CHOICES[0][0]
+    selected = f'<option value="{code}" selected>'
+    filtered = client.get(reverse("companies:list"), {"province": code}).content.decode()
+    plain = client.get(reverse("companies:list"), {"q": "로봇"}).content.decode()
+    client.force_login(world.operator)  # may sort by potential: another fragment
+    staff = client.get(reverse("companies:list"), {"q": "로봇"}).content.decode()
+    client.cookies["django_language"] = "en"
+    english = client.get(reverse("companies:list"), {"q": "로봇"}).content.decode()
+    assert (selected in filtered, selected in plain) == (True, False)
+    assert ('value="potential"' in plain, 'value="potential"' in staff) == (False, True)
+    assert ("More filters" in staff, "More filters" in english) == (False, True)
