@@ -182,7 +182,7 @@ class Arrivals(User):
     def get(self, client: HttpSession, path: str, name: str) -> str:
         with client.get(path, name=name, timeout=TIMEOUT, catch_response=True) as response:
             if response.status_code != 200:
-                response.failure(f"{response.status_code}")
+                response.failure(f"{response.status_code} {response.error or ''}".strip())
             return str(response.text or "")
 
     # --- anonymous visitors ----------------------------------------------------------------
