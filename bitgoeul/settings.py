@@ -87,10 +87,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "bitgoeul.accounts.middleware.ActiveOrganizationMiddleware",
     "bitgoeul.core.faults.FaultMiddleware",
-    "bitgoeul.web.middleware.ViewerCacheMiddleware",
 ]
-# GET views whose answers ViewerCacheMiddleware may serve again (see its docstring)
-VIEWER_CACHED_VIEWS = {"web:home", "api-1:me"}
 
 ROOT_URLCONF = "bitgoeul.urls"
 WSGI_APPLICATION = "bitgoeul.wsgi.application"
