@@ -3,6 +3,8 @@ from __future__ import annotations
 from django import forms, template
 from django.utils.safestring import SafeString
 
+from bitgoeul.core.korean import josa, particle
+
 register = template.Library()
 
 
@@ -30,3 +32,15 @@ def krds_widget(field: forms.BoundField) -> SafeString:
     if field.field.required:
         attrs["required"] = "required"
     return field.as_widget(attrs=attrs)
+
+
+@register.filter(name="josa")
+def josa_filter(word: object, pair: str) -> str:
+    """`{{ company.name|josa:"을/를" }}`: the word and the particle its last sound takes."""
+    return josa(word, pair)
+
+
+@register.filter(name="particle")
+def particle_filter(word: object, pair: str) -> str:
+    """`{{ name }}{{ name|particle:"이/가" }}`: the particle alone, when markup sits between."""
+    return particle(str(word), pair)
