@@ -127,5 +127,5 @@ def test_signup_by_invitation_requires_the_invited_address(client: Client, world
         form(email="other@example.kr", company_name=None, company_brn=None, invitation=token),
     )
     assert response.context["form"].errors["email"] == [
-        "이 초대는 new@example.kr(으)로 보낸 것입니다. 그 주소로 가입해 주세요."
+        "이 초대는 new@example.kr 주소로 보냈습니다. 그 주소로 가입해 주세요."
     ]

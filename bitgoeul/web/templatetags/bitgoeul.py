@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from django import forms, template
 from django.utils.safestring import SafeString
 
@@ -44,3 +47,9 @@ def josa_filter(word: object, pair: str) -> str:
 def particle_filter(word: object, pair: str) -> str:
     """`{{ name }}{{ name|particle:"이/가" }}`: the particle alone, when markup sits between."""
     return particle(str(word), pair)
+
+
+@register.filter
+def role_count(memberships: Iterable[Any], role: str) -> int:
+    """How many of the memberships have `role`: `{{ members|role_count:"admin" }}`."""
+    return sum(1 for membership in memberships if membership.role == role)
