@@ -74,7 +74,7 @@ class SignUpForm(forms.Form):
             del self.fields["company_name"], self.fields["company_brn"]
         for text in SIGNUP_CONSENTS:
             self.fields[consent_field(text.document)] = forms.BooleanField(
-                label=text.title, required=text.required
+                label=str(text.title), required=text.required
             )
             self.fields[consent_field(text.document)].consent_text = text  # type: ignore[attr-defined]
             self.fields[consent_field(text.document)].error_messages["required"] = _(
