@@ -5,6 +5,7 @@ from typing import Any
 
 from django import forms, template
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 
 from bitgoeul.core.korean import josa, particle
 
@@ -53,3 +54,12 @@ def particle_filter(word: object, pair: str) -> str:
 def role_count(memberships: Iterable[Any], role: str) -> int:
     """How many of the memberships have `role`: `{{ members|role_count:"admin" }}`."""
     return sum(1 for membership in memberships if membership.role == role)
+
+
+@register.filter
+def org_name(organization: Any) -> str:
+    """An organisation's name in the page's language: its English name on English pages when it
+    has one (chapters, the association, the city office), else the name as entered."""
+    if not organization:
+        return ""
+    return str(organization.display_name(get_language() or "ko"))
