@@ -103,7 +103,7 @@ class SearchForm(forms.Form):
         )
         chapter = self.fields["chapter"]
         assert isinstance(chapter, forms.ModelChoiceField)
-        chapter.label_from_instance = lambda org: org.display_name(language)  # type: ignore[method-assign]
+        chapter.label_from_instance = lambda org: org.display_name(language)  # type: ignore[method-assign,assignment]
         if not can_see_scores:
             sort = self.fields["sort"]
             assert isinstance(sort, forms.ChoiceField)
