@@ -186,6 +186,11 @@ class CompanyForm(forms.ModelForm):
             self.fields["name"].initial = self.instance.organization.name
             self.fields["name_en"].initial = self.instance.organization.name_en
             self.fields["technologies"].initial = list(self.instance.technologies.all())
+        if (get_language() or "ko").startswith("en"):
+            # The model's choices are the official Korean names; English pages get English ones.
+            province = self.fields["province"]
+            assert isinstance(province, forms.ChoiceField)
+            province.choices = [("", "---------"), *((p.code, str(p.name_en)) for p in PROVINCES)]
 
     def clean_ksic_code(self) -> str:
         code = self.cleaned_data.get("ksic_code") or ""

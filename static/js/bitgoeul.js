@@ -114,6 +114,16 @@
     form.parentNode.insertBefore(button, form);
   }
 
+  /* A table frame that scrolls sideways must be reachable by keyboard (WCAG 2.1.1). */
+  function focusableScroll(frame) {
+    if (frame.scrollWidth > frame.clientWidth + 1 && !frame.hasAttribute("tabindex")) {
+      frame.setAttribute("tabindex", "0");
+      frame.setAttribute("role", "region");
+      var caption = frame.querySelector("caption");
+      if (caption) { frame.setAttribute("aria-label", caption.textContent.trim()); }
+    }
+  }
+
   function wire(root) {
     root.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
       select.addEventListener("change", function () { select.form.requestSubmit(); });
@@ -132,6 +142,7 @@
     root.querySelectorAll("canvas[data-chart]").forEach(drawChart);
     root.querySelectorAll("table.tbl-responsive").forEach(labelCells);
     root.querySelectorAll("form.filters").forEach(foldFilters);
+    root.querySelectorAll(".krds-table-wrap").forEach(focusableScroll);
     root.querySelectorAll("[data-back]").forEach(function (link) {
       if (window.history.length > 1) {
         link.hidden = false;

@@ -33,4 +33,3 @@ def section_name(letter: str) -> str:
     if section is None:
         return letter or ""
     return section[1] if _english() else section[0]
-
