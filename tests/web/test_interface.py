@@ -111,6 +111,9 @@ def test_signup_errors_are_listed_linked_and_focusable(client: Client) -> None:
     assert '<a href="#id_name">' in html
     assert '<a href="#id_email">' in html
     assert '<fieldset class="consents"><legend>' in html
+    # passwords are never sent back in the page: say so instead of silently emptying them
+    assert 'id="password-cleared"' in html
+    assert 'name="password1" value=' not in html
 
 
 def test_each_consent_box_says_what_it_agrees_to(client: Client) -> None:
