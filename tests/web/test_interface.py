@@ -134,3 +134,11 @@ def test_the_only_administrator_is_not_offered_removing_themselves(
     assert reverse("accounts:membership_remove", args=[org, own]) not in html
     assert reverse("accounts:membership_remove", args=[org, other]) in html
     assert "구성원 제외" in html
+
+
+def test_one_menu_item_is_current(client: Client, world: World) -> None:
+    client.force_login(world.operator)
+    html = client.get(reverse("companies:nominations")).content.decode()
+    menu = html.split('class="main-nav"')[1].split("</nav>")[0]
+    assert menu.count('aria-current="page"') == 1
+    assert f'href="{reverse("companies:nominations")}" aria-current="page"' in menu
