@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from django.template import engines
 
@@ -51,3 +53,38 @@ def test_template_filters_choose_and_escape() -> None:
     )
     html = template.render({"a": "빛고을", "b": "무등비전랩", "c": "<b>AI</b>"})
     assert html == "빛고을을 무등비전랩이 &lt;b&gt;AI&lt;/b&gt;는"
+
+
+PLACEHOLDERS = (
+    "을(를)",
+    "를(을)",
+    "이(가)",
+    "가(이)",
+    "은(는)",
+    "는(은)",
+    "(으)로",
+    "와/과",
+    "과/와",
+)
+
+
+def test_no_particle_placeholder_in_catalogues_or_templates() -> None:
+    import polib
+
+    root = Path(__file__).resolve().parents[1] / "bitgoeul"
+    found = [
+        (str(path.relative_to(root)), entry.msgid)
+        for path in root.glob("**/locale/ko/LC_MESSAGES/django.po")
+        for entry in polib.pofile(str(path))
+        if any(
+            p in entry.msgstr or any(p in s for s in entry.msgstr_plural.values())
+            for p in PLACEHOLDERS
+        )
+    ]
+    found += [
+        (str(path.relative_to(root)), placeholder)
+        for path in root.glob("**/templates/**/*.html")
+        for placeholder in PLACEHOLDERS
+        if placeholder in path.read_text(encoding="utf-8")
+    ]
+    assert found == []
