@@ -389,6 +389,15 @@ def contact_sheet(crawl: Crawl) -> None:
                 f"loading='lazy'></a><figcaption>{caption}</figcaption></figure>"
             )
         parts.append("</div></section>")
+    flows = sorted(path.name for path in SCREENSHOTS.glob("*.png"))
+    if flows:  # the other browser tests' screenshots (sign-up, import, score)
+        parts.append("<section><h2>flows</h2><div>")
+        parts += [
+            f"<figure><a href='{name}'><img src='{name}' alt='{html.escape(name)}' "
+            f"loading='lazy'></a><figcaption>{html.escape(name)}</figcaption></figure>"
+            for name in flows
+        ]
+        parts.append("</div></section>")
     parts.append("</body></html>")
     (SCREENSHOTS / "index.html").write_text("\n".join(parts), encoding="utf-8")
     (SCREENSHOTS / "contact-sheet.css").write_text(
