@@ -120,7 +120,7 @@ def test_each_consent_box_says_what_it_agrees_to(client: Client) -> None:
     html = client.get(reverse("accounts:signup")).content.decode()
     label = html.split('for="id_consent_signup_required">')[1].split("</label>")[0]
     assert "개인정보 수집·이용" in label
-    assert html.count("에 동의합니다") == 2
+    assert html.count("위 내용에 동의합니다: ") == 2
 
 
 def test_the_only_administrator_is_not_offered_removing_themselves(
