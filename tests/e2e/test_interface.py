@@ -22,6 +22,27 @@ SCALES = """(canvas) => {
 
 
 def test_phone_menu_filters_error_summary_and_charts(page: Page, live: str) -> None:
+    # 0. links look like links; cards in a row line up; the heading has room under the header
+    page.goto(f"{live}/accounts/login/")
+    forgot = page.locator("main a[href$='/password-reset/']")
+    style = forgot.evaluate(
+        "a => [getComputedStyle(a).textDecorationLine, getComputedStyle(a).color,"
+        " getComputedStyle(document.body).color]"
+    )
+    assert style[0] == "underline" and style[1] != style[2]
+    page.goto(f"{live}/")
+    tops = {
+        round(box["y"])
+        for box in (c.bounding_box() for c in page.locator(".cards .card").all()[:2])
+        if box
+    }
+    assert len(tops) == 1
+    gap = page.evaluate(
+        "document.querySelector('main h1').getBoundingClientRect().top"
+        " - document.querySelector('.site-header').getBoundingClientRect().bottom"
+    )
+    assert gap >= 24
+
     # 1. sign-up: a failed submit lists each error with a link and moves the focus there
     page.goto(f"{live}/accounts/signup/")
     page.locator("main button[type=submit]").click()
