@@ -51,6 +51,7 @@ SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = env_list("BITGOEUL_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 BASE_URL = (env_str("BITGOEUL_BASE_URL", "http://127.0.0.1:8000") or "").rstrip("/")
 CSRF_TRUSTED_ORIGINS = [BASE_URL]
+CSRF_FAILURE_VIEW = "bitgoeul.web.errors.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.auth",
