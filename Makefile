@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 PORT ?= 8000
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test lint pytest e2e bench fuzz messages assets system-deps chromium clean
+.PHONY: run test lint pytest e2e bench load fuzz messages assets system-deps chromium clean
 
 # --- environment -------------------------------------------------------------------------
 system-deps:  ## gettext (compiles translations) and npm (vendors front-end assets once)
@@ -66,6 +66,9 @@ bench: assets messages  ## benchmarks; figures go to docs/benchmarks.md
 	$(BIN)/python -m benchmarks.bench_web
 	$(BIN)/python -m benchmarks.bench_solvers
 	$(BIN)/python -m benchmarks.bench_companies
+
+load: assets messages  ## locust, open loop: 20 requests/s for 5 min, then stepped; to docs/benchmarks.md
+	$(BIN)/python -m benchmarks.load $(LOAD_ARGS)
 
 fuzz: assets messages  ## schemathesis against the running API; fails on any 5xx
 	$(BIN)/python -m benchmarks.fuzz_api

@@ -51,6 +51,7 @@ SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = env_list("BITGOEUL_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 BASE_URL = (env_str("BITGOEUL_BASE_URL", "http://127.0.0.1:8000") or "").rstrip("/")
 CSRF_TRUSTED_ORIGINS = [BASE_URL]
+CSRF_FAILURE_VIEW = "bitgoeul.web.errors.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -87,10 +88,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "bitgoeul.accounts.middleware.ActiveOrganizationMiddleware",
     "bitgoeul.core.faults.FaultMiddleware",
-    "bitgoeul.web.middleware.ViewerCacheMiddleware",
 ]
-# GET views whose answers ViewerCacheMiddleware may serve again (see its docstring)
-VIEWER_CACHED_VIEWS = {"web:home", "api-1:me"}
 
 ROOT_URLCONF = "bitgoeul.urls"
 WSGI_APPLICATION = "bitgoeul.wsgi.application"

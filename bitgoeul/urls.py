@@ -16,3 +16,7 @@ urlpatterns = [
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False), name="api_docs"),
     path("favicon.ico", RedirectView.as_view(url="/static/favicon.svg"), name="favicon"),
 ]
+
+# Errors raised before the language is chosen still answer in the visitor's language.
+handler400 = "bitgoeul.web.errors.bad_request"
+handler500 = "bitgoeul.web.errors.server_error"

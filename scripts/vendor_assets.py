@@ -37,6 +37,13 @@ PACKAGES: list[tuple[str, str, str, dict[str, str]]] = [
     ),
     ("htmx.org", "2.0.11", "0BSD", {"dist/htmx.min.js": "htmx/htmx.min.js"}),
     ("chart.js", "4.6.1", "MIT", {"dist/chart.umd.min.js": "chartjs/chart.umd.min.js"}),
+    # Used by the browser checks only (tests/e2e): never linked from a page.
+    (
+        "axe-core",
+        "4.10.3",
+        "MPL-2.0",
+        {"axe.min.js": "axe-core/axe.min.js", "LICENSE": "axe-core/LICENSE"},
+    ),
 ]
 STAMP = VENDOR / ".versions"
 
@@ -91,9 +98,13 @@ def main() -> int:
             file=sys.stderr,
         )
         return 1
-    if VENDOR.exists():
-        shutil.rmtree(VENDOR)
-    VENDOR.mkdir(parents=True)
+    # Empty the folder rather than remove it: it may be a symlink to a shared copy.
+    VENDOR.mkdir(parents=True, exist_ok=True)
+    for child in VENDOR.iterdir():
+        if child.is_dir() and not child.is_symlink():
+            shutil.rmtree(child)
+        else:
+            child.unlink()
     with tempfile.TemporaryDirectory() as tmp:
         for name, version, _, mapping in PACKAGES:
             out = subprocess.run(

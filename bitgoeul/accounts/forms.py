@@ -16,6 +16,15 @@ from bitgoeul.accounts.models import Invitation, Organization, User
 
 
 class LoginForm(AuthenticationForm):
+    # Django's own text names the field through "%(username)s" (Korean "와/과" placeholder) and says
+    # e-mail is case-sensitive, which it is not here (clean_username lower-cases it).
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": gettext_lazy(
+            "The e-mail address or the password is not correct. "
+            "Passwords are case-sensitive: check the Caps Lock key."
+        ),
+    }
     username = forms.EmailField(
         label=gettext_lazy("E-mail address"),
         widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
@@ -67,7 +76,7 @@ class SignUpForm(forms.Form):
             del self.fields["company_name"], self.fields["company_brn"]
         for text in SIGNUP_CONSENTS:
             self.fields[consent_field(text.document)] = forms.BooleanField(
-                label=gettext_lazy("I agree"), required=text.required
+                label=str(text.title), required=text.required
             )
             self.fields[consent_field(text.document)].consent_text = text  # type: ignore[attr-defined]
             self.fields[consent_field(text.document)].error_messages["required"] = _(

@@ -36,6 +36,7 @@ def _take(key: str, *, limit: int) -> bool:
     window = dt.timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
     window_began_after = now - window
     rows = LoginThrottle.objects.filter(key=key)
+    seen = False
     for _ in range(3):  # a concurrent INSERT or window reset can make us look again
         if rows.filter(window_start__gt=window_began_after, attempts__lt=limit).update(
             attempts=F("attempts") + 1
@@ -44,7 +45,12 @@ def _take(key: str, *, limit: int) -> bool:
         if rows.filter(window_start__lte=window_began_after).update(attempts=1, window_start=now):
             return True
         if rows.exists():
-            return False  # the window is current and full
+            if seen:
+                return False  # the window is current and full
+            # The row may have been created by a concurrent request after our UPDATEs looked:
+            # look once more before refusing.
+            seen = True
+            continue
         try:
             with transaction.atomic():
                 LoginThrottle.objects.create(key=key, attempts=1, window_start=now)

@@ -21,9 +21,9 @@ from bitgoeul.companies.enums import (
     VentureType,
 )
 from bitgoeul.companies.importing.fields import FIELDS
-from bitgoeul.companies.ksic import SECTION_CHOICES, normalise_ksic, validate_ksic
+from bitgoeul.companies.ksic import SECTION_CHOICES, SECTIONS, normalise_ksic, validate_ksic
 from bitgoeul.companies.models import Company, Technology
-from bitgoeul.companies.regions import PROVINCE_CHOICES
+from bitgoeul.companies.regions import PROVINCE_CHOICES, PROVINCES
 from bitgoeul.companies.score_math import SIGNALS
 from bitgoeul.companies.search import FILTER_FIELDS, SearchFilters, sort_allowed
 
@@ -86,6 +86,25 @@ class SearchForm(forms.Form):
             [(t.code, t.display_name(language)) for t in Technology.objects.filter(is_active=True)],
             _("Any technology"),
         )
+        # Names the platform defines follow the page's language (issue 10, item 11).
+        english = language.startswith("en")
+        province = self.fields["province"]
+        assert isinstance(province, forms.ChoiceField)
+        province.choices = _blank(
+            [(p.code, str(p.name_en) if english else p.name) for p in PROVINCES], _("All regions")
+        )
+        section = self.fields["section"]
+        assert isinstance(section, forms.ChoiceField)
+        section.choices = _blank(
+            [
+                (letter, f"{letter} {en if english else ko}")
+                for letter, (ko, en, *_r) in SECTIONS.items()
+            ],
+            _("All sectors"),
+        )
+        chapter = self.fields["chapter"]
+        assert isinstance(chapter, forms.ModelChoiceField)
+        chapter.label_from_instance = lambda org: org.display_name(language)  # type: ignore[method-assign,assignment]
         # Only the filters and sorts on fields the viewer may see somewhere (access rule); a
         # filter sent anyway is not applied, and the page says so (`refused`).
         self.refused: list[str] = []
@@ -181,6 +200,11 @@ class CompanyForm(forms.ModelForm):
             self.fields["name"].initial = self.instance.organization.name
             self.fields["name_en"].initial = self.instance.organization.name_en
             self.fields["technologies"].initial = list(self.instance.technologies.all())
+        if (get_language() or "ko").startswith("en"):
+            # The model's choices are the official Korean names; English pages get English ones.
+            province = self.fields["province"]
+            assert isinstance(province, forms.ChoiceField)
+            province.choices = [("", "---------"), *((p.code, str(p.name_en)) for p in PROVINCES)]
 
     def clean_ksic_code(self) -> str:
         code = self.cleaned_data.get("ksic_code") or ""

@@ -59,7 +59,9 @@ def company_latest_score(company: Company) -> CompanyScore | None:
 
 
 def company_score_history(company: Company, limit: int = 20) -> list[CompanyScore]:
-    return list(company.scores.select_related("run__weights").order_by("-computed_at")[:limit])
+    """Newest first, in the order of `company_latest_score` (ties by id)."""
+    scores = company.scores.select_related("run__weights").order_by("-computed_at", "-pk")
+    return list(scores[:limit])
 
 
 def companies_risen(

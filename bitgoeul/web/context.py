@@ -32,14 +32,13 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     items.append((_("API tokens"), reverse("accounts:api_tokens")))
     items.append((_("My account"), reverse("accounts:account")))
     path = request.path
+    # One current item: the longest menu address the page is under (/companies/nominations/ is
+    # 추천, not also 기업).
+    under = [url for _, url in items if path == url or (url != "/" and path.startswith(url))]
+    current = max(under, key=len) if under else None
     return {
         "nav_items": [
-            {
-                "label": label,
-                "url": url,
-                "active": path == url or (url != "/" and path.startswith(url)),
-            }
-            for label, url in items
+            {"label": label, "url": url, "active": url == current} for label, url in items
         ],
         "nav_memberships": memberships,
     }

@@ -1,13 +1,11 @@
 from __future__ import annotations
 
-import hashlib
 import re
 import uuid
 from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
@@ -139,56 +137,3 @@ class QueryStringLimitMiddleware:
         if len(request.META.get("QUERY_STRING", "")) > settings.MAX_QUERY_STRING:
             return HttpResponse("URI too long", status=414, content_type="text/plain")
         return self.get_response(request)
-
-
-class ViewerCacheMiddleware:
-    """Serve a GET answer again to the same credentials until any data changes.
-
-    Only for the views listed in VIEWER_CACHED_VIEWS (pages people reload often: the home
-    dashboard, `/api/v1/me`). The key holds everything the answer depends on: the credentials
-    and cookies it was rendered for (session, CSRF, language, Authorization header), the full path
-    and the data version (the newest audit event: every write, including deactivating a user,
-    revoking a token or changing a password, writes one). A hit costs one tiny query and no
-    rendering. Answers that set cookies, and requests carrying flash messages, are never cached.
-    Placed last in MIDDLEWARE, so every other middleware still processes a cached answer.
-    """
-
-    TIMEOUT = 60
-
-    def __init__(self, get_response: Handler) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        response = self.get_response(request)
-        key = getattr(request, "_viewer_cache_key", None)
-        if key and response.status_code == 200 and not response.cookies and not response.streaming:
-            cache.set(key, response, self.TIMEOUT)
-        return response
-
-    def process_view(
-        self, request: HttpRequest, view: Any, args: Any, kwargs: Any
-    ) -> HttpResponse | None:
-        match = request.resolver_match
-        if request.method != "GET" or match is None:
-            return None
-        if match.view_name not in settings.VIEWER_CACHED_VIEWS or "messages" in request.COOKIES:
-            return None
-        cookies = [
-            request.COOKIES.get(name, "")
-            for name in (
-                settings.SESSION_COOKIE_NAME,
-                settings.CSRF_COOKIE_NAME,
-                settings.LANGUAGE_COOKIE_NAME,
-            )
-        ]
-        credentials = "\n".join([request.headers.get("Authorization", ""), *cookies])
-        if not credentials.strip():
-            return None
-        from bitgoeul.web.selectors import data_version
-
-        digest = hashlib.sha256(f"{credentials}\n{request.get_full_path()}".encode()).hexdigest()
-        key = f"viewer:{digest}:{data_version()}"
-        cached: HttpResponse | None = cache.get(key)
-        if cached is None:
-            request._viewer_cache_key = key  # type: ignore[attr-defined]
-        return cached

@@ -2,40 +2,33 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar, cast
+from typing import Any, cast
 
 from django.core.cache import cache
-from django.db import connection
 from django.db.models import Count, Q
 
 from bitgoeul.accounts.enums import OrganizationKind
 from bitgoeul.accounts.models import Invitation, Organization, User
 from bitgoeul.audit.models import AuditEvent
 
-T = TypeVar("T")
-
-
-def data_version() -> int:
-    """The newest audit event's id. Every change of data goes through a service that writes an
-    audit event, so a cached figure keyed by this number is never stale."""
-    # Raw SQL: this runs on every cached page view, and the ORM costs ten times the query.
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT MAX(id) FROM {AuditEvent._meta.db_table}")  # nosec B608  # a constant table name, no value in the SQL
-        row = cursor.fetchone()
-    return int(row[0] or 0) if row else 0
-
-
-def cached(key: str, compute: Callable[[], T]) -> T:
-    """`compute()`, remembered until the data changes (see data_version)."""
-    return cast(T, cache.get_or_set(f"web:{key}:{data_version()}", compute, timeout=600))
+# Short-lived caches of aggregates that grow with the data (counts over every organisation and
+# user). Plain time-based expiry, no invalidation: a figure may be up to FIGURES_TTL seconds old
+# after a change, which a dashboard can afford. Everything else on the pages is read fresh.
+FIGURES_TTL = 60  # seconds
+OPERATOR_FIGURES_KEY = "web:operator-figures"
+PUBLIC_FIGURES_KEY = "web:public-figures"
 
 
 def operator_dashboard() -> dict[str, Any]:
-    return cached("operator-dashboard", _operator_dashboard)
+    """Cluster figures (cached under OPERATOR_FIGURES_KEY for FIGURES_TTL s) and the latest
+    audit events (fresh: one indexed query)."""
+    figures = cast(
+        dict[str, Any], cache.get_or_set(OPERATOR_FIGURES_KEY, _operator_figures, FIGURES_TTL)
+    )
+    return {**figures, "recent_events": list(AuditEvent.objects.select_related("actor")[:8])}
 
 
-def _operator_dashboard() -> dict[str, Any]:
+def _operator_figures() -> dict[str, Any]:
     counts = Organization.objects.aggregate(
         companies=Count("pk", filter=Q(kind=OrganizationKind.COMPANY)),
         chapters=Count("pk", filter=Q(kind=OrganizationKind.CHAPTER)),
@@ -57,16 +50,10 @@ def _operator_dashboard() -> dict[str, Any]:
             "values": [n for _, n in per_chapter],
         },
         "chart_rows": per_chapter,
-        "recent_events": list(AuditEvent.objects.select_related("actor")[:8]),
     }
 
 
 def chapter_dashboard(chapter_ids: set[int]) -> dict[str, Any]:
-    key = "chapter-dashboard:" + ",".join(map(str, sorted(chapter_ids)))
-    return cached(key, lambda: _chapter_dashboard(chapter_ids))
-
-
-def _chapter_dashboard(chapter_ids: set[int]) -> dict[str, Any]:
     companies = Organization.objects.filter(
         kind=OrganizationKind.COMPANY, parent_id__in=chapter_ids
     )
@@ -79,10 +66,6 @@ def _chapter_dashboard(chapter_ids: set[int]) -> dict[str, Any]:
 
 
 def company_dashboard(company: Organization) -> dict[str, Any]:
-    return cached(f"company-dashboard:{company.pk}", lambda: _company_dashboard(company))
-
-
-def _company_dashboard(company: Organization) -> dict[str, Any]:
     return {
         "member_count": company.memberships.count(),
         "open_invitations": Invitation.objects.filter(
@@ -92,6 +75,11 @@ def _company_dashboard(company: Organization) -> dict[str, Any]:
 
 
 def public_figures() -> dict[str, int]:
+    """The landing page's counts, cached under PUBLIC_FIGURES_KEY for FIGURES_TTL s."""
+    return cast(dict[str, int], cache.get_or_set(PUBLIC_FIGURES_KEY, _public_figures, FIGURES_TTL))
+
+
+def _public_figures() -> dict[str, int]:
     return Organization.objects.aggregate(
         companies=Count("pk", filter=Q(kind=OrganizationKind.COMPANY)),
         chapters=Count("pk", filter=Q(kind=OrganizationKind.CHAPTER)),

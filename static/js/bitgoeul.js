@@ -1,7 +1,128 @@
 /* Bitgoeul's own behaviour. No inline script anywhere (the CSP forbids it): pages mark
-   elements with data-* attributes and this file wires them up. */
+   elements with data-* attributes and this file wires them up. Translated words come from
+   data-label-* attributes on <body> (base.html), so this file holds no interface text. */
 (function () {
   "use strict";
+
+  function label(name, fallback) {
+    var value = document.body && document.body.dataset[name];
+    return value || fallback;
+  }
+
+  function language() {
+    return (document.documentElement.lang || "ko").slice(0, 2);
+  }
+
+  /* Money in the units people read: 억 and 백만원 in Korean, M/B KRW in English. */
+  function formatMoney(value) {
+    var n = Number(value) || 0;
+    var abs = Math.abs(n);
+    var trim = function (x) { return Number(x.toFixed(x >= 100 ? 0 : 1)).toLocaleString(); };
+    if (language() === "ko") {
+      if (abs >= 1e8) { return trim(n / 1e8) + "억원"; }
+      if (abs >= 1e6) { return trim(n / 1e6) + "백만원"; }
+      return n.toLocaleString("ko-KR") + "원";
+    }
+    if (abs >= 1e9) { return trim(n / 1e9) + "B KRW"; }
+    if (abs >= 1e6) { return trim(n / 1e6) + "M KRW"; }
+    return n.toLocaleString("en-US") + " KRW";
+  }
+
+  function chartKind(spec) {
+    if (spec.kind) { return spec.kind; }
+    return /KRW|원/.test(spec.label || "") ? "money" : "count";
+  }
+
+  function drawChart(canvas) {
+    if (!window.Chart || canvas.dataset.wired) { return; }
+    canvas.dataset.wired = "1";
+    var source = document.getElementById(canvas.dataset.chart);
+    if (!source) { return; }
+    var spec = JSON.parse(source.textContent);
+    var values = (spec.values || []).map(function (v) { return v === null || v === undefined ? null : Number(v); });
+    var box = canvas.parentElement;
+    // Nothing to draw: say so instead of an empty grid.
+    if (!values.some(function (v) { return v; })) {
+      var empty = document.createElement("p");
+      empty.className = "chart-empty";
+      empty.textContent = label("labelChartEmpty", "No figures to show yet.");
+      box.replaceChild(empty, canvas);
+      return;
+    }
+    var kind = chartKind(spec);
+    var ticks = kind === "money"
+      ? { callback: function (v) { return formatMoney(v); } }
+      : { precision: 0, callback: function (v) { return Number(v).toLocaleString(); } };
+    window.Chart.defaults.font.family = "'Pretendard GOV', sans-serif";
+    new window.Chart(canvas, {
+      type: spec.type || "bar",
+      data: {
+        labels: spec.labels,
+        datasets: [{ label: spec.label, data: values, backgroundColor: "#256ef4", borderColor: "#256ef4" }]
+      },
+      options: {
+        animation: false,
+        responsive: true,
+        maintainAspectRatio: false,
+        // Counts and amounts start at zero: a scale from 14 to 16 exaggerates small changes.
+        scales: { y: { beginAtZero: true, ticks: ticks } },
+        plugins: {
+          legend: { display: false },
+          tooltip: {
+            callbacks: {
+              label: function (context) {
+                var v = context.parsed.y;
+                return kind === "money" ? formatMoney(v) : Number(v).toLocaleString();
+              }
+            }
+          }
+        }
+      }
+    });
+  }
+
+  /* Tables shown as cards on phones: each cell carries its column's name. */
+  function labelCells(table) {
+    var heads = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
+      return th.textContent.trim();
+    });
+    if (!heads.length) { return; }
+    table.querySelectorAll("tbody tr").forEach(function (row) {
+      Array.prototype.forEach.call(row.children, function (cell, i) {
+        if (heads[i] && !cell.dataset.label) { cell.dataset.label = heads[i]; }
+      });
+    });
+  }
+
+  /* Filters fold behind a button on phones (CSS decides when the fold applies). */
+  function foldFilters(form) {
+    if (form.dataset.folded || (form.method || "get").toLowerCase() !== "get") { return; }
+    form.dataset.folded = "1";
+    form.classList.add("is-collapsible");
+    if (!form.id) { form.id = "filters-" + Math.random().toString(36).slice(2, 8); }
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "krds-btn small secondary filters-toggle";
+    button.setAttribute("aria-controls", form.id);
+    button.setAttribute("aria-expanded", "false");
+    button.textContent = label("labelFilters", "Show filters");
+    button.addEventListener("click", function () {
+      var open = form.classList.toggle("is-open");
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+      button.textContent = open ? label("labelFiltersHide", "Hide filters") : label("labelFilters", "Show filters");
+    });
+    form.parentNode.insertBefore(button, form);
+  }
+
+  /* A table frame that scrolls sideways must be reachable by keyboard (WCAG 2.1.1). */
+  function focusableScroll(frame) {
+    if (frame.scrollWidth > frame.clientWidth + 1 && !frame.hasAttribute("tabindex")) {
+      frame.setAttribute("tabindex", "0");
+      frame.setAttribute("role", "region");
+      var caption = frame.querySelector("caption");
+      if (caption) { frame.setAttribute("aria-label", caption.textContent.trim()); }
+    }
+  }
 
   function wire(root) {
     root.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
@@ -18,21 +139,46 @@
         if (target && navigator.clipboard) { navigator.clipboard.writeText(target.textContent.trim()); }
       });
     });
-    root.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
-      if (!window.Chart || canvas.dataset.wired) { return; }
-      canvas.dataset.wired = "1";
-      var source = document.getElementById(canvas.dataset.chart);
-      var spec = JSON.parse(source.textContent);
-      window.Chart.defaults.font.family = "'Pretendard GOV', sans-serif";
-      new window.Chart(canvas, {
-        type: spec.type || "bar",
-        data: { labels: spec.labels, datasets: [{ label: spec.label, data: spec.values, backgroundColor: "#256ef4" }] },
-        options: { animation: false, responsive: true, maintainAspectRatio: false, plugins: { legend: { display: false } } }
-      });
+    root.querySelectorAll("canvas[data-chart]").forEach(drawChart);
+    root.querySelectorAll("table.tbl-responsive").forEach(labelCells);
+    root.querySelectorAll("form.filters").forEach(foldFilters);
+    root.querySelectorAll(".krds-table-wrap").forEach(focusableScroll);
+    root.querySelectorAll("[data-back]").forEach(function (link) {
+      if (window.history.length > 1) {
+        link.hidden = false;
+        link.addEventListener("click", function (event) { event.preventDefault(); window.history.back(); });
+      }
     });
   }
 
+  function wireMenu() {
+    var header = document.querySelector("[data-menu]");
+    var toggle = header && header.querySelector(".menu-toggle");
+    if (!toggle) { return; }
+    toggle.addEventListener("click", function () {
+      var open = header.classList.toggle("nav-open");
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && header.classList.contains("nav-open")) {
+        header.classList.remove("nav-open");
+        toggle.setAttribute("aria-expanded", "false");
+        toggle.focus();
+      }
+    });
+  }
+
+  /* After a failed submit the error summary takes the focus, so it is read out first. */
+  function focusErrorSummary() {
+    var summary = document.querySelector("[data-error-summary]");
+    if (summary) { summary.focus(); }
+  }
+
   document.documentElement.classList.add("js");
-  document.addEventListener("DOMContentLoaded", function () { wire(document); });
+  document.addEventListener("DOMContentLoaded", function () {
+    wireMenu();
+    wire(document);
+    focusErrorSummary();
+  });
   document.addEventListener("htmx:afterSettle", function (event) { wire(event.target); });
 })();

@@ -311,6 +311,9 @@ def test_a_worker_finishing_after_its_job_was_declared_lost_changes_nothing(
     assert (job.status, job.error) == (JobStatus.FAILED, ERROR_WORKER_LOST)
 
 
+# transaction=True: a worker runs in autocommit, and the beat closes connections that are not
+# (inside a test's transaction it would close the test's own connection on PostgreSQL)
+@pytest.mark.django_db(transaction=True)
 def test_the_heartbeat_survives_database_errors(
     world: World, caplog: pytest.LogCaptureFixture
 ) -> None:

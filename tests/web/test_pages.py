@@ -2,10 +2,10 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
 
 import pytest
 from django.core.cache import cache
+from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
@@ -82,19 +82,45 @@ def test_chapter_staff_see_their_chapters_companies_only(client: Client, world: 
     assert context["chapter"]["recent_companies"] == [world.company]
 
 
-def test_operator_home_query_count_is_bounded(
-    client: Client, world: World, django_assert_max_num_queries: Any
+def test_operator_figures_are_cached_for_a_minute_and_activity_is_fresh(
+    client: Client, world: World
 ) -> None:
+    from bitgoeul.audit.services import audit_record
+    from bitgoeul.web.selectors import OPERATOR_FIGURES_KEY
     from tests.factories import CompanyFactory
 
     client.force_login(world.operator)
-    with django_assert_max_num_queries(14):
-        client.get(reverse("web:home"))
-    CompanyFactory.create_batch(30, parent=world.chapter)  # not through a service: no audit
-    cache.clear()  # so the dashboard is computed again
-    with django_assert_max_num_queries(14):
-        response = client.get(reverse("web:home"))
-    assert response.context["operator"]["companies"] == 32
+    assert client.get(reverse("web:home")).context["operator"]["companies"] == 2
+    CompanyFactory.create_batch(3, parent=world.chapter)
+    with transaction.atomic():
+        audit_record(actor=world.owner, action="test.fresh", obj=world.company)
+    context = client.get(reverse("web:home")).context["operator"]
+    # The counts may be up to FIGURES_TTL seconds old; the activity is read on every request.
+    assert (context["companies"], context["recent_events"][0].action) == (2, "test.fresh")
+    cache.delete(OPERATOR_FIGURES_KEY)  # what the expiry does
+    assert client.get(reverse("web:home")).context["operator"]["companies"] == 5
+
+
+def test_a_change_shows_at_once_on_the_company_home(client: Client, world: World) -> None:
+    client.force_login(world.owner)
+    assert client.get(reverse("web:home")).context["company"]["open_invitations"] == 0
+    client.post(
+        reverse("accounts:organization", args=[world.company.pk]),
+        {"email": "n@x.kr", "role": "member"},
+    )
+    assert client.get(reverse("web:home")).context["company"]["open_invitations"] == 1
+
+
+def test_a_revoked_token_is_refused_at_once(client: Client, world: World) -> None:
+    from bitgoeul.accounts.services import api_token_create, api_token_revoke
+
+    with transaction.atomic():
+        token, secret = api_token_create(user=world.owner, name="script", scope="read")
+    headers = {"Authorization": f"Bearer {secret}"}
+    assert client.get("/api/v1/me", headers=headers).status_code == 200
+    with transaction.atomic():
+        api_token_revoke(token=token, actor=world.owner)
+    assert client.get("/api/v1/me", headers=headers).status_code == 401
 
 
 def test_request_id_is_echoed_and_recorded(client: Client) -> None:
@@ -113,3 +139,21 @@ def test_organization_switcher_changes_the_acting_organization(
     client.force_login(world.owner)
     client.post(reverse("accounts:organization_switch"), {"organization": world.other_company.pk})
     assert client.get(reverse("web:home")).context["membership"].organization == world.other_company
+
+
+def test_the_cached_company_filters_follow_the_filters_rights_and_language(
+    client: Client, world: World
+) -> None:
+    from bitgoeul.companies.regions import PROVINCE_CHOICES
+
+    code = PROVINCE_CHOICES[0][0]
+    selected = f'<option value="{code}" selected>'
+    filtered = client.get(reverse("companies:list"), {"province": code}).content.decode()
+    plain = client.get(reverse("companies:list"), {"q": "로봇"}).content.decode()
+    client.force_login(world.operator)  # may sort by potential: another fragment
+    staff = client.get(reverse("companies:list"), {"q": "로봇"}).content.decode()
+    client.cookies["django_language"] = "en"
+    english = client.get(reverse("companies:list"), {"q": "로봇"}).content.decode()
+    assert (selected in filtered, selected in plain) == (True, False)
+    assert ('value="potential"' in plain, 'value="potential"' in staff) == (False, True)
+    assert ("More filters" in staff, "More filters" in english) == (False, True)

@@ -32,10 +32,13 @@ def company_list(request: HttpRequest) -> HttpResponse:
         company.shown = access.company_fields(user, company)  # type: ignore[attr-defined]
     query = request.GET.copy()
     query.pop("page", None)
+    filter_query = query.copy()  # the key of the cached filters fragment (list.html)
+    filter_query.pop("q", None)
     context = {
         "form": form,
         "page": page,
         "query": query.urlencode(),
+        "filter_query": filter_query.urlencode(),
         "text": text,
         "capped": companies.capped,
         "can_see_scores": can_see_scores,

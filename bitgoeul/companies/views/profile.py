@@ -25,7 +25,7 @@ from bitgoeul.companies.ksic import ksic_label
 from bitgoeul.companies.models import Certification, CompanyMetric, Investment, WatchlistEntry
 from bitgoeul.companies.presenters import breakdown_rows, metric_charts, peer_group_label
 from bitgoeul.companies.regions import BY_CODE
-from bitgoeul.companies.selectors import company_latest_score, company_score_history
+from bitgoeul.companies.selectors import company_score_history
 from bitgoeul.companies.services import profile as services
 
 
@@ -64,7 +64,8 @@ def company_detail(request: HttpRequest, org_id: int) -> HttpResponse:
         context["watch_form"] = WatchForm(initial={"note": entry.note if entry else ""})
     if private:  # the score, the yearly figures, investments and nominations
         metrics = list(company.metrics.all())
-        score = company_latest_score(company)
+        history = company_score_history(company)  # newest first: its first is the latest score
+        score = history[0] if history else None
         context.update(
             metrics=metrics,
             charts=metric_charts(metrics),
@@ -72,7 +73,7 @@ def company_detail(request: HttpRequest, org_id: int) -> HttpResponse:
             score=score,
             breakdown=breakdown_rows(score) if score else [],
             peer_group=peer_group_label(score.breakdown.get("group", "*")) if score else "",
-            history=company_score_history(company),
+            history=history,
             nominations=list(company.nominations.select_related("chapter", "nominated_by")),
         )
     if context["can_share"]:
