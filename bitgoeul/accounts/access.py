@@ -3,19 +3,18 @@ else decides access. Helpers named `is_*`/`can_*` answer; `require_*`/`*_for_*` 
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from bitgoeul.accounts.enums import MembershipRole, OrganizationKind
-from bitgoeul.accounts.models import Organization
+from bitgoeul.accounts.models import Organization, User
 from bitgoeul.accounts.selectors import user_memberships
+from bitgoeul.accounts.types import Viewer
 
 
-def membership_rows(user: Any) -> list[tuple[int, str, str, int | None]]:
+def membership_rows(user: Viewer) -> list[tuple[int, str, str, int | None]]:
     """(organization id, kind, role, parent id) of each of the user's memberships."""
-    if not getattr(user, "is_authenticated", False):
+    if not isinstance(user, User) or not user.is_authenticated:
         return []
     return [
         (m.organization_id, m.organization.kind, m.role, m.organization.parent_id)
@@ -23,27 +22,27 @@ def membership_rows(user: Any) -> list[tuple[int, str, str, int | None]]:
     ]
 
 
-def is_operator_staff(user: Any) -> bool:
+def is_operator_staff(user: Viewer) -> bool:
     """A member (any role) of an operator organisation: the city office or the cluster agency."""
     return any(kind == OrganizationKind.OPERATOR for _, kind, _, _ in membership_rows(user))
 
 
-def organization_role(user: Any, organization: Organization) -> str | None:
+def organization_role(user: Viewer, organization: Organization) -> str | None:
     for org_id, _, role, _ in membership_rows(user):
         if org_id == organization.pk:
             return role
     return None
 
 
-def is_member(user: Any, organization: Organization) -> bool:
+def is_member(user: Viewer, organization: Organization) -> bool:
     return organization_role(user, organization) is not None
 
 
-def is_organization_admin(user: Any, organization: Organization) -> bool:
+def is_organization_admin(user: Viewer, organization: Organization) -> bool:
     return organization_role(user, organization) == MembershipRole.ADMIN
 
 
-def staff_chapter_ids(user: Any) -> set[int]:
+def staff_chapter_ids(user: Viewer) -> set[int]:
     """Chapters whose companies the user follows as association or chapter staff.
 
     Chapter members follow their chapter; association headquarters staff follow every chapter.
@@ -64,30 +63,32 @@ def staff_chapter_ids(user: Any) -> set[int]:
     return chapters
 
 
-def is_chapter_staff(user: Any) -> bool:
+def is_chapter_staff(user: Viewer) -> bool:
     return any(
         kind in {OrganizationKind.CHAPTER, OrganizationKind.ASSOCIATION}
         for _, kind, _, _ in membership_rows(user)
     )
 
 
-def is_chapter_staff_for(user: Any, company: Organization) -> bool:
+def is_chapter_staff_for(user: Viewer, company: Organization) -> bool:
     """Staff of the chapter that covers the company (or of the association above it)."""
     return company.parent_id is not None and company.parent_id in staff_chapter_ids(user)
 
 
-def is_reviewer(user: Any) -> bool:
-    profile = getattr(user, "reviewer_profile", None) if user.is_authenticated else None
+def is_reviewer(user: Viewer) -> bool:
+    if not isinstance(user, User) or not user.is_authenticated:
+        return False
+    profile = getattr(user, "reviewer_profile", None)
     return profile is not None and profile.is_active
 
 
-def can_view_members(user: Any, organization: Organization) -> bool:
+def can_view_members(user: Viewer, organization: Organization) -> bool:
     """Members and operator staff. Chapter staff see a company's record through the companies
     app (and its private data only with the company's consent), never its member list."""
     return is_member(user, organization) or is_operator_staff(user)
 
 
-def organization_for_viewer(user: Any, organization_id: int) -> Organization:
+def organization_for_viewer(user: Viewer, organization_id: int) -> Organization:
     """The organisation whose member list the user may see, or 404 (outsiders learn nothing)."""
     organization = Organization.objects.filter(pk=organization_id).first()
     if organization is None or not can_view_members(user, organization):
@@ -95,7 +96,7 @@ def organization_for_viewer(user: Any, organization_id: int) -> Organization:
     return organization
 
 
-def organization_for_admin(user: Any, organization_id: int) -> Organization:
+def organization_for_admin(user: Viewer, organization_id: int) -> Organization:
     """The organisation the user administers (invites, roles), or PermissionDenied."""
     organization = organization_for_viewer(user, organization_id)
     if not (is_organization_admin(user, organization) or is_operator_staff(user)):
@@ -103,7 +104,7 @@ def organization_for_admin(user: Any, organization_id: int) -> Organization:
     return organization
 
 
-def organization_for_approver(user: Any, organization_id: int) -> Organization:
+def organization_for_approver(user: Viewer, organization_id: int) -> Organization:
     """The organisation of which the user is an administrator member, for approving or
     declining invitations made by outsiders (operator staff are not enough), or
     PermissionDenied."""
@@ -113,6 +114,6 @@ def organization_for_approver(user: Any, organization_id: int) -> Organization:
     return organization
 
 
-def require_operator_staff(user: Any) -> None:
+def require_operator_staff(user: Viewer) -> None:
     if not is_operator_staff(user):
         raise PermissionDenied

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -11,6 +13,7 @@ from bitgoeul.accounts.models import (
     User,
     UserSession,
 )
+from bitgoeul.accounts.tokens import secret_hash
 
 
 def organization_members(organization: Organization) -> QuerySet[Membership]:
@@ -31,7 +34,7 @@ def user_memberships(user: User) -> list[Membership]:
         cached = list(
             user.memberships.select_related("organization").order_by("organization__kind", "pk")
         )
-        user._bitgoeul_memberships = cached  # type: ignore[attr-defined]
+        vars(user)["_bitgoeul_memberships"] = cached
     return cached
 
 
@@ -52,3 +55,75 @@ def user_active_sessions(user: User) -> QuerySet[UserSession]:
     return UserSession.objects.filter(user=user, session__expire_date__gt=timezone.now()).order_by(
         "-last_seen_at", "-pk"
     )
+
+
+def invitation_by_token(token: str) -> Invitation | None:
+    return (
+        Invitation.objects.select_related("organization", "invited_by")
+        .filter(token_hash=secret_hash(token))
+        .first()
+    )
+
+
+def user_personal_data(user: User) -> dict[str, Any]:
+    """Everything Bitgoeul holds about the user as a person (PIPA art. 35 access right)."""
+    return {
+        "user": {
+            "email": user.email,
+            "name": user.name,
+            "language": user.language,
+            "date_joined": user.date_joined.isoformat(),
+            "last_login": user.last_login.isoformat() if user.last_login else None,
+        },
+        "memberships": [
+            {
+                "organization": m.organization.name,
+                "kind": m.organization.kind,
+                "role": m.role,
+                "since": m.created_at.isoformat(),
+            }
+            for m in user.memberships.select_related("organization")
+        ],
+        "consents": [
+            {
+                "document": c.document,
+                "version": c.version,
+                "items": c.items,
+                "purpose": c.purpose,
+                "retention": c.retention,
+                "agreed": c.agreed,
+                "recorded_at": c.recorded_at.isoformat(),
+                "withdrawn_at": c.withdrawn_at.isoformat() if c.withdrawn_at else None,
+            }
+            for c in user.consents.order_by("recorded_at", "pk")
+        ],
+        "api_tokens": [
+            {
+                "name": t.name,
+                "scope": t.scope,
+                "created_at": t.created_at.isoformat(),
+                "last_used_at": t.last_used_at.isoformat() if t.last_used_at else None,
+                "expires_at": t.expires_at.isoformat() if t.expires_at else None,
+                "revoked": t.revoked_at is not None,
+            }
+            for t in user.api_tokens.order_by("created_at")
+        ],
+        "sessions": [
+            {
+                "browser": s.user_agent,
+                "ip": s.ip,
+                "created_at": s.created_at.isoformat(),
+                "last_seen_at": s.last_seen_at.isoformat(),
+            }
+            for s in user.sessions.order_by("created_at", "pk")
+        ],
+        "reviewer_profile": (
+            {
+                "expertise": user.reviewer_profile.expertise,
+                "fields": user.reviewer_profile.fields,
+                "affiliation": user.reviewer_profile.affiliation,
+            }
+            if hasattr(user, "reviewer_profile")
+            else None
+        ),
+    }

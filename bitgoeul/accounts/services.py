@@ -274,14 +274,6 @@ def _send_invitation(invitation: Invitation, url: str, language: str) -> None:
         )
 
 
-def invitation_by_token(token: str) -> Invitation | None:
-    return (
-        Invitation.objects.select_related("organization", "invited_by")
-        .filter(token_hash=secret_hash(token))
-        .first()
-    )
-
-
 def _locked_invitation(invitation: Invitation) -> Invitation:
     return (
         Invitation.objects.select_for_update(of=("self",))
@@ -542,70 +534,6 @@ def api_token_authenticate(secret: str) -> ApiToken | None:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         token.last_used_at = now
     return token
-
-
-def user_personal_data(user: User) -> dict[str, Any]:
-    """Everything Bitgoeul holds about the user as a person (PIPA art. 35 access right)."""
-    return {
-        "user": {
-            "email": user.email,
-            "name": user.name,
-            "language": user.language,
-            "date_joined": user.date_joined.isoformat(),
-            "last_login": user.last_login.isoformat() if user.last_login else None,
-        },
-        "memberships": [
-            {
-                "organization": m.organization.name,
-                "kind": m.organization.kind,
-                "role": m.role,
-                "since": m.created_at.isoformat(),
-            }
-            for m in user.memberships.select_related("organization")
-        ],
-        "consents": [
-            {
-                "document": c.document,
-                "version": c.version,
-                "items": c.items,
-                "purpose": c.purpose,
-                "retention": c.retention,
-                "agreed": c.agreed,
-                "recorded_at": c.recorded_at.isoformat(),
-                "withdrawn_at": c.withdrawn_at.isoformat() if c.withdrawn_at else None,
-            }
-            for c in user.consents.order_by("recorded_at", "pk")
-        ],
-        "api_tokens": [
-            {
-                "name": t.name,
-                "scope": t.scope,
-                "created_at": t.created_at.isoformat(),
-                "last_used_at": t.last_used_at.isoformat() if t.last_used_at else None,
-                "expires_at": t.expires_at.isoformat() if t.expires_at else None,
-                "revoked": t.revoked_at is not None,
-            }
-            for t in user.api_tokens.order_by("created_at")
-        ],
-        "sessions": [
-            {
-                "browser": s.user_agent,
-                "ip": s.ip,
-                "created_at": s.created_at.isoformat(),
-                "last_seen_at": s.last_seen_at.isoformat(),
-            }
-            for s in user.sessions.order_by("created_at", "pk")
-        ],
-        "reviewer_profile": (
-            {
-                "expertise": user.reviewer_profile.expertise,
-                "fields": user.reviewer_profile.fields,
-                "affiliation": user.reviewer_profile.affiliation,
-            }
-            if hasattr(user, "reviewer_profile")
-            else None
-        ),
-    }
 
 
 @transaction.atomic

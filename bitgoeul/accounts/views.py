@@ -30,6 +30,7 @@ from bitgoeul.accounts.forms import (
 )
 from bitgoeul.accounts.middleware import SESSION_KEY
 from bitgoeul.accounts.models import Membership, UserSession
+from bitgoeul.accounts.types import AuthenticatedHttpRequest
 from bitgoeul.accounts.user_agent import user_agent_describe
 from bitgoeul.core.http import client_ip, remember_language, safe_next_url
 
@@ -120,7 +121,7 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
 
 def signup(request: HttpRequest) -> HttpResponse:
     token = request.GET.get("invitation") or request.POST.get("invitation") or ""
-    invitation = services.invitation_by_token(token) if token else None
+    invitation = selectors.invitation_by_token(token) if token else None
     if token and (invitation is None or not invitation.is_open):
         messages.error(request, _("This invitation link is no longer valid: ask for a new one."))
         return redirect("accounts:signup")
@@ -151,7 +152,7 @@ def signup(request: HttpRequest) -> HttpResponse:
 
 
 def invitation(request: HttpRequest, token: str) -> HttpResponse:
-    found = services.invitation_by_token(token)
+    found = selectors.invitation_by_token(token)
     if found is None:
         raise Http404
     if request.method == "POST":
@@ -163,7 +164,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
             )
             return redirect("web:home")
         try:
-            services.invitation_accept(invitation=found, user=request.user)  # type: ignore[arg-type]
+            services.invitation_accept(invitation=found, user=request.user)
         except services.InvitationRefused as refused:
             messages.error(request, refused.message)
             return redirect("web:home")
@@ -174,8 +175,8 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @login_required
-def account(request: HttpRequest) -> HttpResponse:
-    user: Any = request.user
+def account(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     form = ProfileForm(request.POST or None, initial={"name": user.name, "language": user.language})
     if request.method == "POST" and form.is_valid():
         services.user_update_profile(user=user, **form.cleaned_data)
@@ -193,12 +194,12 @@ def account(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def consent_update(request: HttpRequest, document: str) -> HttpResponse:
+def consent_update(request: AuthenticatedHttpRequest, document: str) -> HttpResponse:
     text = next((t for t in SIGNUP_CONSENTS if t.document == document and not t.required), None)
     if text is None:
         raise Http404
     agreed = request.POST.get("agreed") == "1"
-    services.consent_set(user=request.user, document=document, agreed=agreed)  # type: ignore[arg-type]
+    services.consent_set(user=request.user, document=document, agreed=agreed)
     messages.success(
         request, _("Your consent is recorded.") if agreed else _("Your consent is withdrawn.")
     )
@@ -206,8 +207,8 @@ def consent_update(request: HttpRequest, document: str) -> HttpResponse:
 
 
 @login_required
-def personal_data(request: HttpRequest) -> HttpResponse:
-    data = services.user_personal_data(request.user)  # type: ignore[arg-type]
+def personal_data(request: AuthenticatedHttpRequest) -> HttpResponse:
+    data = selectors.user_personal_data(request.user)
     response = HttpResponse(
         json.dumps(data, ensure_ascii=False, indent=2),
         content_type="application/json; charset=utf-8",
@@ -218,8 +219,8 @@ def personal_data(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def delete_account(request: HttpRequest) -> HttpResponse:
-    user: Any = request.user
+def delete_account(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     form = DeleteAccountForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -247,8 +248,8 @@ TOKEN_EXPIRY_WARNING = dt.timedelta(days=7)
 
 
 @login_required
-def api_tokens(request: HttpRequest) -> HttpResponse:
-    user: Any = request.user
+def api_tokens(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     form = ApiTokenForm(request.POST or None)
     secret = None
     if request.method == "POST" and form.is_valid():
@@ -283,8 +284,8 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def api_token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
-    user: Any = request.user
+def api_token_revoke(request: AuthenticatedHttpRequest, token_id: int) -> HttpResponse:
+    user = request.user
     token = get_object_or_404(user.api_tokens, pk=token_id, revoked_at__isnull=True)
     services.api_token_revoke(token=token, actor=user)
     messages.success(request, _("The token “%(name)s” is revoked.") % {"name": token.name})
@@ -292,8 +293,8 @@ def api_token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
 
 
 @login_required
-def user_sessions(request: HttpRequest) -> HttpResponse:
-    user: Any = request.user
+def user_sessions(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     current = request.session.session_key
     rows = [
         {
@@ -311,8 +312,8 @@ def user_sessions(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def user_sessions_end_others(request: HttpRequest) -> HttpResponse:
-    user: Any = request.user
+def user_sessions_end_others(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     count = sessions.user_sessions_end(
         user=user,
         actor=user,
@@ -329,8 +330,8 @@ def user_sessions_end_others(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def user_session_end(request: HttpRequest, session_id: int) -> HttpResponse:
-    user: Any = request.user
+def user_session_end(request: AuthenticatedHttpRequest, session_id: int) -> HttpResponse:
+    user = request.user
     # The session in use is ended by logging out, not from this list.
     others = UserSession.objects.filter(user=user).exclude(session_id=request.session.session_key)
     found = get_object_or_404(others, pk=session_id)
@@ -341,8 +342,8 @@ def user_session_end(request: HttpRequest, session_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def organization_switch(request: HttpRequest) -> HttpResponse:
-    user: Any = request.user
+def organization_switch(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     try:
         org_id = int(request.POST.get("organization", ""))
     except ValueError:
@@ -354,8 +355,8 @@ def organization_switch(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def organization(request: HttpRequest, org_id: int) -> HttpResponse:
-    user: Any = request.user
+def organization(request: AuthenticatedHttpRequest, org_id: int) -> HttpResponse:
+    user = request.user
     org = access.organization_for_viewer(user, org_id)
     is_admin = access.is_organization_admin(user, org) or access.is_operator_staff(user)
     form = InvitationForm(request.POST or None, organization=org)
@@ -407,7 +408,9 @@ def _membership_for_admin(request: HttpRequest, org_id: int, membership_id: int)
 
 @login_required
 @require_POST
-def membership_role(request: HttpRequest, org_id: int, membership_id: int) -> HttpResponse:
+def membership_role(
+    request: AuthenticatedHttpRequest, org_id: int, membership_id: int
+) -> HttpResponse:
     membership = _membership_for_admin(request, org_id, membership_id)
     form = RoleForm(request.POST)
     if form.is_valid():
@@ -415,7 +418,7 @@ def membership_role(request: HttpRequest, org_id: int, membership_id: int) -> Ht
             services.membership_set_role(
                 membership=membership,
                 role=form.cleaned_data["role"],
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
             )
         except ValueError:
             messages.error(
@@ -428,10 +431,12 @@ def membership_role(request: HttpRequest, org_id: int, membership_id: int) -> Ht
 
 @login_required
 @require_POST
-def membership_remove(request: HttpRequest, org_id: int, membership_id: int) -> HttpResponse:
+def membership_remove(
+    request: AuthenticatedHttpRequest, org_id: int, membership_id: int
+) -> HttpResponse:
     membership = _membership_for_admin(request, org_id, membership_id)
     try:
-        services.membership_remove(membership=membership, actor=request.user)  # type: ignore[arg-type]
+        services.membership_remove(membership=membership, actor=request.user)
     except ValueError:
         messages.error(
             request, _("The last administrator cannot be removed: appoint another first.")
@@ -443,21 +448,25 @@ def membership_remove(request: HttpRequest, org_id: int, membership_id: int) -> 
 
 @login_required
 @require_POST
-def invitation_revoke(request: HttpRequest, org_id: int, invitation_id: int) -> HttpResponse:
+def invitation_revoke(
+    request: AuthenticatedHttpRequest, org_id: int, invitation_id: int
+) -> HttpResponse:
     org = access.organization_for_admin(request.user, org_id)
     found = get_object_or_404(org.invitations, pk=invitation_id)
-    services.invitation_revoke(invitation=found, actor=request.user)  # type: ignore[arg-type]
+    services.invitation_revoke(invitation=found, actor=request.user)
     messages.success(request, _("The invitation is revoked."))
     return redirect("accounts:organization", org_id=org_id)
 
 
 @login_required
 @require_POST
-def invitation_approve(request: HttpRequest, org_id: int, invitation_id: int) -> HttpResponse:
+def invitation_approve(
+    request: AuthenticatedHttpRequest, org_id: int, invitation_id: int
+) -> HttpResponse:
     org = access.organization_for_approver(request.user, org_id)
     found = get_object_or_404(org.invitations, pk=invitation_id)
     try:
-        services.invitation_approve(invitation=found, actor=request.user)  # type: ignore[arg-type]
+        services.invitation_approve(invitation=found, actor=request.user)
     except services.InvitationRefused as refused:
         messages.error(request, refused.message)
     else:
@@ -469,11 +478,13 @@ def invitation_approve(request: HttpRequest, org_id: int, invitation_id: int) ->
 
 @login_required
 @require_POST
-def invitation_decline(request: HttpRequest, org_id: int, invitation_id: int) -> HttpResponse:
+def invitation_decline(
+    request: AuthenticatedHttpRequest, org_id: int, invitation_id: int
+) -> HttpResponse:
     org = access.organization_for_approver(request.user, org_id)
     found = get_object_or_404(org.invitations, pk=invitation_id)
     try:
-        services.invitation_decline(invitation=found, actor=request.user)  # type: ignore[arg-type]
+        services.invitation_decline(invitation=found, actor=request.user)
     except services.InvitationRefused as refused:
         messages.error(request, refused.message)
     else:

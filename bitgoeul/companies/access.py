@@ -27,6 +27,8 @@ from django.http import Http404
 
 from bitgoeul.accounts import access as accounts_access
 from bitgoeul.accounts.enums import MembershipRole, OrganizationKind
+from bitgoeul.accounts.models import User
+from bitgoeul.accounts.types import Viewer
 from bitgoeul.companies.importing.hidden import IMPORT_PENDING_HIDDEN, PROSPECT_HIDDEN
 from bitgoeul.companies.models import Company, CompanyImport, Nomination
 from bitgoeul.core.visibility import FieldPolicy, ViewLevel
@@ -70,7 +72,7 @@ COMPANY_FIELDS = FieldPolicy(
 )
 
 
-def followed_parent_ids(user: Any) -> set[int]:
+def followed_parent_ids(user: Viewer) -> set[int]:
     """Organisations whose child companies the user follows as association or chapter staff:
     their chapters, and the association itself (it covers the provinces without a chapter)."""
     ids = set(accounts_access.staff_chapter_ids(user))
@@ -80,7 +82,7 @@ def followed_parent_ids(user: Any) -> set[int]:
     return ids
 
 
-def member_company_ids(user: Any) -> set[int]:
+def member_company_ids(user: Viewer) -> set[int]:
     return {
         org_id
         for org_id, kind, _, _ in accounts_access.membership_rows(user)
@@ -88,7 +90,7 @@ def member_company_ids(user: Any) -> set[int]:
     }
 
 
-def is_staff(user: Any) -> bool:
+def is_staff(user: Viewer) -> bool:
     """Operator staff or association/chapter staff: the people who discover companies."""
     return accounts_access.is_operator_staff(user) or accounts_access.is_chapter_staff(user)
 
@@ -103,7 +105,7 @@ class Grant:
     q: Q
 
 
-def _grants(user: Any) -> list[Grant]:
+def _grants(user: Viewer) -> list[Grant]:
     """THE visibility rule of companies: every level a viewer may have, and on which companies.
     (A new kind of company, e.g. one never public, changes its grant here, in both forms.)"""
     cached: list[Grant] | None = getattr(user, "_bitgoeul_company_grants", None)
@@ -139,13 +141,13 @@ def _grants(user: Any) -> list[Grant]:
                 Q(organization__parent_id__in=parents, chapter_consent_at__isnull=False),
             )
         )
-    if getattr(user, "is_authenticated", False):
+    if isinstance(user, User) and user.is_authenticated:
         # read once per request, like the memberships it comes from (user_memberships)
-        user._bitgoeul_company_grants = grants
+        vars(user)["_bitgoeul_company_grants"] = grants
     return grants
 
 
-def company_view_level(user: Any, company: Company) -> ViewLevel:
+def company_view_level(user: Viewer, company: Company) -> ViewLevel:
     """The level the user has on the company: NONE (not even that it exists) to PRIVATE.
     Rows of an import still being written are seen by nobody until it completes."""
     if company.import_batch is not None:
@@ -155,7 +157,7 @@ def company_view_level(user: Any, company: Company) -> ViewLevel:
     )
 
 
-def companies_at_least(user: Any, level: ViewLevel) -> Q:
+def companies_at_least(user: Viewer, level: ViewLevel) -> Q:
     """The companies on which the user has at least `level`, as a filter (`Q()`: all). Rows of
     an import still being written are left out, whoever asks."""
     conditions = [grant.q for grant in _grants(user) if grant.level >= level]
@@ -173,65 +175,65 @@ def companies_at_least(user: Any, level: ViewLevel) -> Q:
     return combined & IMPORT_PENDING_HIDDEN
 
 
-def company_max_level(user: Any) -> ViewLevel:
+def company_max_level(user: Viewer) -> ViewLevel:
     """The highest level the user can have on any company (PUBLIC for visitors)."""
     return max(grant.level for grant in _grants(user))
 
 
-def company_fields(user: Any, company: Company) -> frozenset[str]:
+def company_fields(user: Viewer, company: Company) -> frozenset[str]:
     """The fields of `COMPANY_FIELDS` the user may see on this company."""
     return COMPANY_FIELDS.fields_for(company_view_level(user, company))
 
 
-def company_field_usable(user: Any, field: str) -> bool:
+def company_field_usable(user: Viewer, field: str) -> bool:
     """Whether the user may filter or sort on a field: they may see it on some company (the
     filter then applies only to the companies where they see it)."""
     return COMPANY_FIELDS.shows(field, company_max_level(user))
 
 
-def follows(user: Any, company: Company) -> bool:
+def follows(user: Viewer, company: Company) -> bool:
     return company.organization.parent_id in followed_parent_ids(user)
 
 
-def can_view_profile(user: Any, company: Company) -> bool:
+def can_view_profile(user: Viewer, company: Company) -> bool:
     return company_view_level(user, company) >= PUBLIC
 
 
-def can_view_record(user: Any, company: Company) -> bool:
+def can_view_record(user: Viewer, company: Company) -> bool:
     return company_view_level(user, company) >= RECORD
 
 
-def can_view_private(user: Any, company: Company) -> bool:
+def can_view_private(user: Viewer, company: Company) -> bool:
     return company_view_level(user, company) >= PRIVATE
 
 
-def can_edit(user: Any, company: Company) -> bool:
+def can_edit(user: Viewer, company: Company) -> bool:
     role = accounts_access.organization_role(user, company.organization)
     return role in {MembershipRole.ADMIN, MembershipRole.STAFF} or (
         accounts_access.is_operator_staff(user)
     )
 
 
-def can_manage_sharing(user: Any, company: Company) -> bool:
+def can_manage_sharing(user: Viewer, company: Company) -> bool:
     """Publishing the profile and consenting to share with the chapter are the company's own
     decisions: its administrators make them, nobody else."""
     return accounts_access.is_organization_admin(user, company.organization)
 
 
-def can_nominate(user: Any, company: Company) -> bool:
+def can_nominate(user: Viewer, company: Company) -> bool:
     return follows(user, company)
 
 
-def can_watch(user: Any, company: Company) -> bool:
+def can_watch(user: Viewer, company: Company) -> bool:
     return is_staff(user) and can_view_record(user, company)
 
 
-def can_see_scores(user: Any) -> bool:
+def can_see_scores(user: Viewer) -> bool:
     """Scores in lists and sorting by potential or growth: operator staff."""
     return accounts_access.is_operator_staff(user)
 
 
-def visible_filter(user: Any) -> Q:
+def visible_filter(user: Viewer) -> Q:
     """The companies whose record or public profile the user may see, as a filter."""
     return companies_at_least(user, PUBLIC)
 
@@ -249,7 +251,7 @@ def _company(organization_id: int) -> Company:
     return found
 
 
-def company_for_viewer(user: Any, organization_id: int) -> Company:
+def company_for_viewer(user: Viewer, organization_id: int) -> Company:
     """The company whose page the user may see (public profile or more), or 404."""
     company = _company(organization_id)
     if not can_view_profile(user, company):
@@ -257,14 +259,14 @@ def company_for_viewer(user: Any, organization_id: int) -> Company:
     return company
 
 
-def company_for_private(user: Any, organization_id: int) -> Company:
+def company_for_private(user: Viewer, organization_id: int) -> Company:
     company = company_for_viewer(user, organization_id)
     if not can_view_private(user, company):
         raise PermissionDenied
     return company
 
 
-def company_for_editor(user: Any, organization_id: int) -> Company:
+def company_for_editor(user: Viewer, organization_id: int) -> Company:
     company = _company(organization_id)
     if not can_view_record(user, company):
         raise Http404
@@ -273,7 +275,7 @@ def company_for_editor(user: Any, organization_id: int) -> Company:
     return company
 
 
-def company_for_sharing(user: Any, organization_id: int) -> Company:
+def company_for_sharing(user: Viewer, organization_id: int) -> Company:
     company = _company(organization_id)
     if not can_view_record(user, company):
         raise Http404
@@ -282,7 +284,7 @@ def company_for_sharing(user: Any, organization_id: int) -> Company:
     return company
 
 
-def company_for_nominator(user: Any, organization_id: int) -> Company:
+def company_for_nominator(user: Viewer, organization_id: int) -> Company:
     company = _company(organization_id)
     if not can_view_record(user, company):
         raise Http404
@@ -291,7 +293,7 @@ def company_for_nominator(user: Any, organization_id: int) -> Company:
     return company
 
 
-def company_for_watcher(user: Any, organization_id: int) -> Company:
+def company_for_watcher(user: Viewer, organization_id: int) -> Company:
     company = _company(organization_id)
     if not can_view_record(user, company):
         raise Http404
@@ -300,16 +302,16 @@ def company_for_watcher(user: Any, organization_id: int) -> Company:
     return company
 
 
-def require_staff(user: Any) -> None:
+def require_staff(user: Viewer) -> None:
     if not is_staff(user):
         raise PermissionDenied
 
 
-def require_operator_staff(user: Any) -> None:
+def require_operator_staff(user: Viewer) -> None:
     accounts_access.require_operator_staff(user)
 
 
-def nomination_for_decider(user: Any, nomination_id: int) -> Nomination:
+def nomination_for_decider(user: Viewer, nomination_id: int) -> Nomination:
     require_operator_staff(user)
     nomination = Nomination.objects.select_related("company__organization").filter(pk=nomination_id)
     found = nomination.first()
@@ -318,7 +320,7 @@ def nomination_for_decider(user: Any, nomination_id: int) -> Nomination:
     return found
 
 
-def nomination_for_nominator(user: Any, nomination_id: int) -> Nomination:
+def nomination_for_nominator(user: Viewer, nomination_id: int) -> Nomination:
     """A nomination its chapter's staff may withdraw."""
     found = (
         Nomination.objects.select_related("company__organization").filter(pk=nomination_id).first()
@@ -328,7 +330,7 @@ def nomination_for_nominator(user: Any, nomination_id: int) -> Nomination:
     return found
 
 
-def company_import_for_owner(user: Any, import_id: Any) -> CompanyImport:
+def company_import_for_owner(user: User, import_id: Any) -> CompanyImport:
     """An import the user started (operator staff only import)."""
     require_operator_staff(user)
     found = CompanyImport.objects.filter(pk=import_id).first()
@@ -337,10 +339,10 @@ def company_import_for_owner(user: Any, import_id: Any) -> CompanyImport:
     return found
 
 
-def can_import(user: Any) -> bool:
+def can_import(user: Viewer) -> bool:
     """Bulk imports and exports touch every chapter's companies: operator staff only import."""
     return accounts_access.is_operator_staff(user)
 
 
-def can_mark_reviewed(user: Any) -> bool:
+def can_mark_reviewed(user: Viewer) -> bool:
     return accounts_access.is_operator_staff(user)

@@ -7,16 +7,17 @@ from typing import Any
 
 from django.http import Http404
 
+from bitgoeul.accounts.models import User
 from bitgoeul.notifications.models import Notification
 from bitgoeul.notifications.registry import Kind, kind_get
 
 
-def can_receive(user: Any, kind: Kind, obj: Any) -> bool:
+def can_receive(user: User, kind: Kind, obj: Any) -> bool:
     """Checked when a notice is sent: no row, no e-mail for anyone else."""
     return bool(user.is_active) and kind.can_see(user, obj)
 
 
-def can_read(user: Any, notification: Notification, obj: Any) -> bool:
+def can_read(user: User, notification: Notification, obj: Any) -> bool:
     """Checked again when a notice is shown: `obj` is the object it names, None when that
     object is gone."""
     kind = kind_get(notification.kind)
@@ -29,7 +30,7 @@ def can_read(user: Any, notification: Notification, obj: Any) -> bool:
     )
 
 
-def notification_for_reader(user: Any, notification_id: int) -> Notification:
+def notification_for_reader(user: User, notification_id: int) -> Notification:
     """The user's own notice, or 404 (whether another user's notice exists is not told)."""
     found = Notification.objects.filter(pk=notification_id, recipient_id=user.pk).first()
     if found is None:

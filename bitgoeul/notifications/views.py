@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -13,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from bitgoeul.accounts.types import AuthenticatedHttpRequest
 from bitgoeul.notifications import access
 from bitgoeul.notifications.selectors import notifications_for, preferences_of, readable_rows
 from bitgoeul.notifications.services import (
@@ -25,8 +24,8 @@ PER_PAGE = 25
 
 
 @login_required
-def notification_list(request: HttpRequest) -> HttpResponse:
-    user: Any = request.user
+def notification_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     page = Paginator(notifications_for(user), PER_PAGE).get_page(request.GET.get("page"))
     rows, hidden = readable_rows(user, list(page.object_list))
     return render(
@@ -36,7 +35,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def notification_read(request: HttpRequest, notification_id: int) -> HttpResponse:
+def notification_read(request: AuthenticatedHttpRequest, notification_id: int) -> HttpResponse:
     notification = access.notification_for_reader(request.user, notification_id)
     notification_mark_read(notification=notification, actor=request.user)
     return redirect(_list_url(request))
@@ -44,7 +43,7 @@ def notification_read(request: HttpRequest, notification_id: int) -> HttpRespons
 
 @login_required
 @require_POST
-def notifications_read_all(request: HttpRequest) -> HttpResponse:
+def notifications_read_all(request: AuthenticatedHttpRequest) -> HttpResponse:
     notifications_mark_all_read(actor=request.user)
     return redirect(_list_url(request))
 
@@ -56,8 +55,8 @@ def _list_url(request: HttpRequest) -> str:
 
 
 @login_required
-def notification_settings(request: HttpRequest) -> HttpResponse:
-    user: Any = request.user
+def notification_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     preferences = preferences_of(user)
     if request.method == "POST":
         choices = {

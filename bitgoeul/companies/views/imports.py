@@ -8,11 +8,12 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from bitgoeul.accounts.types import AuthenticatedHttpRequest
 from bitgoeul.companies import access
 from bitgoeul.companies.enums import ImportState
 from bitgoeul.companies.forms import ImportRunForm, MappingForm, UploadForm
@@ -26,7 +27,7 @@ PREVIEW_ROWS = 5
 
 
 @login_required
-def import_upload(request: HttpRequest) -> HttpResponse:
+def import_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
     access.require_operator_staff(request.user)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -42,7 +43,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def import_detail(request: HttpRequest, import_id: uuid.UUID) -> HttpResponse:
+def import_detail(request: AuthenticatedHttpRequest, import_id: uuid.UUID) -> HttpResponse:
     """Step 2 and 3: the mapping (editable until imported), a preview, the dry-run report."""
     upload = access.company_import_for_owner(request.user, import_id)
     form = MappingForm(
@@ -85,7 +86,7 @@ def import_detail(request: HttpRequest, import_id: uuid.UUID) -> HttpResponse:
 
 @login_required
 @require_POST
-def import_run(request: HttpRequest, import_id: uuid.UUID) -> HttpResponse:
+def import_run(request: AuthenticatedHttpRequest, import_id: uuid.UUID) -> HttpResponse:
     """Step 4: the real import, after a dry run of the current mapping."""
     upload = access.company_import_for_owner(request.user, import_id)
     if upload.state != ImportState.CHECKED:
@@ -103,7 +104,7 @@ def import_run(request: HttpRequest, import_id: uuid.UUID) -> HttpResponse:
 
 
 @login_required
-def import_rejected(request: HttpRequest, import_id: uuid.UUID) -> FileResponse:
+def import_rejected(request: AuthenticatedHttpRequest, import_id: uuid.UUID) -> FileResponse:
     upload = access.company_import_for_owner(request.user, import_id)
     root = Path(settings.MEDIA_ROOT).resolve()
     path = (root / upload.rejected_file).resolve()
