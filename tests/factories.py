@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 import factory
 
 from bitgoeul.accounts.brn import brn_check_digit
@@ -54,3 +56,33 @@ class ReviewerProfileFactory(factory.django.DjangoModelFactory[ReviewerProfile])
     user = factory.SubFactory(UserFactory)
     expertise = "컴퓨터 비전"
     fields = ["vision"]
+
+
+class CompanyRecordFactory(factory.Factory):  # type: ignore[type-arg]
+    """A company record made the way the platform makes one: the organisation
+    (`CompanyFactory`), its record created by the sign-up event, and the profile fields given
+    saved (and indexed for search) by `company_update`. `technologies` takes tag codes."""
+
+    class Meta:
+        model = dict  # built by _create through the services, not by a constructor
+
+    name = None  # CompanyFactory's own name when not given
+    parent = None
+    technologies: tuple[str, ...] = ()
+
+    @classmethod
+    def _create(cls, model_class: Any, *args: Any, **kwargs: Any) -> Any:
+        from django.db import transaction
+
+        from bitgoeul.companies.models import Company, Technology
+        from bitgoeul.companies.services.profile import company_update
+        from bitgoeul.core import hooks
+
+        name, parent = kwargs.pop("name"), kwargs.pop("parent")
+        codes = kwargs.pop("technologies")
+        organization = CompanyFactory.create(**({"name": name} if name else {}), parent=parent)
+        with transaction.atomic():
+            hooks.publish(hooks.ORGANIZATION_CREATED, organization=organization, actor=None)
+            company = Company.objects.select_related("organization__parent").get(pk=organization.pk)
+            techs = list(Technology.objects.filter(code__in=codes)) if codes else None
+            return company_update(company=company, actor=None, data=kwargs, technologies=techs)

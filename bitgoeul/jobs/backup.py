@@ -166,7 +166,7 @@ def _postgres_dump(using: str, target: Path) -> dict[str, int]:
             cursor.execute("SELECT pg_export_snapshot()")
             snapshot = cursor.fetchone()[0]
             counts = _counts(cursor, tables, connection.ops.quote_name)
-            done = subprocess.run(
+            done = subprocess.run(  # nosec B607  # the server's pg_dump from PATH, as operators run it
                 [
                     "pg_dump",
                     "--format=custom",
@@ -253,7 +253,7 @@ def _postgres_restore(using: str, dump: Path) -> None:
         raise BackupError("pg_restore is not installed (PostgreSQL client programs are needed)")
     connections[using].close()
     args, env = _pg_env(using)
-    done = subprocess.run(
+    done = subprocess.run(  # nosec B607  # the server's pg_restore from PATH, as operators run it
         [
             "pg_restore",
             "--clean",

@@ -7,10 +7,9 @@ from typing import Any
 from django.db import transaction
 
 from bitgoeul.accounts.models import Organization
-from bitgoeul.companies.models import Company, Technology
-from bitgoeul.companies.services.profile import company_profile_ensure, company_update
+from bitgoeul.companies.models import Company
 from bitgoeul.core import hooks
-from tests.factories import CompanyFactory
+from tests.factories import CompanyRecordFactory
 
 
 def make_company(
@@ -20,12 +19,13 @@ def make_company(
     technologies: tuple[str, ...] = (),
     **data: Any,
 ) -> Company:
-    """A company organisation with its profile saved (and indexed) by `company_update`."""
-    organization = CompanyFactory.create(**({"name": name} if name else {}), parent=parent)
-    with transaction.atomic():
-        company = company_profile_ensure(organization=organization)
-        techs = list(Technology.objects.filter(code__in=technologies)) if technologies else None
-        return company_update(company=company, actor=None, data=data, technologies=techs)
+    """A company organisation with its profile saved (and indexed) by `company_update`
+    (`tests.factories.CompanyRecordFactory`)."""
+    extra = {"name": name} if name else {}
+    company: Company = CompanyRecordFactory.create(
+        parent=parent, technologies=technologies, **extra, **data
+    )
+    return company
 
 
 def company_record(organization: Organization) -> Company:
