@@ -610,6 +610,28 @@ def organization_create_many(
 
 
 @transaction.atomic
+def organization_delete_many(*, ids: list[int], actor: Any, reason: str) -> int:
+    """Delete organisations nobody belongs to (what an import created and must take back, a
+    prospect merged into the real company); rows cascade to their profiles. Refuses, deleting
+    nothing, when one of them has members. One audit event with the ids and the reason."""
+    rows = Organization.objects.select_for_update().filter(pk__in=ids)
+    if Membership.objects.filter(organization_id__in=ids).exists():
+        raise ValueError("an organisation with members is not deleted")
+    found = sorted(rows.values_list("pk", flat=True))
+    if not found:
+        return 0
+    Organization.objects.filter(pk__in=found).delete()
+    audit_record(
+        actor=actor,
+        action="organization.delete_many",
+        object_type=Organization._meta.label_lower,
+        before={"ids": found},
+        after={"reason": reason},
+    )
+    return len(found)
+
+
+@transaction.atomic
 def organization_update_many(
     *, changes: dict[int, dict[str, Any]], actor: Any, reason: str, batch_size: int = 500
 ) -> int:

@@ -65,3 +65,18 @@ def test_organization_update_many_records_each_change(operator):
     }
     a.refresh_from_db()
     assert (a.name, a.parent_id) == ("가나", chapter.pk)
+
+
+def test_organization_delete_many_refuses_organisations_with_members(operator):
+    from bitgoeul.accounts.services import organization_delete_many
+    from tests.factories import MembershipFactory
+
+    empty = Organization.objects.create(name="빈 기관", kind=OrganizationKind.INSTITUTION)
+    staffed = Organization.objects.create(name="기관", kind=OrganizationKind.INSTITUTION)
+    MembershipFactory.create(organization=staffed)
+    with pytest.raises(ValueError, match="members"):
+        organization_delete_many(ids=[empty.pk, staffed.pk], actor=operator, reason="test")
+    assert Organization.objects.filter(pk__in=[empty.pk, staffed.pk]).count() == 2
+    assert organization_delete_many(ids=[empty.pk], actor=operator, reason="merged") == 1
+    event = AuditEvent.objects.get(action="organization.delete_many")
+    assert (event.before, event.after) == ({"ids": [empty.pk]}, {"reason": "merged"})

@@ -53,7 +53,11 @@ from django.utils.translation import gettext as _
 from bitgoeul.accounts.brn import brn_normalize
 from bitgoeul.accounts.enums import OrganizationKind
 from bitgoeul.accounts.models import Organization
-from bitgoeul.accounts.services import organization_create_many, organization_update_many
+from bitgoeul.accounts.services import (
+    organization_create_many,
+    organization_delete_many,
+    organization_update_many,
+)
 from bitgoeul.audit.services import audit_record
 from bitgoeul.companies.importing.fields import guess_mapping, header_unit
 from bitgoeul.companies.importing.readers import Table, iter_records, read_table
@@ -645,7 +649,9 @@ def company_import_discard(*, batch: uuid.UUID, actor: Any) -> None:
         with transaction.atomic():
             # The import created these organisations (through accounts' service) and no one
             # has seen them: they go with their profiles (the profile cascades).
-            Organization.objects.filter(pk__in=chunk, kind=OrganizationKind.COMPANY).delete()
+            organization_delete_many(
+                ids=list(chunk), actor=actor, reason=f"import {batch} discarded"
+            )
             search_index_sync(list(chunk))
     undo_ids = list(CompanyImportUndo.objects.filter(batch=batch).values_list("pk", flat=True))
     for chunk in _chunks(undo_ids, BATCH):
@@ -872,7 +878,9 @@ def company_prospect_merge(*, prospect: Company, company: Company, actor: Any) -
         after=moved,
     )
     # The prospect's organisation has no number, no members and no use left once merged.
-    Organization.objects.filter(pk=prospect.pk, is_prospect=True).delete()
+    organization_delete_many(
+        ids=[prospect.pk], actor=actor, reason=f"prospect merged into {company.pk}"
+    )
     search_index_sync([prospect.pk])
     _refresh_growth([company.pk])
     _refresh_terms([company.pk])
