@@ -134,7 +134,11 @@ def _format(value: Any, spec: AuditField, names: _Names) -> str:
     if isinstance(value, list):
         return ", ".join(_format(item, spec, names) for item in value) or EMPTY
     if isinstance(value, dict):
-        return "; ".join(f"{key}: {_format(item, spec, names)}" for key, item in value.items())
+        # keys named by the field's choices (a weight per signal: "매출 성장률: 20")
+        return "; ".join(
+            f"{spec.choices.get(key, key)}: {_format(item, AuditField(''), names)}"
+            for key, item in value.items()
+        )
     if isinstance(value, bool):
         return gettext("Yes") if value else gettext("No")
     if spec.choices and value in spec.choices:
@@ -227,8 +231,10 @@ def audit_events_present(events: Iterable[AuditEvent], *, viewer: Any) -> list[A
     )
     views = []
     for event in events:
-        before = event.before if isinstance(event.before, dict) else {}
-        after = event.after if isinstance(event.after, dict) else {}
+        action = audit_action_get(event.action)
+        shown = action is None or action.show_changes
+        before = event.before if shown and isinstance(event.before, dict) else {}
+        after = event.after if shown and isinstance(event.after, dict) else {}
         rows = []
         for key in [*before, *(k for k in after if k not in before)]:
             spec = specs.get((event.object_type, key)) or _field_spec(event.object_type, key)

@@ -26,6 +26,9 @@ class AuditAction:
     # language writes it ("김민수 님이" / "Kim Minsu"), %(object)s the object's name.
     sentence: Promise | str
     group: Promise | str  # the app, as people call it: the filter's option group
+    # False where before/after hold only technical values (a task's parameters): the page
+    # shows the sentence alone (the CSV export keeps everything)
+    show_changes: bool = True
 
 
 @dataclass(frozen=True)
@@ -57,11 +60,13 @@ _TYPES: dict[str, AuditObjectType] = {}
 _FIELDS: dict[tuple[str, str], AuditField] = {}
 
 
-def audit_action(code: str, sentence: Promise | str, *, group: Promise | str) -> None:
+def audit_action(
+    code: str, sentence: Promise | str, *, group: Promise | str, show_changes: bool = True
+) -> None:
     """Register the sentence shown for events with action `code`."""
     if code in _ACTIONS and _ACTIONS[code].sentence != sentence:
         raise ValueError(f"audit action {code!r} is registered twice")
-    _ACTIONS[code] = AuditAction(code, sentence, group)
+    _ACTIONS[code] = AuditAction(code, sentence, group, show_changes)
 
 
 def audit_object_type(

@@ -35,6 +35,7 @@ from bitgoeul.companies.models import (
     Technology,
     WatchlistEntry,
 )
+from bitgoeul.companies.presenters import SIGNAL_LABELS
 
 GROUP = _("Companies")
 
@@ -197,6 +198,11 @@ audit_fields(
         "stage": AuditField(_("stage"), choices=dict(Stage.choices)),
     },
 )
+audit_fields(
+    "companies.scoreweights",
+    {"weights": AuditField(_("weights"), choices=SIGNAL_LABELS)},
+)
+audit_fields("companies.scorerun", {"weights": AuditField(_("weights version"))})
 audit_fields(
     "companies.company",
     {

@@ -24,7 +24,13 @@ def _job_url(job: Job, viewer: Any) -> str:
     )
 
 
-audit_action("job.start", _("%(actor)s started the task %(object)s."), group=_("Background tasks"))
+# a task's parameters are technical (its kind, ids): the sentence names the task by its title
+audit_action(
+    "job.start",
+    _("%(actor)s started the task %(object)s."),
+    group=_("Background tasks"),
+    show_changes=False,
+)
 audit_object_type(
     "jobs.job",
     label=_("task"),

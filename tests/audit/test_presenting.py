@@ -219,3 +219,30 @@ def test_filters_are_choices(client: Client, world: World) -> None:
     page = client.get(reverse("audit:list")).content.decode()
     assert '<select name="action"' in page and '<optgroup label="' in page
     assert '<select name="object_type"' in page
+
+
+def test_weights_show_signal_names_and_task_parameters_stay_out_of_the_page(
+    world: World,
+) -> None:
+    from bitgoeul.companies.models import ScoreWeights
+    from bitgoeul.jobs.models import Job
+
+    weights = ScoreWeights.objects.get(version=1)
+    job = Job.objects.create(owner=world.operator, kind="audit.export", title="감사 기록 내보내기")
+    events = [
+        record(
+            world.operator,
+            "score.weights_create",
+            obj=weights,
+            after={"weights": {"revenue_growth": 20}},
+        ),
+        record(world.operator, "job.start", obj=job, after={"kind": "audit.export"}),
+    ]
+    with translation.override("ko"):
+        first, second = audit_events_present(events, viewer=world.operator)
+        assert [(c.label, c.after) for c in first.changes] == [("가중치", "매출 성장률: 20")]
+        assert (second.changes, second.has_after) == ([], False)
+        assert second.sentence == (
+            f'{world.operator.name} 님이 <a href="/jobs/{job.pk}/">감사 기록 내보내기</a> '
+            "작업을 시작했습니다."
+        )
