@@ -17,6 +17,7 @@ def audit_event_list(
     object_type: str = "",
     object_id: str = "",
     actor: str = "",
+    actor_email: str = "",  # exports queued before the person search was added
     since: dt.date | None = None,
     until: dt.date | None = None,
 ) -> QuerySet[AuditEvent]:
@@ -30,6 +31,8 @@ def audit_event_list(
     if actor:
         # a name or an e-mail address, or part of one (erased accounts hold neither)
         events = events.filter(Q(actor__name__icontains=actor) | Q(actor__email__icontains=actor))
+    if actor_email:
+        events = events.filter(actor__email__iexact=actor_email)
     if since:
         events = events.filter(at__date__gte=since)
     if until:
