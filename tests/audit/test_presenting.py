@@ -246,3 +246,21 @@ def test_weights_show_signal_names_and_task_parameters_stay_out_of_the_page(
             f'{world.operator.name} 님이 <a href="/jobs/{job.pk}/">감사 기록 내보내기</a> '
             "작업을 시작했습니다."
         )
+
+
+def test_the_date_range_filter_keeps_the_events_of_those_days(client: Client, world: World) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    old = record(world.owner, "user.update", obj=world.owner)
+    new = record(world.owner, "user.update", obj=world.owner)
+    today = timezone.localdate()
+    client.force_login(world.operator)
+    response = client.get(reverse("audit:list"), {"since": today.isoformat()})
+    assert {row.event.pk for row in response.context["rows"]} == {old.pk, new.pk}
+    tomorrow = (today + dt.timedelta(days=1)).isoformat()
+    response = client.get(reverse("audit:list"), {"since": tomorrow})
+    assert response.context["rows"] == []
+    response = client.get(reverse("audit:list"), {"since": tomorrow, "until": today.isoformat()})
+    assert response.context["form"].errors.keys() == {"until"}
