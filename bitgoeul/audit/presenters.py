@@ -128,17 +128,20 @@ class _Names:
     organizations: dict[str, str] = field(default_factory=dict)
 
 
-def _format(value: Any, spec: AuditField, names: _Names) -> str:
+def _format(value: Any, spec: AuditField, names: _Names, object_type: str = "") -> str:
     if value is None or value == "":
         return EMPTY
     if isinstance(value, list):
-        return ", ".join(_format(item, spec, names) for item in value) or EMPTY
+        return ", ".join(_format(item, spec, names, object_type) for item in value) or EMPTY
     if isinstance(value, dict):
-        # keys named by the field's choices (a weight per signal: "매출 성장률: 20")
-        return "; ".join(
-            f"{spec.choices.get(key, key)}: {_format(item, AuditField(''), names)}"
-            for key, item in value.items()
-        )
+        # keys named by the field's choices (a weight per signal: "매출 성장률: 20") or by the
+        # field labels of the object's type ({"in_app": true} → "화면 알림: 예")
+        parts = []
+        for key, item in value.items():
+            inner = audit_field_get(object_type, key) or AuditField(key)
+            label = spec.choices.get(key) or inner.label
+            parts.append(f"{label}: {_format(item, inner, names, object_type)}")
+        return "; ".join(parts)
     if isinstance(value, bool):
         return gettext("Yes") if value else gettext("No")
     if spec.choices and value in spec.choices:
@@ -236,13 +239,15 @@ def audit_events_present(events: Iterable[AuditEvent], *, viewer: Any) -> list[A
         before = event.before if shown and isinstance(event.before, dict) else {}
         after = event.after if shown and isinstance(event.after, dict) else {}
         rows = []
+        kind = event.object_type
         for key in [*before, *(k for k in after if k not in before)]:
-            spec = specs.get((event.object_type, key)) or _field_spec(event.object_type, key)
+            spec = specs.get((kind, key)) or _field_spec(kind, key)
+            label = action.key_label(key) if action and action.key_label else None
             rows.append(
                 ChangeRow(
-                    label=str(spec.label),
-                    before=_format(before.get(key), spec, names) if key in before else "",
-                    after=_format(after.get(key), spec, names) if key in after else "",
+                    label=str(label or spec.label),
+                    before=_format(before.get(key), spec, names, kind) if key in before else "",
+                    after=_format(after.get(key), spec, names, kind) if key in after else "",
                 )
             )
         views.append(

@@ -29,6 +29,9 @@ class AuditAction:
     # False where before/after hold only technical values (a task's parameters): the page
     # shows the sentence alone (the CSV export keeps everything)
     show_changes: bool = True
+    # where before/after are keyed by codes of the app (a notification kind per key): the
+    # label of such a key, or None to fall back to the field labels
+    key_label: Callable[[str], Promise | str | None] | None = None
 
 
 @dataclass(frozen=True)
@@ -61,12 +64,17 @@ _FIELDS: dict[tuple[str, str], AuditField] = {}
 
 
 def audit_action(
-    code: str, sentence: Promise | str, *, group: Promise | str, show_changes: bool = True
+    code: str,
+    sentence: Promise | str,
+    *,
+    group: Promise | str,
+    show_changes: bool = True,
+    key_label: Callable[[str], Promise | str | None] | None = None,
 ) -> None:
     """Register the sentence shown for events with action `code`."""
     if code in _ACTIONS and _ACTIONS[code].sentence != sentence:
         raise ValueError(f"audit action {code!r} is registered twice")
-    _ACTIONS[code] = AuditAction(code, sentence, group, show_changes)
+    _ACTIONS[code] = AuditAction(code, sentence, group, show_changes, key_label)
 
 
 def audit_object_type(

@@ -264,3 +264,21 @@ def test_the_date_range_filter_keeps_the_events_of_those_days(client: Client, wo
     assert response.context["rows"] == []
     response = client.get(reverse("audit:list"), {"since": tomorrow, "until": today.isoformat()})
     assert response.context["form"].errors.keys() == {"until"}
+
+
+def test_notification_settings_read_by_kind_name(world: World) -> None:
+    from bitgoeul.notifications.registry import kinds
+
+    kind = kinds()[0]
+    event = record(
+        world.owner,
+        "notification_preferences.set",
+        obj=world.owner,
+        before={kind.code: {"in_app": True, "email": True}},
+        after={kind.code: {"in_app": True, "email": False}},
+    )
+    with translation.override("ko"):
+        [view] = audit_events_present([event], viewer=world.operator)
+        assert [(c.label, c.before, c.after) for c in view.changes] == [
+            (str(kind.label), "화면 알림: 예; 이메일로: 예", "화면 알림: 예; 이메일로: 아니요")
+        ]
