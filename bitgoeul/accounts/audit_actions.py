@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
-from bitgoeul.accounts.enums import MembershipRole, OrganizationKind, TokenScope
+from bitgoeul.accounts.enums import Language, MembershipRole, OrganizationKind, TokenScope
 from bitgoeul.accounts.models import ApiToken, Invitation, Membership, Organization, User
 from bitgoeul.audit.registry import (
     AuditField,
@@ -129,7 +129,17 @@ audit_fields(
         "organizations": AuditField(_("organisations"), "count"),
         "kinds": AuditField(_("kinds")),
         "brn": AuditField(_("business registration number")),
-        "language": AuditField(_("preferred language")),
+        "language": AuditField(_("preferred language"), choices=dict(Language.choices)),
+    },
+)
+audit_fields(
+    "accounts.user",
+    {
+        # user.update lists the fields it changed by name
+        "fields": AuditField(
+            _("changed fields"),
+            choices={"name": _("name"), "language": _("preferred language")},
+        ),
     },
 )
 audit_fields(

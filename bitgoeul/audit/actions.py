@@ -28,6 +28,5 @@ audit_fields(
     {
         "in_app": AuditField(_("on the site"), "bool"),
         "email": AuditField(_("by e-mail"), "bool"),
-        "fields": AuditField(_("changed fields")),
     },
 )

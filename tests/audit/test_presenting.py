@@ -282,3 +282,20 @@ def test_notification_settings_read_by_kind_name(world: World) -> None:
         assert [(c.label, c.before, c.after) for c in view.changes] == [
             (str(kind.label), "화면 알림: 예; 이메일로: 예", "화면 알림: 예; 이메일로: 아니요")
         ]
+
+
+def test_an_account_change_names_the_fields_and_the_language(world: World) -> None:
+    event = record(
+        world.owner,
+        "user.update",
+        obj=world.owner,
+        before={"fields": ["language"], "language": "ko"},
+        after={"fields": ["language"], "language": "en"},
+    )
+    with translation.override("ko"):
+        [view] = audit_events_present([event], viewer=world.operator)
+        language = translation.gettext("preferred language")
+        assert [(c.label, c.before, c.after) for c in view.changes] == [
+            ("바뀐 항목", language, language),
+            (language, "한국어", "English"),
+        ]
