@@ -13,3 +13,4 @@ class AccountsConfig(AppConfig):
 
         # Every way in (login form, sign-up, a test's force_login) records the new session.
         user_logged_in.connect(session_record_login, dispatch_uid="bitgoeul.session_login")
+        from bitgoeul.accounts import audit_actions  # noqa: F401  (the audit sentences)

@@ -5,4 +5,5 @@ class AuditConfig(AppConfig):
     name = "bitgoeul.audit"
 
     def ready(self) -> None:
-        from bitgoeul.audit import jobs  # noqa: F401  (registers the job kinds of this app)
+        # the job kinds and the audit sentences of this app
+        from bitgoeul.audit import actions, jobs  # noqa: F401

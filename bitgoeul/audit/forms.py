@@ -1,19 +1,53 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
+
+from bitgoeul.audit.registry import audit_actions, audit_object_types
+
+
+def action_label(sentence: str) -> str:
+    """A registered sentence as an option of the action filter: no one in particular did it
+    to "○○" ("○○의 기업 정보를 고쳤습니다" / "changed the company profile of ○○")."""
+    blank = pgettext("audit filter placeholder", "○○")
+    text = sentence % {"actor": "", "object": blank}
+    return text.strip().rstrip(".")
+
+
+def action_choices() -> list[tuple[str, Any]]:
+    """The registered actions grouped by the app that writes them (an optgroup each)."""
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for code, action in audit_actions().items():
+        groups.setdefault(str(action.group), []).append((code, action_label(str(action.sentence))))
+    choices: list[tuple[str, Any]] = [("", _("All actions"))]
+    for group in sorted(groups):
+        choices.append((group, sorted(groups[group], key=lambda item: item[1])))
+    return choices
+
+
+def object_type_choices() -> list[tuple[str, str]]:
+    types = sorted(
+        ((code, str(spec.label)) for code, spec in audit_object_types().items()),
+        key=lambda item: item[1],
+    )
+    return [("", str(_("All kinds"))), *types]
 
 
 class AuditFilterForm(forms.Form):
-    action = forms.CharField(
-        label=_("Action"),
+    action = forms.ChoiceField(label=_("Action"), required=False)
+    actor = forms.CharField(
+        label=_("Who"),
         required=False,
-        max_length=80,
-        widget=forms.TextInput(attrs={"list": "action-codes"}),
+        max_length=120,
+        help_text=_("A name or an e-mail address, or part of one."),
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
     )
-    actor = forms.EmailField(label=_("Actor e-mail"), required=False)
-    object_type = forms.CharField(label=_("Object type"), required=False, max_length=80)
-    object_id = forms.CharField(label=_("Object id"), required=False, max_length=64)
+    object_type = forms.ChoiceField(label=_("Kind of record"), required=False)
+    # set by links to one object's history, not typed by people
+    object_id = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
     since = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -21,11 +55,28 @@ class AuditFilterForm(forms.Form):
         label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = action_choices()  # type: ignore[attr-defined]
+        self.fields["object_type"].choices = object_type_choices()  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        since, until = data.get("since"), data.get("until")
+        if since and until and since > until:
+            self.add_error("until", _("The end date comes before the start date."))
+        return data
+
     def filters(self) -> dict[str, object]:
-        data = self.cleaned_data if self.is_valid() else {}
+        # the fields that hold a valid value (a stale action code in a bookmark drops only
+        # that filter, and the form shows why)
+        data: dict[str, Any] = {}
+        if self.is_bound:
+            self.is_valid()
+            data = self.cleaned_data
         return {
             "action": data.get("action") or "",
-            "actor_email": data.get("actor") or "",
+            "actor": data.get("actor") or "",
             "object_type": data.get("object_type") or "",
             "object_id": data.get("object_id") or "",
             "since": data.get("since"),

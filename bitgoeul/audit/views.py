@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from bitgoeul.audit.access import require_audit_reader
 from bitgoeul.audit.forms import AuditFilterForm
-from bitgoeul.audit.selectors import audit_action_codes, audit_event_list
+from bitgoeul.audit.selectors import audit_event_list, audit_events_present
 from bitgoeul.jobs.services import job_start
 
 PAGE_SIZE = 50
@@ -23,11 +23,13 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    for key in [key for key, value in query.items() if not value]:
+        query.pop(key)  # no empty filters in the page links
     context = {
         "form": form,
         "page": page,
+        "rows": audit_events_present(page.object_list, viewer=request.user),
         "query": query.urlencode(),
-        "actions": audit_action_codes(),
     }
     template = "audit/_rows.html" if request.headers.get("HX-Request") else "audit/list.html"
     return render(request, template, context)

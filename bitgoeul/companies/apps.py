@@ -9,6 +9,7 @@ class CompaniesConfig(AppConfig):
         # the subscribers to the foundation's events of this app (no work at start-up: Kiwi is
         # loaded on first use).
         from bitgoeul.companies import (  # noqa: F401
+            audit_actions,
             demo,
             jobs,
             navigation,

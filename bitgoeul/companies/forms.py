@@ -399,6 +399,11 @@ class TechnologyForm(forms.ModelForm):
     class Meta:
         model = Technology
         fields = ["code", "name", "name_en", "is_active", "position"]
+        labels = {"code": _("Code"), "position": _("Order in lists")}
+        help_texts = {
+            "code": _("Lower-case letters, digits and hyphens; used in links and the API."),
+            "position": _("Smaller numbers come first."),
+        }
 
     def clean_code(self) -> str:
         code: str = self.cleaned_data["code"]

@@ -23,6 +23,11 @@ urlpatterns = [
         scoring.technology_edit,
         name="technology_edit",
     ),
+    path(
+        "companies/technologies/<int:technology_id>/row/",
+        scoring.technology_row,
+        name="technology_row",
+    ),
     path("companies/nominations/", following.nominations, name="nominations"),
     path(
         "companies/nominations/<int:nomination_id>/decide/",

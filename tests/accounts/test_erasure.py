@@ -110,10 +110,10 @@ def test_the_audit_page_names_people_at_display_time(client: Client, world: Worl
     )
     client.force_login(world.operator)
     page = client.get(reverse("audit:list")).content.decode()
-    assert f"{world.teammate.name} &lt;{world.teammate.email}&gt;" in page
+    assert f"{world.teammate.name} 님이 " in page
     client.force_login(world.teammate)
     client.post(reverse("accounts:delete_account"), {"password": PASSWORD})
     client.force_login(world.operator)
     page = client.get(reverse("audit:list")).content.decode()
     assert world.teammate.email not in page and world.teammate.name not in page
-    assert "삭제된 사용자" in page
+    assert f"삭제된 사용자 #{world.teammate.pk} 님이 " in page

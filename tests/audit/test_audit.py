@@ -96,10 +96,12 @@ def test_audit_page_filters_by_action_and_actor(client: Client, world: World) ->
     record(world, "api_token.create")
     client.force_login(world.operator)
     response = client.get(
-        reverse("audit:list"), {"action": "api_token", "actor": world.owner.email}
+        reverse("audit:list"), {"action": "api_token.create", "actor": world.owner.email}
     )
     assert [e.action for e in response.context["page"].object_list] == ["api_token.create"]
-    partial = client.get(reverse("audit:list"), {"action": "membership"}, HTTP_HX_REQUEST="true")
+    partial = client.get(
+        reverse("audit:list"), {"action": "membership.remove"}, HTTP_HX_REQUEST="true"
+    )
     assert partial.templates[0].name == "audit/_rows.html"
 
 
@@ -119,18 +121,18 @@ def test_audit_page_query_count_does_not_grow_with_events(
 def test_audit_export_job_writes_a_csv_excel_can_read(
     client: Client, world: World, media_root: Path, django_capture_on_commit_callbacks: Any
 ) -> None:
-    record(world, "membership.invite")
+    record(world, "invitation.create")
     record(world, "api_token.create")
     client.force_login(world.operator)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("audit:export"), {"action": "membership"})
+        response = client.post(reverse("audit:export"), {"action": "invitation.create"})
     job = Job.objects.get()
     assert response["Location"] == reverse("jobs:detail", args=[job.pk])
     assert (job.status, job.done, job.total) == ("succeeded", 1, 1)
     raw = (media_root / job.result_file).read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(raw.decode("utf-8-sig").splitlines()))
-    assert [row[2] for row in rows] == ["action", "membership.invite"]
+    assert [row[2] for row in rows] == ["action", "invitation.create"]
     download = client.get(job.result_url)
     assert download.status_code == 200
     assert b"".join(download.streaming_content) == raw  # type: ignore[attr-defined]

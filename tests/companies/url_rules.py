@@ -134,6 +134,7 @@ COMPANIES_RULES: dict[str, Rule] = {
             }.items()
         },
     ),
+    "companies:technology_row": Rule(only({"operator": 302}, otherwise=403), kwargs=_technology),
     "companies:nominations": Rule(STAFF),
     "companies:nomination_decide": Rule(
         only({"operator": 302}, otherwise=403),

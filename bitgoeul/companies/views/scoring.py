@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from bitgoeul.companies import access
 from bitgoeul.companies.forms import RisenForm, TechnologyForm, WeightsForm
@@ -24,6 +25,16 @@ from bitgoeul.jobs.services import job_start
 
 def _day_end(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.max))
+
+
+def _weights_reason(version: ScoreWeights) -> str:
+    """Why a version exists: the note its author wrote; versions the platform made itself (the
+    first one, written by a migration) carry a note for developers, so they get a description."""
+    if version.created_by_id is not None:
+        return version.note
+    if version.version == 1:
+        return _("The first weights, set when the platform was installed.")
+    return _("Set by the platform, not by a person.")
 
 
 @login_required
@@ -61,7 +72,11 @@ def scoring(request: HttpRequest) -> HttpResponse:
         "form": form,
         "current": current,
         "versions": [
-            (v, [(SIGNAL_LABELS[s], w) for s, w in v.weights.items() if s in SIGNAL_LABELS])
+            (
+                v,
+                [(SIGNAL_LABELS[s], w) for s, w in v.weights.items() if s in SIGNAL_LABELS],
+                _weights_reason(v),
+            )
             for v in versions
         ],
         "runs": ScoreRun.objects.select_related("weights")[:10],
@@ -84,6 +99,16 @@ def rescore(request: HttpRequest) -> HttpResponse:
     return redirect("jobs:detail", job_id=job.pk)
 
 
+def _technology_row(technology_id: int) -> Technology:
+    return get_object_or_404(technology_usage(), pk=technology_id)
+
+
+def _technology_form(technology: Technology, data: Any = None) -> TechnologyForm:
+    form = TechnologyForm(data, instance=technology, prefix=f"t{technology.pk}")
+    form.fields["name"].widget.attrs["autofocus"] = True  # htmx focuses it when the row opens
+    return form
+
+
 @login_required
 def technologies(request: HttpRequest) -> HttpResponse:
     access.require_operator_staff(request.user)
@@ -92,21 +117,48 @@ def technologies(request: HttpRequest) -> HttpResponse:
         technology_save(actor=request.user, **form.cleaned_data)
         messages.success(request, _("The technology was added."))
         return redirect("companies:technologies")
-    rows = [(t, TechnologyForm(instance=t, prefix=f"t{t.pk}")) for t in technology_usage()]
-    return render(request, "companies/technologies.html", {"form": form, "rows": rows})
+    return render(
+        request, "companies/technologies.html", {"form": form, "rows": technology_usage()}
+    )
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def technology_edit(request: HttpRequest, technology_id: int) -> HttpResponse:
+    """A row of the technology table as a form (htmx swaps the row in place; without script
+    the whole page shows with that row open), and its save."""
     access.require_operator_staff(request.user)
-    technology = get_object_or_404(Technology, pk=technology_id)
-    form = TechnologyForm(
-        request.POST, instance=Technology.objects.get(pk=technology.pk), prefix=f"t{technology.pk}"
+    technology = _technology_row(technology_id)
+    htmx = bool(request.headers.get("HX-Request"))
+    form = _technology_form(
+        Technology.objects.get(pk=technology.pk), request.POST if request.method == "POST" else None
     )
-    if form.is_valid():
-        technology_save(actor=request.user, technology=technology, **form.cleaned_data)
-        messages.success(request, _("The technology was saved."))
-    else:
-        messages.error(request, _("Not saved: check the code and names."))
-    return redirect("companies:technologies")
+    if request.method == "POST":
+        if form.is_valid():
+            technology_save(actor=request.user, technology=technology, **form.cleaned_data)
+            if htmx:
+                context = {"tech": _technology_row(technology.pk), "saved": True}
+                return render(request, "companies/_technology_row.html", context)
+            messages.success(request, _("The technology was saved."))
+            return redirect("companies:technologies")
+        if not htmx:
+            messages.error(request, _("Not saved: check the code and names."))
+    context = {"tech": technology, "tech_form": form}
+    if htmx:
+        return render(request, "companies/_technology_form_row.html", context)
+    return render(
+        request,
+        "companies/technologies.html",
+        {**context, "form": TechnologyForm(), "rows": technology_usage(), "editing": technology.pk},
+    )
+
+
+@login_required
+def technology_row(request: HttpRequest, technology_id: int) -> HttpResponse:
+    """A row of the technology table as text (the edit form's cancel)."""
+    access.require_operator_staff(request.user)
+    if not request.headers.get("HX-Request"):
+        return redirect("companies:technologies")
+    return render(
+        request, "companies/_technology_row.html", {"tech": _technology_row(technology_id)}
+    )
