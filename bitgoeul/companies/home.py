@@ -17,7 +17,7 @@ from bitgoeul.core.home import HomeSection, home_provider
 
 def member_company_id(user: Any, membership: Any) -> int | None:
     """The company the person acts for, else the first company they belong to."""
-    if membership is not None and membership.organization.kind == OrganizationKind.COMPANY:
+    if membership and membership.organization.kind == OrganizationKind.COMPANY:
         return int(membership.organization_id)
     ids = access.member_company_ids(user)
     return min(ids) if ids else None
@@ -66,7 +66,7 @@ def _company_section(user: Any, company_id: int) -> HomeSection:
     empty: list[str] = []
     if company is not None:
         empty = [
-            str(Company._meta.get_field(name).verbose_name)
+            str(getattr(Company._meta.get_field(name), "verbose_name", name))
             for name in selectors.company_empty_fields(company)
         ]
     return HomeSection(

@@ -87,7 +87,8 @@ def status(request: HttpRequest) -> HttpResponse:
         "is_operator": access.is_operator_staff(request.user),
         "now": timezone.now(),
     }
-    return render(request, "web/status.html", context, status=200 if health["database"] == "ok" else 503)
+    code = 200 if health["database"] == "ok" else 503
+    return render(request, "web/status.html", context, status=code)
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
