@@ -27,10 +27,14 @@ def member_company_id(user: Any, membership: Any) -> int | None:
 def home_sections(request: Any) -> list[HomeSection]:
     user = request.user
     sections: list[HomeSection] = []
-    if accounts_access.is_operator_staff(user):
-        sections.append(
-            HomeSection("companies/home/operator.html", selectors.operator_home_counts())
-        )
+    operator_ids = [
+        org_id
+        for org_id, kind, _, _ in accounts_access.membership_rows(user)
+        if kind == OrganizationKind.OPERATOR
+    ]
+    if operator_ids:
+        counts = selectors.operator_home_counts(min(operator_ids))
+        sections.append(HomeSection("companies/home/operator.html", counts))
     elif accounts_access.is_chapter_staff(user):
         sections.append(_staff_section(user))
     company_id = member_company_id(user, getattr(request, "membership", None))
@@ -40,12 +44,14 @@ def home_sections(request: Any) -> list[HomeSection]:
 
 
 def _staff_section(user: Any) -> HomeSection:
-    parents = access.followed_parent_ids(user)
     chapters = accounts_access.staff_chapter_ids(user)
-    is_association = any(
-        kind == OrganizationKind.ASSOCIATION
-        for _, kind, _, _ in accounts_access.membership_rows(user)
-    )
+    associations = {
+        org_id
+        for org_id, kind, _, _ in accounts_access.membership_rows(user)
+        if kind == OrganizationKind.ASSOCIATION
+    }
+    is_association = bool(associations)
+    parents = chapters | associations  # as access.followed_parent_ids, read once
     list_url = reverse("companies:list")
     if not is_association and len(chapters) == 1:
         # the list filtered to the one chapter the person follows

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models import Count, OuterRef, QuerySet, Subquery, Value
 
 from bitgoeul.accounts.enums import OrganizationKind
 from bitgoeul.accounts.models import Organization
@@ -164,17 +164,42 @@ def company_empty_fields(company: Company) -> list[str]:
 
 
 def staff_home_counts(user: Any, parent_ids: set[int]) -> dict[str, int]:
-    """What association and chapter staff have waiting: the companies they follow, their
-    chapters' pending nominations, their watchlist."""
-    return {
-        "companies": Company.objects.filter(
+    """What association and chapter staff have waiting (one query): the companies they follow,
+    their chapters' pending nominations, their watchlist."""
+    return counts_in_one_query(
+        min(parent_ids),
+        companies=Company.objects.filter(
             organization__parent_id__in=parent_ids, import_batch__isnull=True
-        ).count(),
-        "pending_nominations": Nomination.objects.filter(
+        ),
+        pending_nominations=Nomination.objects.filter(
             chapter_id__in=parent_ids, state=NominationState.PENDING
-        ).count(),
-        "watchlist": WatchlistEntry.objects.filter(user=user).count(),
-    }
+        ),
+        watchlist=WatchlistEntry.objects.filter(user=user),
+    )
+
+
+def counts_in_one_query(anchor_id: int, **querysets: QuerySet[Any]) -> dict[str, int]:
+    """The number of rows of each queryset, read in one query as scalar subqueries on the row
+    of an organisation that exists (`anchor_id`): home pages show several counts within their
+    query budget."""
+    row = (
+        Organization.objects.filter(pk=anchor_id)
+        .annotate(**{name: _count(queryset) for name, queryset in querysets.items()})
+        .values(*querysets)
+        .first()
+    )
+    return {name: int((row or {}).get(name) or 0) for name in querysets}
+
+
+def _count(queryset: QuerySet[Any]) -> Subquery:
+    # grouped by a constant: one row with the count of the whole queryset
+    return Subquery(
+        queryset.order_by()
+        .annotate(whole=Value(1))
+        .values("whole")
+        .annotate(n=Count("pk"))
+        .values("n")[:1]
+    )
 
 
 def companies_recent_in(parent_ids: set[int], limit: int = 8) -> list[Company]:
@@ -186,11 +211,13 @@ def companies_recent_in(parent_ids: set[int], limit: int = 8) -> list[Company]:
     )
 
 
-def operator_home_counts() -> dict[str, int]:
-    """What operator staff have waiting: pending nominations, imports checked but not yet
-    imported, companies to review (matched by name and region on import)."""
-    return {
-        "pending_nominations": Nomination.objects.filter(state=NominationState.PENDING).count(),
-        "imports_waiting": CompanyImport.objects.filter(state=ImportState.CHECKED).count(),
-        "needs_review": Company.objects.filter(needs_review=True).count(),
-    }
+def operator_home_counts(anchor_id: int) -> dict[str, int]:
+    """What operator staff have waiting (one query, read on the row of their organisation):
+    pending nominations, imports checked but not yet imported, companies to review (matched
+    by name and region on import)."""
+    return counts_in_one_query(
+        anchor_id,
+        pending_nominations=Nomination.objects.filter(state=NominationState.PENDING),
+        imports_waiting=CompanyImport.objects.filter(state=ImportState.CHECKED),
+        needs_review=Company.objects.filter(needs_review=True),
+    )
