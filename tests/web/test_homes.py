@@ -58,6 +58,7 @@ def test_every_company_member_has_my_company_in_the_menu(client: Client, world: 
         client.force_login(user)
         html = page(client)
         assert re.findall(r'<a[^>]*href="([^"]+)"[^>]*>우리 기업</a>', html) == [detail]
+        assert client.get(detail).status_code == 200
     client.force_login(world.chapter_staff)
     assert "우리 기업" not in page(client)
 
