@@ -123,6 +123,19 @@ def test_a_member_without_the_admin_role_is_not_asked_to_consent(
     assert "지원사업의 공고가 열리면" in html
 
 
+def test_a_company_without_a_chapter_is_not_asked_to_share_with_one(
+    client: Client, world: World
+) -> None:
+    alone = make_company("(주)지회없음")
+    admin = MembershipFactory.create(organization=alone.organization, role=MembershipRole.ADMIN)
+    client.force_login(admin.user)
+    html = main(page(client))
+    assert ("정보를 공유할지 정해 주세요" in html, "다음 주요 항목이 비어 있습니다" in html) == (
+        False,
+        True,
+    )
+
+
 def test_a_consenting_company_is_told_that_it_shares(client: Client, world: World) -> None:
     record = company_record(world.company)
     company_set_chapter_consent(company=record, actor=world.owner, consent=True)
