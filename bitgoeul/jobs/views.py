@@ -9,32 +9,35 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from bitgoeul.accounts.access import is_operator_staff
 from bitgoeul.jobs.access import job_for_viewer
 from bitgoeul.jobs.models import Job
 from bitgoeul.jobs.presenting import job_present, waiting_sentence
 from bitgoeul.jobs.services import job_live_progress
 
 
-def _context(job: Job) -> dict[str, Any]:
+def _context(request: HttpRequest, job: Job) -> dict[str, Any]:
     return {
         "job": job,
         "view": job_present(job),
         # the worker's log lines (English, technical) stay on the job row, off the page
         "waiting": waiting_sentence(job),
+        # operators may follow a long wait to the status page (the worker's heartbeat)
+        "is_operator": is_operator_staff(request.user),
     }
 
 
 @login_required
 def job_detail(request: HttpRequest, job_id: UUID) -> HttpResponse:
     job = job_live_progress(job_for_viewer(request.user, job_id))
-    return render(request, "jobs/detail.html", _context(job))
+    return render(request, "jobs/detail.html", _context(request, job))
 
 
 @login_required
 def job_progress(request: HttpRequest, job_id: UUID) -> HttpResponse:
     """The htmx partial the task page polls; it stops polling once the job has finished."""
     job = job_live_progress(job_for_viewer(request.user, job_id))
-    response = render(request, "jobs/_progress.html", _context(job))
+    response = render(request, "jobs/_progress.html", _context(request, job))
     if job.is_finished:
         response["HX-Trigger"] = "job-finished"
     return response

@@ -187,3 +187,22 @@ def test_a_long_queued_job_waits_for_its_turn_without_worker_talk(
         owner=world.chapter_staff, kind="companies.export", title="x", params={}
     )
     assert "이 작업은 곧 시작됩니다." in job_page(client, fresh, "ko")
+
+
+def test_operators_may_follow_a_long_wait_to_the_status_page(world: World, client: Client) -> None:
+    job = Job.objects.create(
+        owner=world.operator,
+        kind="companies.rescore",
+        title="x",
+        created_at=timezone.now() - dt.timedelta(minutes=5),
+    )
+    client.force_login(world.operator)
+    assert reverse("web:status") in job_page(client, job, "ko")
+    other = Job.objects.create(
+        owner=world.chapter_staff,
+        kind="companies.export",
+        title="x",
+        created_at=timezone.now() - dt.timedelta(minutes=5),
+    )
+    client.force_login(world.chapter_staff)
+    assert reverse("web:status") not in job_page(client, other, "ko")  # main content only
