@@ -122,6 +122,7 @@ RULES: dict[str, Rule] = {
     "web:home": Rule(everyone(200)),
     "web:privacy": Rule(everyone(200)),
     "web:healthz": Rule(everyone(200)),
+    "web:status": Rule(everyone(200)),
     "web:livez": Rule(everyone(200)),
     "accounts:login": Rule(everyone(302, anonymous=200)),
     "accounts:logout": Rule(everyone(302), method="post"),

@@ -10,18 +10,46 @@ from django.conf import settings
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from bitgoeul.audit.selectors import actor_label, audit_event_list
 from bitgoeul.core.paging import pages_by_pk
-from bitgoeul.jobs.models import Job
-from bitgoeul.jobs.registry import job_kind
+from bitgoeul.jobs.models import Job, JobStatus
+from bitgoeul.jobs.presenting import download_action
+from bitgoeul.jobs.registry import JobAction, JobView, job_kind
 from bitgoeul.jobs.services import JobReporter
 
 BATCH = 2000
 
 
+def present_audit_export(job: Job) -> JobView:
+    values = {"done": job.done, "total": job.total}
+    summary = ""
+    actions: tuple[JobAction, ...] = ()
+    if job.status == JobStatus.SUCCEEDED and job.result_file:
+        summary = (
+            ngettext(
+                "%(total)s event of the audit trail was written to a CSV file.",
+                "%(total)s events of the audit trail were written to a CSV file.",
+                job.total,
+            )
+            % values
+        )
+        actions = (download_action(job),)
+    return JobView(
+        title=_("Export of the audit trail"),
+        summary=summary,
+        progress=ngettext(
+            "%(done)s of %(total)s event written", "%(done)s of %(total)s events written", job.total
+        )
+        % values,
+        actions=actions,
+    )
+
+
 # Safe to run again after a lost worker: it writes a new file and renames it only when whole.
-@job_kind("audit.export", retry_when_lost=True)
+@job_kind("audit.export", retry_when_lost=True, present=present_audit_export)
 def audit_export(job: Job, reporter: JobReporter) -> None:
     params = dict(job.params)
     for key in ("since", "until"):

@@ -5,14 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models import Count, OuterRef, QuerySet, Subquery, Value
 
 from bitgoeul.accounts.enums import OrganizationKind
 from bitgoeul.accounts.models import Organization
 from bitgoeul.companies.enums import NominationState
 from bitgoeul.companies.models import (
     Company,
+    CompanyImport,
     CompanyScore,
+    ImportState,
     Nomination,
     ScoreWeights,
     Technology,
@@ -122,4 +124,102 @@ def watched_company_ids(user: Any) -> set[int]:
 def technology_usage() -> QuerySet[Technology]:
     return Technology.objects.annotate(company_count=Count("companies")).order_by(
         "position", "code"
+    )
+
+
+# The fields a company profile needs before staff and programmes can judge the company, in the
+# order the home page lists the empty ones ("technologies" is the related rows).
+PROFILE_IMPORTANT_FIELDS = (
+    "description",
+    "province",
+    "ksic_code",
+    "technologies",
+    "founded_on",
+    "representative",
+    "stage",
+    "employees",
+)
+
+
+def company_home_record(organization_id: int) -> Company | None:
+    """A company with its organisation, chapter and number of technologies (one query), for
+    the member's home page; None for an organisation without a record."""
+    return (
+        Company.objects.select_related("organization__parent")
+        .annotate(technology_count=Count("technologies"))
+        .filter(pk=organization_id)
+        .first()
+    )
+
+
+def company_empty_fields(company: Company) -> list[str]:
+    """The important fields (PROFILE_IMPORTANT_FIELDS) the profile leaves empty."""
+    empty = []
+    for name in PROFILE_IMPORTANT_FIELDS:
+        if name == "technologies":
+            count = getattr(company, "technology_count", None)
+            if (company.technologies.count() if count is None else count) == 0:
+                empty.append(name)
+        elif getattr(company, name) in (None, ""):
+            empty.append(name)
+    return empty
+
+
+def staff_home_counts(user: Any, parent_ids: set[int]) -> dict[str, int]:
+    """What association and chapter staff have waiting (one query): the companies they follow,
+    their chapters' pending nominations, their watchlist."""
+    return counts_in_one_query(
+        min(parent_ids),
+        companies=Company.objects.filter(
+            organization__parent_id__in=parent_ids, import_batch__isnull=True
+        ),
+        pending_nominations=Nomination.objects.filter(
+            chapter_id__in=parent_ids, state=NominationState.PENDING
+        ),
+        watchlist=WatchlistEntry.objects.filter(user=user),
+    )
+
+
+def counts_in_one_query(anchor_id: int, **querysets: QuerySet[Any]) -> dict[str, int]:
+    """The number of rows of each queryset, read in one query as scalar subqueries on the row
+    of an organisation that exists (`anchor_id`): home pages show several counts within their
+    query budget."""
+    row = (
+        Organization.objects.filter(pk=anchor_id)
+        .annotate(**{name: _count(queryset) for name, queryset in querysets.items()})
+        .values(*querysets)
+        .first()
+    )
+    return {name: int((row or {}).get(name) or 0) for name in querysets}
+
+
+def _count(queryset: QuerySet[Any]) -> Subquery:
+    # grouped by a constant: one row with the count of the whole queryset
+    return Subquery(
+        queryset.order_by()
+        .annotate(whole=Value(1))
+        .values("whole")
+        .annotate(n=Count("pk"))
+        .values("n")[:1]
+    )
+
+
+def companies_recent_in(parent_ids: set[int], limit: int = 8) -> list[Company]:
+    """The newest companies under the chapters (or association) given, with their chapter."""
+    return list(
+        Company.objects.filter(organization__parent_id__in=parent_ids, import_batch__isnull=True)
+        .select_related("organization__parent")
+        .order_by("-organization__created_at", "-pk")[:limit]
+    )
+
+
+def operator_home_counts(anchor_id: int) -> dict[str, int]:
+    """What operator staff have waiting (one query, read on the row of their organisation):
+    pending nominations, imports checked but not yet imported, companies to review (matched
+    by name and region on import)."""
+    return counts_in_one_query(
+        anchor_id,
+        pending_nominations=Nomination.objects.filter(state=NominationState.PENDING),
+        imports_waiting=CompanyImport.objects.filter(state=ImportState.CHECKED),
+        needs_review=Company.objects.filter(needs_review=True),
     )

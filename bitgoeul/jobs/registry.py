@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -11,6 +11,33 @@ if TYPE_CHECKING:
     from bitgoeul.jobs.reporting import JobReporter
 
 JobFunction = Callable[["Job", "JobReporter"], None]
+
+
+@dataclass(frozen=True)
+class JobAction:
+    """A next step the task page offers: a link, or a form posted with `fields`."""
+
+    label: str
+    url: str
+    primary: bool = False
+    method: str = "get"
+    fields: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class JobView:
+    """What the task page says about a job, in the viewer's language and the task's words:
+    its title, a sentence on what it did (or is doing), its progress, and the next steps.
+    Empty strings fall back to the job's stored title and the generic wording."""
+
+    title: str = ""
+    summary: str = ""
+    progress: str = ""
+    actions: tuple[JobAction, ...] = ()
+
+
+# `present(job) -> JobView`, called when the task page is shown (any status)
+JobPresenter = Callable[["Job"], JobView]
 
 
 @dataclass(frozen=True)
@@ -22,20 +49,27 @@ class JobKind:
     # exceptions whose text is written for the person waiting (translated, no internals): the
     # task page shows it; any other exception is logged and the page says "unexpected error"
     user_errors: tuple[type[Exception], ...] = ()
+    # how the task page words this kind of job (`JobView`); None: the generic page
+    present: JobPresenter | None = None
 
 
 _KINDS: dict[str, JobKind] = {}
 
 
 def job_kind(
-    name: str, *, retry_when_lost: bool = False, user_errors: tuple[type[Exception], ...] = ()
+    name: str,
+    *,
+    retry_when_lost: bool = False,
+    user_errors: tuple[type[Exception], ...] = (),
+    present: JobPresenter | None = None,
 ) -> Callable[[JobFunction], JobFunction]:
-    """Register `function(job, reporter)` as the worker for jobs of kind `name`."""
+    """Register `function(job, reporter)` as the worker for jobs of kind `name`, and
+    optionally `present(job)`, the task page's wording for them."""
 
     def register(function: JobFunction) -> JobFunction:
         if name in _KINDS and _KINDS[name].function is not function:
             raise ValueError(f"job kind {name!r} is registered twice")
-        _KINDS[name] = JobKind(function, retry_when_lost, user_errors)
+        _KINDS[name] = JobKind(function, retry_when_lost, user_errors, present)
         return function
 
     return register

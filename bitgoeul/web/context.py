@@ -31,14 +31,17 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append((_("Audit trail"), reverse("audit:list")))
     items.append((_("API tokens"), reverse("accounts:api_tokens")))
     items.append((_("My account"), reverse("accounts:account")))
-    path = request.path
-    # One current item: the longest menu address the page is under (/companies/nominations/ is
-    # 추천, not also 기업).
-    under = [url for _, url in items if path == url or (url != "/" and path.startswith(url))]
-    current = max(under, key=len) if under else None
+    current = current_item(request.path, [url for _label, url in items])
     return {
         "nav_items": [
             {"label": label, "url": url, "active": url == current} for label, url in items
         ],
         "nav_memberships": memberships,
     }
+
+
+def current_item(path: str, urls: list[str]) -> str | None:
+    """The menu address the page is under: the longest that is the path or a folder above it
+    (the nominations page, under /companies/nominations/, marks Nominations, not Companies)."""
+    matching = [url for url in urls if path == url or (url != "/" and path.startswith(url))]
+    return max(matching, key=len, default=None)

@@ -53,18 +53,6 @@ def _operator_figures() -> dict[str, Any]:
     }
 
 
-def chapter_dashboard(chapter_ids: set[int]) -> dict[str, Any]:
-    companies = Organization.objects.filter(
-        kind=OrganizationKind.COMPANY, parent_id__in=chapter_ids
-    )
-    return {
-        "company_count": companies.count(),
-        "recent_companies": list(
-            companies.select_related("parent").order_by("-created_at", "-pk")[:8]
-        ),
-    }
-
-
 def company_dashboard(company: Organization) -> dict[str, Any]:
     return {
         "member_count": company.memberships.count(),

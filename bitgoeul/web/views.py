@@ -11,6 +11,8 @@ from django.utils import timezone
 
 from bitgoeul.accounts import access
 from bitgoeul.accounts.enums import OrganizationKind
+from bitgoeul.audit.selectors import audit_events_present
+from bitgoeul.core.home import home_sections
 from bitgoeul.jobs.selectors import worker_is_alive, worker_last_seen
 from bitgoeul.web import selectors
 
@@ -23,12 +25,16 @@ def home(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"membership": request.membership}  # type: ignore[attr-defined]
     if access.is_operator_staff(user):
         context["operator"] = selectors.operator_dashboard()
-    chapter_ids = access.staff_chapter_ids(user)
-    if chapter_ids:
-        context["chapter"] = selectors.chapter_dashboard(chapter_ids)
+        # one sentence per event, with the object's name and link (audit's action registry)
+        context["recent_activity"] = audit_events_present(
+            context["operator"]["recent_events"], viewer=user
+        )
     membership = request.membership  # type: ignore[attr-defined]
     if membership and membership.organization.kind == OrganizationKind.COMPANY:
         context["company"] = selectors.company_dashboard(membership.organization)
+    # the apps' work queues and next steps: a company's own page, the staff's companies and
+    # nominations (bitgoeul.core.home)
+    context["sections"] = home_sections(request)
     context["is_reviewer"] = access.is_reviewer(user)
     return render(request, "web/home.html", context)
 
@@ -60,14 +66,36 @@ def database_writable() -> bool:
     return True
 
 
-def healthz(request: HttpRequest) -> JsonResponse:
-    """Readiness: the database answers and takes writes, and a worker has reported recently."""
+def service_health() -> dict[str, Any]:
+    """The database's state ("ok", "read-only", "error"), the worker's ("ok", "stale") and its
+    last heartbeat: what /healthz reports to machines and the status page to people."""
     try:
         database = "ok" if database_writable() else "read-only"
     except Exception:  # any database error means not ready
         database = "error"
     last = worker_last_seen() if database == "ok" else None
     worker = "ok" if database == "ok" and worker_is_alive() else "stale"
+    return {"database": database, "worker": worker, "worker_last_seen": last}
+
+
+def status(request: HttpRequest) -> HttpResponse:
+    """The service status for people (the footer's "Service status"); /healthz is for
+    machines. Operators also read what to do when the worker is stale."""
+    health = service_health()
+    context = {
+        **health,
+        "ok": health["database"] == "ok" and health["worker"] == "ok",
+        "is_operator": access.is_operator_staff(request.user),
+        "now": timezone.now(),
+    }
+    code = 200 if health["database"] == "ok" else 503
+    return render(request, "web/status.html", context, status=code)
+
+
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Readiness: the database answers and takes writes, and a worker has reported recently."""
+    health = service_health()
+    database, worker, last = health["database"], health["worker"], health["worker_last_seen"]
     body = {
         "status": "ok" if database == "ok" and worker == "ok" else "degraded",
         "database": database,

@@ -55,5 +55,5 @@ def test_operator_home_in_both_languages(page: Page, live: str) -> None:
     expect(page.locator("canvas[data-chart]")).to_be_visible()
     screenshot(page, "home-operator-ko")
     page.locator("header button[name=language][value=en]").click()
-    expect(page.locator("h2").first).to_have_text("Cluster overview")
+    expect(page.locator("#op-title")).to_have_text("Cluster overview")
     screenshot(page, "home-operator-en")

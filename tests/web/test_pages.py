@@ -59,10 +59,10 @@ def test_landing_page_for_visitors(client: Client, world: World) -> None:
 @pytest.mark.parametrize(
     ("role", "sections"),
     [
-        ("operator", {"operator"}),
-        ("chapter_staff", {"chapter"}),
-        ("owner", {"company"}),
-        ("teammate", {"company"}),
+        ("operator", {"operator", "companies/home/operator.html"}),
+        ("chapter_staff", {"companies/home/staff.html"}),
+        ("owner", {"company", "companies/home/company.html"}),
+        ("teammate", {"company", "companies/home/company.html"}),
         ("reviewer", {"is_reviewer"}),
     ],
 )
@@ -71,15 +71,20 @@ def test_home_shows_the_dashboard_of_each_role(
 ) -> None:
     client.force_login(getattr(world, role))
     context = client.get(reverse("web:home")).context
-    shown = {key for key in ("operator", "chapter", "company") if key in context}
+    shown = {key for key in ("operator", "company") if key in context}
     shown |= {"is_reviewer"} if context["is_reviewer"] else set()
+    shown |= {section.template for section in context["sections"]}
     assert shown == sections
 
 
 def test_chapter_staff_see_their_chapters_companies_only(client: Client, world: World) -> None:
+    from tests.companies.helpers import company_record
+
+    record = company_record(world.company)
+    company_record(world.other_company)
     client.force_login(world.chapter_staff)
-    context = client.get(reverse("web:home")).context
-    assert context["chapter"]["recent_companies"] == [world.company]
+    [section] = client.get(reverse("web:home")).context["sections"]
+    assert section.context["recent"] == [record]
 
 
 def test_operator_figures_are_cached_for_a_minute_and_activity_is_fresh(
