@@ -66,12 +66,13 @@ def company_detail(request: HttpRequest, org_id: int) -> HttpResponse:
     if private:  # the score, the yearly figures, investments and nominations
         metrics = list(company.metrics.all())
         score = company_latest_score(company)
+        investments = list(company.investments.all())
         context.update(
             metrics=metrics,
             charts=metric_charts(metrics),
-            investments=list(company.investments.all()),
+            investments=investments,
             score=score,
-            breakdown=breakdown_rows(score) if score else [],
+            breakdown=breakdown_rows(score, investments) if score else [],
             peer_group=peer_group_label(score.breakdown.get("group", "*")) if score else "",
             history=company_score_history(company),
             nominations=list(company.nominations.select_related("chapter", "nominated_by")),
