@@ -272,9 +272,16 @@ class NominationForm(forms.Form):
     programme = forms.CharField(label=_("Programme (optional)"), max_length=200, required=False)
 
 
+DECISIONS = [("accepted", _("Accept")), ("declined", _("Decline"))]
+
+
 class DecisionForm(forms.Form):
+    # radio buttons with none chosen: a decision is always an explicit choice
     decision = forms.ChoiceField(
-        label=_("Decision"), choices=[("accepted", _("Accept")), ("declined", _("Decline"))]
+        label=_("Decision"),
+        choices=DECISIONS,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose accept or decline.")},
     )
     note = forms.CharField(
         label=_("Note to the chapter"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
