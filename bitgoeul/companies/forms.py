@@ -7,7 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from bitgoeul.accounts.enums import OrganizationKind
@@ -272,7 +272,11 @@ class NominationForm(forms.Form):
     programme = forms.CharField(label=_("Programme (optional)"), max_length=200, required=False)
 
 
-DECISIONS = [("accepted", _("Accept")), ("declined", _("Decline"))]
+# a context of their own: the foundation's "Decline" (an invitation) reads differently
+DECISIONS = [
+    ("accepted", pgettext_lazy("nomination decision", "Accept")),
+    ("declined", pgettext_lazy("nomination decision", "Decline")),
+]
 
 
 class DecisionForm(forms.Form):

@@ -55,6 +55,23 @@ def recent_investment(investments: Iterable[Investment], until: dt.date) -> int:
     return sum(i.amount for i in investments if since < i.date <= until)
 
 
+def investment_detail(raised: int, total: int) -> str:
+    """`최근 3년 투자 12억 원`; the whole sum when the rounds are older (they still count,
+    discounted); "" without any round."""
+    years = INVESTMENT_WINDOW_YEARS
+    if raised:
+        return _("Raised %(amount)s in the last %(years)s years") % {
+            "amount": money(raised),
+            "years": years,
+        }
+    if total:
+        return _("None in the last %(years)s years (%(amount)s before)") % {
+            "amount": money(total),
+            "years": years,
+        }
+    return ""
+
+
 def signal_value(code: str, value: float | None) -> str:
     """A signal's raw value as a reader understands it (the investment signal is a log10 of
     decayed won: shown as a plain index with one decimal, never as money)."""
@@ -78,7 +95,9 @@ def breakdown_rows(
     peers (whole percent), the signal's weight (whole percent) and points (one decimal)."""
     signals = score.breakdown.get("signals", {})
     until = timezone.localdate(score.computed_at)
+    investments = list(investments)
     raised = recent_investment(investments, until)
+    total = sum(i.amount for i in investments if i.date <= until)
     rows = []
     for code in SIGNALS:
         value, percentile, weight, points = signals.get(code, [None, None, 0, 0])
@@ -88,12 +107,7 @@ def breakdown_rows(
                 "label": SIGNAL_LABELS[code],
                 "value": signal_value(code, value),
                 # the money behind the investment signal, in words
-                "detail": (
-                    _("Raised %(amount)s in the last %(years)s years")
-                    % {"amount": money(raised), "years": INVESTMENT_WINDOW_YEARS}
-                    if code == "investment" and value is not None
-                    else ""
-                ),
+                "detail": investment_detail(raised, total) if code == "investment" else "",
                 "percentile": None if percentile is None else round(percentile * 100),
                 "weight": round((weight or 0) * 100),
                 "points": f"{points or 0:.1f}",

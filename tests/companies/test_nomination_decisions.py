@@ -43,6 +43,8 @@ def test_pending_cards_preset_no_decision(
     assert html.count('type="radio" name="decision"') == 2
     assert "checked" not in html
     assert f'id="id_n{nomination.pk}_decision_0"' in html  # ids unique per card
+    # the same word as the state it leads to (the 반려 tab), not the invitations' 거절
+    assert f'<label for="id_n{nomination.pk}_decision_1">반려</label>' in html
 
 
 def test_a_decision_is_confirmed_before_it_is_recorded(

@@ -11,7 +11,12 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from bitgoeul.companies.models import Company
-from bitgoeul.companies.presenters import breakdown_rows, money, peer_group_label
+from bitgoeul.companies.presenters import (
+    breakdown_rows,
+    investment_detail,
+    money,
+    peer_group_label,
+)
 from bitgoeul.companies.selectors import company_latest_score
 from bitgoeul.companies.services.profile import investment_add
 from bitgoeul.companies.services.scoring import score_recompute
@@ -55,6 +60,12 @@ def test_money_reads_in_units() -> None:
         "KRW 1.2 billion",
         "KRW 35 million",
     ]
+
+
+def test_older_rounds_are_shown_as_older() -> None:
+    with translation.override("ko"):
+        assert investment_detail(0, 500_000_000) == "최근 3년 투자 없음(그 전 5억 원)"
+        assert investment_detail(0, 0) == ""
 
 
 def test_peer_group_is_named_by_its_section() -> None:
