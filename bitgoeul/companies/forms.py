@@ -7,7 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from bitgoeul.accounts.enums import OrganizationKind
@@ -296,9 +296,20 @@ class NominationForm(forms.Form):
     programme = forms.CharField(label=_("Programme (optional)"), max_length=200, required=False)
 
 
+# a context of their own: the foundation's "Decline" (an invitation) reads differently
+DECISIONS = [
+    ("accepted", pgettext_lazy("nomination decision", "Accept")),
+    ("declined", pgettext_lazy("nomination decision", "Decline")),
+]
+
+
 class DecisionForm(forms.Form):
+    # radio buttons with none chosen: a decision is always an explicit choice
     decision = forms.ChoiceField(
-        label=_("Decision"), choices=[("accepted", _("Accept")), ("declined", _("Decline"))]
+        label=_("Decision"),
+        choices=DECISIONS,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose accept or decline.")},
     )
     note = forms.CharField(
         label=_("Note to the chapter"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
+from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from bitgoeul.companies.models import CompanyMetric, CompanyScore
+from bitgoeul.companies.ksic import SECTIONS
+from bitgoeul.companies.models import CompanyMetric, CompanyScore, Investment
 from bitgoeul.companies.score_math import SIGNALS
 
 SIGNAL_LABELS = {
@@ -21,20 +25,79 @@ SIGNAL_LABELS = {
 }
 
 
+INVESTMENT_WINDOW_YEARS = 3  # the money shown beside the investment signal: recent rounds
+
+
+def money(amount: int, language: str | None = None) -> str:
+    """An amount of won as people read it: `12억 원`, `3,500만 원` in Korean, `KRW 1.2 billion`,
+    `KRW 35 million` in English (one decimal at most, never the raw won of a large amount)."""
+    language = language or get_language() or "ko"
+
+    def short(value: float) -> str:
+        return f"{value:,.1f}".removesuffix(".0")
+
+    if language.startswith("ko"):
+        if amount >= 10**8:
+            return _("KRW %(amount)s hundred million") % {"amount": short(amount / 10**8)}
+        if amount >= 10**4:
+            return _("KRW %(amount)s ten thousand") % {"amount": f"{round(amount / 10**4):,}"}
+        return _("KRW %(amount)s") % {"amount": f"{amount:,}"}
+    if amount >= 10**9:
+        return _("KRW %(amount)s billion") % {"amount": short(amount / 10**9)}
+    if amount >= 10**6:
+        return _("KRW %(amount)s million") % {"amount": short(amount / 10**6)}
+    return _("KRW %(amount)s") % {"amount": f"{amount:,}"}
+
+
+def recent_investment(investments: Iterable[Investment], until: dt.date) -> int:
+    """The money raised in the `INVESTMENT_WINDOW_YEARS` years up to `until`."""
+    since = until - dt.timedelta(days=round(365.25 * INVESTMENT_WINDOW_YEARS))
+    return sum(i.amount for i in investments if since < i.date <= until)
+
+
+def investment_detail(raised: int, total: int) -> str:
+    """`최근 3년 투자 12억 원`; the whole sum when the rounds are older (they still count,
+    discounted); "" without any round."""
+    years = INVESTMENT_WINDOW_YEARS
+    if raised:
+        return _("Raised %(amount)s in the last %(years)s years") % {
+            "amount": money(raised),
+            "years": years,
+        }
+    if total:
+        return _("None in the last %(years)s years (%(amount)s before)") % {
+            "amount": money(total),
+            "years": years,
+        }
+    return ""
+
+
 def signal_value(code: str, value: float | None) -> str:
+    """A signal's raw value as a reader understands it (the investment signal is a log10 of
+    decayed won: shown as a plain index with one decimal, never as money)."""
     if value is None:
         return _("no data")
     if code in {"employee_growth", "revenue_growth"}:
         return _("%(rate)+.0f%% a year") % {"rate": value * 100}
     if code == "investment":
-        return _("≈ %(amount)s won") % {"amount": f"{round(10**value - 1):,}"}
+        return _("signal value %(value).1f") % {"value": value}
     if code == "ai_centrality":
         return f"{value * 100:.0f} / 100"
-    return f"{value:g}"
+    if code in {"patents", "certifications"}:
+        return f"{value:.0f}"
+    return f"{value:.1f}"
 
 
-def breakdown_rows(score: CompanyScore) -> list[dict[str, Any]]:
+def breakdown_rows(
+    score: CompanyScore, investments: Iterable[Investment] = ()
+) -> list[dict[str, Any]]:
+    """The rows of "why this score": the company's value of each signal, its percentile among
+    peers (whole percent), the signal's weight (whole percent) and points (one decimal)."""
     signals = score.breakdown.get("signals", {})
+    until = timezone.localdate(score.computed_at)
+    investments = list(investments)
+    raised = recent_investment(investments, until)
+    total = sum(i.amount for i in investments if i.date <= until)
     rows = []
     for code in SIGNALS:
         value, percentile, weight, points = signals.get(code, [None, None, 0, 0])
@@ -43,26 +106,46 @@ def breakdown_rows(score: CompanyScore) -> list[dict[str, Any]]:
                 "code": code,
                 "label": SIGNAL_LABELS[code],
                 "value": signal_value(code, value),
+                # the money behind the investment signal, in words
+                "detail": investment_detail(raised, total) if code == "investment" else "",
                 "percentile": None if percentile is None else round(percentile * 100),
                 "weight": round((weight or 0) * 100),
-                "points": points or 0,
+                "points": f"{points or 0:.1f}",
                 "missing": percentile is None,
             }
         )
     return rows
 
 
+def section_name(letter: str, language: str | None = None) -> str:
+    """The KSIC section's name in the language asked for (the letter when unknown)."""
+    section = SECTIONS.get(letter)
+    if section is None:
+        return _("unknown sector")
+    language = language or get_language() or "ko"
+    return section[1] if language.startswith("en") else section[0]
+
+
 def peer_group_label(group: str) -> str:
+    """`정보통신업, 업력 3~7년` for the stored group `J|3-7`."""
     if group == "*":
         return _("all companies (the sector had too few peers)")
     section, band = group.split("|")
+    name = section_name(section)
     if band == "*":
-        return _("sector %(section)s, all ages (too few peers of the same age)") % {
-            "section": section
+        return _("%(section)s, all ages (too few peers of the same age)") % {"section": name}
+    if band == "?":
+        return _("%(section)s, founding date unknown") % {"section": name}
+    if band.endswith("+"):
+        return _("%(section)s, founded %(years)s or more years ago") % {
+            "section": name,
+            "years": band[:-1],
         }
-    return _("sector %(section)s, founded %(band)s years ago") % {
-        "section": section,
-        "band": band,
+    low, high = band.split("-")
+    return _("%(section)s, founded %(low)s to %(high)s years ago") % {
+        "section": name,
+        "low": low,
+        "high": high,
     }
 
 

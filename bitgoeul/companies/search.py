@@ -4,19 +4,22 @@ and PostgreSQL (`ts_rank_cd` over the generated tsvector)."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from typing import Any, overload
 
 from django.db import connection
-from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, When
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, When
 from django.utils import timezone
 
 from bitgoeul.companies import access
 from bitgoeul.companies.enums import SortOrder
 from bitgoeul.companies.models import Certification, Company
 from bitgoeul.core.visibility import ViewLevel
+from bitgoeul.search.ai_terms import ai_centrality
 from bitgoeul.search.query import parse_query
+from bitgoeul.search.terms import normalise, words
 
 # BM25 column weights on SQLite (name, body, tags); PostgreSQL uses setweight A/C/B.
 BM25_WEIGHTS = (10.0, 1.0, 4.0)
@@ -25,6 +28,41 @@ BM25_WEIGHTS = (10.0, 1.0, 4.0)
 # companies: p95 110 ms at 1,000, under 50 ms at 300); nobody pages further than 15 pages.
 RESULT_CAP = 300
 FTS_TABLE = "companies_company_fts"
+# The query terms that ask for AI companies (parse_query adds each as the other's synonym).
+AI_QUERY_TERMS = frozenset({"ai", "인공지능"})
+_AI_IN_NAME = re.compile(r"(?<![a-z])ai(?![a-z])|인공지능")
+
+
+def name_key(text: str) -> str:
+    """A name or a search as compared for an exact or prefix name match: its words run
+    together, lower-cased, without legal forms (`(주) 무등 비전랩` → `무등비전랩`)."""
+    return "".join(words(text))
+
+
+def name_match(names: Sequence[str], key: str) -> int:
+    """0 when one of the names is the text typed, 1 when one starts with it, 2 otherwise."""
+    keys = [name_key(name) for name in names if name]
+    if key and key in keys:
+        return 0
+    if key and any(k.startswith(key) for k in keys):
+        return 1
+    return 2
+
+
+AI_CENTRAL = 0.5  # the potential score's ai_centrality from which AI is the business
+
+
+def ai_weight(names: Sequence[str], body_terms: Sequence[str], technologies: int) -> float:
+    """How central AI is to a company, for ranking an AI search: the score's `ai_centrality`
+    (its description's AI terms and its AI technologies), plus one for AI in its name."""
+    in_name = any(_AI_IN_NAME.search(normalise(name)) for name in names if name)
+    return (1.0 if in_name else 0.0) + ai_centrality(body_terms, technologies)
+
+
+def ai_central(names: Sequence[str], body_terms: Sequence[str], technologies: int) -> bool:
+    """AI is central to a company with AI in its name, an AI technology, or an
+    `ai_centrality` of at least `AI_CENTRAL`; others only mention it."""
+    return technologies > 0 or ai_weight(names, body_terms, technologies) >= AI_CENTRAL
 
 
 @dataclass(frozen=True)
@@ -243,6 +281,12 @@ class CompanyResults(Sequence[Company]):
     those (BM25 on SQLite, `ts_rank_cd` on PostgreSQL), so a broad query costs the same as a
     narrow one. When fewer match, every match is ranked and the count is exact. Other orders
     (and no text) page the full `company_search` queryset and count up to the cap.
+
+    The candidates are then re-ranked by what the engines' scores do not see: a company whose
+    name is the text typed comes first, then those whose name starts with it (these are looked
+    for by name first, so that a common word cannot push them out of the candidates); for an
+    AI search, companies where AI is central (name, technologies, description) come before
+    those that only mention it.
     """
 
     def __init__(
@@ -317,6 +361,16 @@ class CompanyResults(Sequence[Company]):
             cursor.execute(statement, arguments)
             return [(int(pk), float(score)) for pk, score in cursor.fetchall()]
 
+    def _name_match(self) -> str:
+        """The engine's expression for companies whose name holds every word typed as a
+        prefix (name column only); "" when no word is searchable."""
+        typed = [w for w in dict.fromkeys(words(self.text)) if w.isalnum()][:8]
+        if not typed:
+            return ""
+        if connection.vendor == "sqlite":
+            return " AND ".join(f'name : "{w}"*' for w in typed)
+        return " & ".join(f"{w}:*A" for w in typed)  # weight A: the name (migration 0002)
+
     def _rank(self) -> list[tuple[int, float]]:
         if self._ranked is None:
             sqlite = connection.vendor == "sqlite"
@@ -332,12 +386,52 @@ class CompanyResults(Sequence[Company]):
                 self.capped = len(any_word) > RESULT_CAP
             else:
                 self.capped = len(found) > RESULT_CAP
+            if self.capped and (by_name := self._name_match()):
+                # Among more than the cap, the companies named so may be missing: add them.
+                for pk, score in self._candidates(by_name):
+                    found.setdefault(pk, score)
+                    every_word.add(pk)
+            keys = self._rerank_keys(list(found))
             ranked = sorted(
-                found.items(), key=lambda item: (item[0] not in every_word, -item[1], item[0])
+                found.items(),
+                key=lambda item: (
+                    keys[item[0]][0],  # exact name, name prefix, others
+                    keys[item[0]][1],  # an AI search: AI central first
+                    item[0] not in every_word,
+                    keys[item[0]][2],
+                    -item[1],
+                    item[0],
+                ),
             )
             self._ranked = ranked[:RESULT_CAP]
             self._count = len(self._ranked)
         return self._ranked
+
+    def _rerank_keys(self, ids: list[int]) -> dict[int, tuple[int, bool, float]]:
+        """(name match, AI not central, minus the AI weight to a tenth) per candidate, read in
+        one query (names; descriptions' terms and technology counts for an AI search only)."""
+        if not ids:
+            return {}
+        key = name_key(self.text)
+        about_ai = bool(AI_QUERY_TERMS & set(self.query.terms))
+        rows = Company.objects.filter(pk__in=ids)
+        if about_ai:
+            rows = rows.annotate(technology_count=Count("technologies"))
+            fields = ["pk", "organization__name", "organization__name_en", "search_body"]
+            fields.append("technology_count")
+        else:
+            fields = ["pk", "organization__name", "organization__name_en"]
+        keys: dict[int, tuple[int, bool, float]] = {}
+        for row in rows.values_list(*fields):
+            pk, names = row[0], (row[1], row[2])
+            if about_ai:
+                terms, technologies = row[3].split(), row[4]
+                weight = ai_weight(names, terms, technologies)
+                central = ai_central(names, terms, technologies)
+            else:
+                weight, central = 0.0, False
+            keys[pk] = (name_match(names, key), about_ai and not central, -round(weight, 1))
+        return keys
 
     # --- Sequence ------------------------------------------------------------------------
     def count(self) -> int:  # type: ignore[override]

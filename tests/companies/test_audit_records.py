@@ -214,7 +214,7 @@ def test_nominate_decide_and_withdraw(world: World, company: Company, client: Cl
     client.force_login(world.operator)
     client.post(
         reverse("companies:nomination_decide", args=[nomination.pk]),
-        {"decision": "accepted", "note": "선정"},
+        {"decision": "accepted", "note": "선정", "confirm": "yes"},
     )
     assert _event("nomination.set_state") == (
         {"state": "pending"},

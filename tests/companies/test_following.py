@@ -41,7 +41,7 @@ def test_chapter_staff_nominate_and_operators_decide(
     client.force_login(world.operator)
     client.post(
         reverse("companies:nomination_decide", args=[nomination.pk]),
-        {"decision": "declined", "note": "실증 실적 보완 후 재추천 바랍니다"},
+        {"decision": "declined", "note": "실증 실적 보완 후 재추천 바랍니다", "confirm": "yes"},
     )
     nomination.refresh_from_db()
     assert (nomination.state, nomination.decided_by, nomination.decision_note) == (

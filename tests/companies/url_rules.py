@@ -140,7 +140,7 @@ COMPANIES_RULES: dict[str, Rule] = {
         only({"operator": 302}, otherwise=403),
         method="post",
         kwargs=_nomination,
-        data=lambda w: {"decision": "accepted", "note": "좋습니다"},
+        data=lambda w: {"decision": "accepted", "note": "좋습니다", "confirm": "yes"},
     ),
     "companies:nomination_withdraw": Rule(
         only({"chapter_staff": 302}, otherwise=404), method="post", kwargs=_nomination

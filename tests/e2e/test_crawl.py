@@ -61,19 +61,10 @@ UNSHOT_VIEWS = ("accounts:account", "accounts:api_tokens", "accounts:password_ch
 SKIPPED_PATH_PREFIXES = ("/api/", "/static/", "/media/", "/admin/")
 DOWNLOAD = re.compile(r"(export|download|report_file|\.csv$|\.xlsx$|\.json$)")
 
-# Known failures, one line per (view name, check): pages that other engineers are rebuilding
-# under issue 10 fail these checks today. Each entry names why; delete it once the page passes.
-# A listed failure that no longer happens is reported too, so this list can only shrink.
-KNOWN_FAILURES: dict[tuple[str, str], str] = {
-    # audit log: raw dicts of changes (issue 10 item 12, audit templates)
-    ("audit:list", "identifier"): "changes shown as Python dicts, actions as codes",
-    # staff home pages: "최근 활동" shows raw action codes (item 12/13, web/home.html)
-    ("web:home", "identifier"): "recent activity shows score.recompute, demo.load",
-    # company page: region and chapter in Korean on English pages (companies/detail.html)
-    ("companies:detail", "language"): "region, chapter not in English (item 7/11, detail.html)",
-    # technology list: untranslated "Code" and "Position" (item 12)
-    ("companies:technologies", "language"): "untranslated form labels Code and Position",
-}
+# Known failures, one line per (view name, check), each naming why: a page being rebuilt that
+# fails a check for now. Empty today. A listed failure that no longer happens is reported too,
+# so the list can only shrink.
+KNOWN_FAILURES: dict[tuple[str, str], str] = {}
 
 
 @dataclass

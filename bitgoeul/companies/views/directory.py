@@ -4,7 +4,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -18,10 +18,25 @@ from bitgoeul.jobs.services import job_start
 PAGE_SIZE = 20
 
 
+def _non_empty(params: QueryDict) -> QueryDict:
+    """The parameters with a value: what a list's address keeps (the form sends every filter,
+    empty or not)."""
+    kept = QueryDict(mutable=True)
+    for key, values in params.lists():
+        if filled := [value for value in values if value.strip()]:
+            kept.setlist(key, filled)
+    return kept
+
+
 def company_list(request: HttpRequest) -> HttpResponse:
     """The directory: public profiles for everyone, more for members and staff; live results
     with htmx as the search box and filters change."""
     user: Any = request.user
+    live = bool(request.headers.get("HX-Request"))
+    params = _non_empty(request.GET)
+    if not live and len(params) < len(request.GET):
+        # a search sent without JavaScript: the same list at an address without empty filters
+        return redirect(f"{request.path}?{params.urlencode()}" if params else request.path)
     can_see_scores = access.can_see_scores(user)
     form = SearchForm(request.GET or None, viewer=user)
     text, filters, sort = form.query()
@@ -30,7 +45,7 @@ def company_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(companies, PAGE_SIZE).get_page(request.GET.get("page"))
     for company in page.object_list:
         company.shown = access.company_fields(user, company)  # type: ignore[attr-defined]
-    query = request.GET.copy()
+    query = params.copy()
     query.pop("page", None)
     filter_query = query.copy()  # the key of the cached filters fragment (list.html)
     filter_query.pop("q", None)
@@ -46,10 +61,13 @@ def company_list(request: HttpRequest) -> HttpResponse:
         "can_import": access.can_import(user),
         "watched": watched_company_ids(user) if user.is_authenticated else set(),
     }
-    template = (
-        "companies/_results.html" if request.headers.get("HX-Request") else "companies/list.html"
-    )
-    return render(request, template, context)
+    if not live:
+        return render(request, "companies/list.html", context)
+    response = render(request, "companies/_results.html", context)
+    # The address bar gets the search without its empty filters (this header overrides the
+    # form's hx-push-url).
+    response["HX-Push-Url"] = f"{request.path}?{params.urlencode()}" if params else request.path
+    return response
 
 
 @login_required

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from bitgoeul.accounts import access as accounts_access
 from bitgoeul.companies import access
 from bitgoeul.companies.enums import NominationState
-from bitgoeul.companies.forms import DecisionForm, WatchForm
+from bitgoeul.companies.forms import DECISIONS, DecisionForm, WatchForm
 from bitgoeul.companies.models import WatchlistEntry
 from bitgoeul.companies.selectors import (
     nominations_by_chapters,
@@ -40,12 +40,16 @@ def nominations(request: HttpRequest) -> HttpResponse:
         rows = nominations_inbox(state=state)
     else:
         rows = nominations_by_chapters(access.followed_parent_ids(user)).filter(state=state)
+    nominations = list(rows[:LIST_LIMIT])
     context = {
-        "nominations": rows[:LIST_LIMIT],
+        # each pending card has its own decision form, with no decision chosen beforehand
+        "nominations": [
+            (n, DecisionForm(auto_id=f"id_n{n.pk}_%s") if is_operator else None)
+            for n in nominations
+        ],
         "state": state,
         "states": NominationState.choices,
         "is_operator": is_operator,
-        "decision_form": DecisionForm(),
     }
     return render(request, "companies/nominations.html", context)
 
@@ -53,11 +57,22 @@ def nominations(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def nomination_decide(request: HttpRequest, nomination_id: int) -> HttpResponse:
+    """Two steps: the decision and note chosen on the list (or corrected here) are shown back
+    for confirmation; only the confirmed form (`confirm`) records them."""
     nomination = access.nomination_for_decider(request.user, nomination_id)
-    form = DecisionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choose accept or decline and write a note to the chapter."))
+    if nomination.state != NominationState.PENDING:
+        messages.error(request, _("This nomination was already decided."))
         return redirect("companies:nominations")
+    form = DecisionForm(request.POST)
+    if not form.is_valid() or "confirm" not in request.POST or "change" in request.POST:
+        context = {
+            "nomination": nomination,
+            "form": form,
+            # a complete decision is shown back to be confirmed; otherwise it is corrected
+            "confirming": form.is_valid() and "change" not in request.POST,
+            "decision_label": dict(DECISIONS).get(form.cleaned_data.get("decision", "")),
+        }
+        return render(request, "companies/nomination_decide.html", context)
     try:
         nomination_set_state(
             nomination=nomination,
@@ -68,7 +83,12 @@ def nomination_decide(request: HttpRequest, nomination_id: int) -> HttpResponse:
     except IllegalTransition:
         messages.error(request, _("This nomination was already decided."))
     else:
-        messages.success(request, _("The decision was recorded."))
+        # nomination_set_state notified the nominating chapter's members
+        messages.success(
+            request,
+            _("The decision was recorded and %(chapter)s was notified.")
+            % {"chapter": nomination.chapter.name},
+        )
     return redirect("companies:nominations")
 
 

@@ -66,12 +66,13 @@ def company_detail(request: HttpRequest, org_id: int) -> HttpResponse:
         metrics = list(company.metrics.all())
         history = company_score_history(company)  # newest first: its first is the latest score
         score = history[0] if history else None
+        investments = list(company.investments.all())
         context.update(
             metrics=metrics,
             charts=metric_charts(metrics),
-            investments=list(company.investments.all()),
+            investments=investments,
             score=score,
-            breakdown=breakdown_rows(score) if score else [],
+            breakdown=breakdown_rows(score, investments) if score else [],
             peer_group=peer_group_label(score.breakdown.get("group", "*")) if score else "",
             history=history,
             nominations=list(company.nominations.select_related("chapter", "nominated_by")),
