@@ -315,3 +315,21 @@ def test_a_stale_worker_tells_operators_what_to_do_and_no_one_else(
     html = page(client, reverse("web:status"))
     assert "<code>bitgoeul worker</code>" in html
     assert "조치 방법" in html
+
+
+@pytest.mark.parametrize(
+    ("role", "language", "sentence"),
+    [
+        ("owner", "en", "as its administrator."),
+        ("teammate", "en", "as a member."),
+        ("owner", "ko", "에서 관리자로 활동하고 있습니다."),
+        ("teammate", "ko", "에서 구성원으로 활동하고 있습니다."),
+    ],
+)
+def test_the_home_says_for_whom_and_in_which_role_in_a_whole_sentence(
+    client: Client, world: World, role: str, language: str, sentence: str
+) -> None:
+    client.force_login(world.user(role))
+    client.cookies["django_language"] = language
+    page = client.get(reverse("web:home")).content.decode()
+    assert f"{world.company.name}{sentence}" in page or f"{world.company.name} {sentence}" in page
