@@ -329,7 +329,9 @@ def test_a_stale_worker_tells_operators_what_to_do_and_no_one_else(
 def test_the_home_says_for_whom_and_in_which_role_in_a_whole_sentence(
     client: Client, world: World, role: str, language: str, sentence: str
 ) -> None:
-    client.force_login(world.user(role))
+    user = world.user(role)
+    assert user is not None
+    client.force_login(user)
     client.cookies["django_language"] = language
     page = client.get(reverse("web:home")).content.decode()
     assert f"{world.company.name}{sentence}" in page or f"{world.company.name} {sentence}" in page
