@@ -335,3 +335,16 @@ def test_the_home_says_for_whom_and_in_which_role_in_a_whole_sentence(
     client.cookies["django_language"] = language
     page = client.get(reverse("web:home")).content.decode()
     assert f"{world.company.name}{sentence}" in page or f"{world.company.name} {sentence}" in page
+
+
+def test_the_company_home_names_the_chapter_in_english_on_english_pages(
+    client: Client, world: World
+) -> None:
+    world.chapter.name_en = "Gwangju-Jeonnam chapter"
+    world.chapter.save(update_fields=["name_en"])
+    company_record(world.company)
+    client.force_login(world.owner)
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("web:home")).content.decode()
+    assert "(Gwangju-Jeonnam chapter)" in page
+    assert world.chapter.name not in page
