@@ -16,8 +16,8 @@ from bitgoeul.accounts.models import Invitation, Organization, User
 
 
 class LoginForm(AuthenticationForm):
-    # Django's own text names the field through "%(username)s" (Korean "와/과" placeholder) and says
-    # e-mail is case-sensitive, which it is not here (clean_username lower-cases it).
+    # Django's own text names the field through "%(username)s" (with both Korean particle forms)
+    # and says e-mail is case-sensitive, which it is not here (clean_username lower-cases it).
     error_messages = {
         **AuthenticationForm.error_messages,
         "invalid_login": gettext_lazy(

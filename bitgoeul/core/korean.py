@@ -1,5 +1,5 @@
-"""Korean particles (조사) chosen by how a word ends when read aloud, so that no sentence shows a
-placeholder such as "을(를)" or "(으)로".
+"""Korean particles (조사) chosen by how a word ends when read aloud, so that no sentence shows both
+forms of a particle with one in brackets.
 
 `josa("빛고을", "을/를")` gives "빛고을을"; `particle("AI", "이/가")` gives "가". The pair is
 written "after a consonant / after a vowel" in either order ("을/를" or "를/을");
