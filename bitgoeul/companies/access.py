@@ -320,6 +320,14 @@ def nomination_for_decider(user: Viewer, nomination_id: int) -> Nomination:
     return found
 
 
+def can_see_nomination_decision(user: Viewer, nomination: Nomination) -> bool:
+    """Who is told of (and may read) a decision on a nomination: the staff of the nominating
+    chapter, as for withdrawing it (`nomination_for_nominator`), and operator staff."""
+    return nomination.chapter_id in followed_parent_ids(user) or accounts_access.is_operator_staff(
+        user
+    )
+
+
 def nomination_for_nominator(user: Viewer, nomination_id: int) -> Nomination:
     """A nomination its chapter's staff may withdraw."""
     found = (

@@ -11,10 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from bitgoeul.accounts import access as accounts_access
 from bitgoeul.companies import access
 from bitgoeul.companies.enums import NominationState
 from bitgoeul.companies.models import Company, Nomination
@@ -60,45 +60,26 @@ def _decided_text(nomination: Nomination, params: dict[str, Any]) -> str:
     return _("%(decision)s Note: %(note)s") % {"decision": text, "note": note}
 
 
-def can_see_nomination_decision(user: Any, nomination: Nomination) -> bool:
-    """The staff of the nominating chapter (and operator staff), as for withdrawing it
-    (`access.nomination_for_nominator`); the lead may move this into companies/access.py."""
-    return nomination.chapter_id in access.followed_parent_ids(
-        user
-    ) or accounts_access.is_operator_staff(user)
+def _company_kind(code: str, label: str | Promise, text: Any) -> Kind:
+    """A notice about a watched company: private company data, linked to its page."""
+    return Kind(
+        code=code,
+        label=label,
+        model="companies.company",
+        text=text,
+        link=_company_link,
+        title=_company_name,
+        can_see=access.can_view_private,
+        select_related=("organization",),
+    )
 
 
 COMPANY_KINDS = [
-    Kind(
-        code=SCORE_JUMP,
-        label=gettext_lazy("A watched company's potential score changed"),
-        model="companies.company",
-        text=_score_jump_text,
-        link=_company_link,
-        title=_company_name,
-        can_see=access.can_view_private,
-        select_related=("organization",),
+    _company_kind(
+        SCORE_JUMP, gettext_lazy("A watched company's potential score changed"), _score_jump_text
     ),
-    Kind(
-        code=NOMINATED,
-        label=gettext_lazy("A watched company was nominated"),
-        model="companies.company",
-        text=_nominated_text,
-        link=_company_link,
-        title=_company_name,
-        can_see=access.can_view_private,
-        select_related=("organization",),
-    ),
-    Kind(
-        code=APPLIED,
-        label=gettext_lazy("A watched company applied for something"),
-        model="companies.company",
-        text=_applied_text,
-        link=_company_link,
-        title=_company_name,
-        can_see=access.can_view_private,
-        select_related=("organization",),
-    ),
+    _company_kind(NOMINATED, gettext_lazy("A watched company was nominated"), _nominated_text),
+    _company_kind(APPLIED, gettext_lazy("A watched company applied for something"), _applied_text),
     Kind(
         code=NOMINATION_DECIDED,
         label=gettext_lazy("Your chapter's nomination was decided"),
@@ -106,7 +87,7 @@ COMPANY_KINDS = [
         text=_decided_text,
         link=lambda nomination: f"{reverse('companies:nominations')}?state={nomination.state}",
         title=lambda nomination: nomination.company.organization.name,
-        can_see=can_see_nomination_decision,
+        can_see=access.can_see_nomination_decision,
         select_related=("company__organization",),
         email_default=True,
     ),

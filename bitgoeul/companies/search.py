@@ -59,10 +59,10 @@ def ai_weight(names: Sequence[str], body_terms: Sequence[str], technologies: int
     return (1.0 if in_name else 0.0) + ai_centrality(body_terms, technologies)
 
 
-def ai_central(names: Sequence[str], body_terms: Sequence[str], technologies: int) -> bool:
-    """AI is central to a company with AI in its name, an AI technology, or an
-    `ai_centrality` of at least `AI_CENTRAL`; others only mention it."""
-    return technologies > 0 or ai_weight(names, body_terms, technologies) >= AI_CENTRAL
+def ai_central(weight: float, technologies: int) -> bool:
+    """AI is central to a company with an AI technology, or an `ai_weight` (AI in its name,
+    its `ai_centrality`) of at least `AI_CENTRAL`; others only mention it."""
+    return technologies > 0 or weight >= AI_CENTRAL
 
 
 @dataclass(frozen=True)
@@ -427,7 +427,7 @@ class CompanyResults(Sequence[Company]):
             if about_ai:
                 terms, technologies = row[3].split(), row[4]
                 weight = ai_weight(names, terms, technologies)
-                central = ai_central(names, terms, technologies)
+                central = ai_central(weight, technologies)
             else:
                 weight, central = 0.0, False
             keys[pk] = (name_match(names, key), about_ai and not central, -round(weight, 1))
