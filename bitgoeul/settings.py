@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "bitgoeul.jobs",
     "bitgoeul.notifications",
     "bitgoeul.companies",
+    "bitgoeul.programs",
     "bitgoeul.web",
 ]
 

@@ -1,0 +1,1 @@
+"""API operations of the programs app: awards."""
