@@ -1,0 +1,217 @@
+"""Who may do what in the programs app, and what each viewer sees of a call or an application.
+Views, the API, exports, notifications and search all ask these; access functions only read.
+
+Calls: a draft call is seen only by its staff; every other state is public. Staff of a call are
+operator staff and the staff or administrators of its organiser and co-organisers (association,
+chapters, institutions). Who may open a call: operator staff and association or chapter staff.
+
+Applications (`application_view_level`):
+- PRIVATE: members of the applying company (any state) and staff of the call (not drafts);
+- RECORD: a reviewer with an active assignment on it and no conflict with it (its submitted
+  revisions only, never drafts, staff notes or other reviewers' names). In a blind call the
+  applicant's identity is not in `APPLICATION_FIELDS` at RECORD: pages, file names, exports and
+  notifications for reviewers must ask `application_fields` before showing it;
+- NONE otherwise (404: outsiders learn nothing).
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from bitgoeul.accounts.access import is_operator_staff, membership_rows
+from bitgoeul.accounts.enums import MembershipRole, OrganizationKind
+from bitgoeul.accounts.models import User
+from bitgoeul.accounts.types import Viewer
+from bitgoeul.core.visibility import FieldPolicy, ViewLevel
+from bitgoeul.programs.enums import ApplicationState, CallState
+from bitgoeul.programs.models import Application, Assignment, Call, Conflict
+
+STAFF_ROLES = {MembershipRole.ADMIN, MembershipRole.STAFF}
+CALL_OPENER_KINDS = {
+    OrganizationKind.OPERATOR,
+    OrganizationKind.ASSOCIATION,
+    OrganizationKind.CHAPTER,
+}
+
+
+def _signed_in(user: Viewer) -> bool:
+    return isinstance(user, User) and user.is_authenticated
+
+
+def _staff_org_ids(user: Viewer) -> set[int]:
+    """Organisations (not companies) where the user is staff or administrator."""
+    return {
+        org_id
+        for org_id, kind, role, _ in membership_rows(user)
+        if kind != OrganizationKind.COMPANY and role in STAFF_ROLES
+    }
+
+
+def _company_org_ids(user: Viewer) -> set[int]:
+    """Company organisations the user is a member of (any role)."""
+    return {
+        org_id for org_id, kind, _, _ in membership_rows(user) if kind == OrganizationKind.COMPANY
+    }
+
+
+# --- calls -------------------------------------------------------------------------------------
+
+
+def can_open_calls(user: Viewer) -> bool:
+    """Operator staff, and association or chapter staff, may open calls."""
+    return is_operator_staff(user) or any(
+        kind in CALL_OPENER_KINDS and role in STAFF_ROLES
+        for _, kind, role, _ in membership_rows(user)
+    )
+
+
+def is_call_staff(user: Viewer, call: Call) -> bool:
+    if not _signed_in(user):
+        return False
+    if is_operator_staff(user):
+        return True
+    org_ids = _staff_org_ids(user)
+    if not org_ids:
+        return False
+    if call.organizer_id in org_ids:
+        return True
+    return call.co_organizers.filter(pk__in=org_ids).exists()
+
+
+def calls_staffed_by(user: Viewer) -> Q:
+    """The same rule as `is_call_staff`, for querysets of `Call`."""
+    if not _signed_in(user):
+        return Q(pk__in=[])
+    if is_operator_staff(user):
+        return Q()
+    org_ids = _staff_org_ids(user)
+    return Q(organizer_id__in=org_ids) | Q(co_organizers__in=org_ids)
+
+
+def can_see_call(user: Viewer, call: Call) -> bool:
+    return call.state != CallState.DRAFT or is_call_staff(user, call)
+
+
+def calls_visible_to(user: Viewer) -> Q:
+    """Published calls, and drafts for their staff (may repeat rows: use `.distinct()`)."""
+    return ~Q(state=CallState.DRAFT) | calls_staffed_by(user)
+
+
+def call_for_viewer(user: Viewer, call_id: int) -> Call:
+    call = Call.objects.select_related("organizer").filter(pk=call_id).first()
+    if call is None or not can_see_call(user, call):
+        raise Http404
+    return call
+
+
+def call_for_staff(user: Viewer, call_id: int) -> Call:
+    """The call the user is staff of; 404 when they may not see it, 403 when they only may
+    read it."""
+    call = call_for_viewer(user, call_id)
+    if not is_call_staff(user, call):
+        raise PermissionDenied
+    return call
+
+
+# --- applications ------------------------------------------------------------------------------
+
+APPLICATION_FIELDS = FieldPolicy(
+    "application",
+    {
+        # identity: company name, 사업자등록번호, members, file names as uploaded
+        "identity": ViewLevel.PRIVATE,
+        "content": ViewLevel.RECORD,  # the submitted revision's answers and files
+        "draft": ViewLevel.PRIVATE,  # the working draft (applicants; staff see it once submitted)
+        "staff_note": ViewLevel.PRIVATE,
+        "reviews": ViewLevel.PRIVATE,  # scores and comments of every reviewer (staff see names)
+        "state": ViewLevel.RECORD,
+    },
+)
+
+
+def is_applicant(user: Viewer, application: Application) -> bool:
+    return application.company_id in _company_org_ids(user)
+
+
+def reviewer_sees(user: Viewer, application: Application) -> bool:
+    """An active assignment on the application and no conflict recorded with it."""
+    if not _signed_in(user):
+        return False
+    assert isinstance(user, User)
+    return (
+        Assignment.objects.filter(
+            application=application, reviewer_id=user.pk, active=True
+        ).exists()
+        and not Conflict.objects.filter(application=application, reviewer_id=user.pk).exists()
+    )
+
+
+def application_view_level(user: Viewer, application: Application) -> ViewLevel:
+    if not _signed_in(user):
+        return ViewLevel.NONE
+    if is_applicant(user, application):
+        return ViewLevel.PRIVATE
+    if application.state != ApplicationState.DRAFT and is_call_staff(user, application.call):
+        return ViewLevel.PRIVATE
+    if application.state != ApplicationState.DRAFT and reviewer_sees(user, application):
+        return ViewLevel.RECORD
+    return ViewLevel.NONE
+
+
+def application_fields(user: Viewer, application: Application) -> frozenset[str]:
+    """The fields of `APPLICATION_FIELDS` the viewer sees; a reviewer of an open (not blind)
+    call also sees the applicant's identity."""
+    level = application_view_level(user, application)
+    shown = APPLICATION_FIELDS.fields_for(level)
+    if level == ViewLevel.RECORD and not application.call.blind:
+        shown |= {"identity"}
+    return shown
+
+
+def applications_at_least(user: Viewer, level: ViewLevel) -> Q:
+    """The same rule as `application_view_level`, as a filter on `Application` querysets."""
+    if not _signed_in(user) or level > ViewLevel.PRIVATE:
+        return Q(pk__in=[])
+    assert isinstance(user, User)
+    submitted = ~Q(state=ApplicationState.DRAFT)
+    staff_calls = Call.objects.filter(calls_staffed_by(user)).values("pk")
+    rule = Q(company_id__in=_company_org_ids(user)) | (submitted & Q(call_id__in=staff_calls))
+    if level <= ViewLevel.RECORD:
+        assigned = Exists(
+            Assignment.objects.filter(application=OuterRef("pk"), reviewer_id=user.pk, active=True)
+        )
+        conflicted = Exists(
+            Conflict.objects.filter(application=OuterRef("pk"), reviewer_id=user.pk)
+        )
+        rule |= submitted & Q(assigned) & ~Q(conflicted)
+    return rule
+
+
+def visible_applications(
+    user: Viewer, level: ViewLevel = ViewLevel.RECORD
+) -> QuerySet[Application]:
+    return Application.objects.filter(applications_at_least(user, level))
+
+
+def application_for_viewer(
+    user: Viewer, application_id: int, level: ViewLevel = ViewLevel.RECORD
+) -> Application:
+    """The application if the viewer has at least `level` on it, else 404."""
+    application = (
+        Application.objects.select_related("call", "company__organization")
+        .filter(pk=application_id)
+        .first()
+    )
+    if application is None or application_view_level(user, application) < level:
+        raise Http404
+    return application
+
+
+def application_for_applicant(user: Viewer, application_id: int) -> Application:
+    """The application of one of the user's companies (drafts included), else 404."""
+    application = application_for_viewer(user, application_id, ViewLevel.PRIVATE)
+    if not is_applicant(user, application):
+        raise Http404
+    return application
