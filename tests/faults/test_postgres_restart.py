@@ -18,6 +18,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -124,6 +125,17 @@ def test_a_postgresql_restart_fails_requests_cleanly_and_the_platform_recovers_a
             ["pgrep", "-f", f"127.0.0.1:{web_port}"], capture_output=True, text=True
         ).stdout.split())  # fmt: skip
 
+        # Load during the restart: two clients request pages without pause until it is over.
+        statuses: list[int] = []
+        over = threading.Event()
+
+        def client(path: str) -> None:
+            while not over.is_set():
+                statuses.append(_get(f"{base}{path}"))
+
+        clients = [threading.Thread(target=client, args=(p,)) for p in ("/companies/", "/")]
+        for thread in clients:
+            thread.start()
         cluster.pg_ctl("stop")
         down = [_get(f"{base}/healthz"), _get(f"{base}/companies/"), _get(f"{base}/healthz")]
         assert down == [503, 500, 503]  # clean answers, not a hang or a dropped connection
@@ -133,6 +145,11 @@ def test_a_postgresql_restart_fails_requests_cleanly_and_the_platform_recovers_a
         while (_get(f"{base}/healthz"), _get(f"{base}/companies/")) != (200, 200):
             assert time.monotonic() < deadline, "the platform did not recover by itself"
             time.sleep(0.5)
+        over.set()
+        for thread in clients:
+            thread.join()
+        assert statuses and set(statuses) <= {200, 500, 503}  # every request got an answer
+        assert 500 in statuses
         assert server.poll() is None
         after = set(subprocess.run(
             ["pgrep", "-f", f"127.0.0.1:{web_port}"], capture_output=True, text=True
