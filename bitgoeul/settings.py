@@ -215,6 +215,10 @@ WORKER_HEARTBEAT_STALE_SECONDS = 60
 # A running job's worker renews its lease every 15 s; a job whose lease is older than this is
 # "worker lost" (retried where its kind allows). Longer than any one transaction of a job.
 JOB_LEASE_SECONDS = env_int("BITGOEUL_JOB_LEASE_SECONDS", 120, minimum=30)
+# Uploaded tables are read in a child process that may use this much memory beyond the
+# interpreter it starts with, for at most this long (companies/importing/isolated.py).
+IMPORT_READ_MEMORY_MB = env_int("BITGOEUL_IMPORT_READ_MEMORY_MB", 2048, minimum=16)
+IMPORT_READ_SECONDS = env_int("BITGOEUL_IMPORT_READ_SECONDS", 300, minimum=1)
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

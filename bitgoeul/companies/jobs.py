@@ -14,7 +14,8 @@ from django.utils.translation import ngettext
 
 from bitgoeul.companies.enums import ImportState
 from bitgoeul.companies.exports import export_write
-from bitgoeul.companies.importing.readers import FileError, read_path
+from bitgoeul.companies.importing.isolated import read_isolated
+from bitgoeul.companies.importing.readers import FileError
 from bitgoeul.companies.models import CompanyImport
 from bitgoeul.companies.search import SearchFilters, company_search
 from bitgoeul.companies.services.importing import (
@@ -136,7 +137,7 @@ def _failed(upload: CompanyImport) -> None:
 
 def _import(job: Job, reporter: JobReporter, upload: CompanyImport) -> None:
     dry_run = bool(job.params.get("dry_run", True))
-    table = read_path(Path(settings.MEDIA_ROOT) / upload.file)
+    table = read_isolated(Path(settings.MEDIA_ROOT) / upload.file, upload.original_name)
     reporter.log(f"{len(table.rows)} rows ({upload.file_format}, {upload.encoding or '-'})")
     if not dry_run:
         # Batches of imports whose worker was killed (each import job writes its upload's id

@@ -276,6 +276,9 @@ class CompanyImport(models.Model):
     file_format = models.CharField(max_length=10)  # csv, xlsx, html
     encoding = models.CharField(max_length=20, blank=True)
     headers = models.JSONField(default=list)
+    # read once, when the file is uploaded, so that the mapping page never parses the file
+    row_count = models.PositiveIntegerField(default=0)
+    preview = models.JSONField(default=list)  # the first data rows, cells cut to 24 characters
     mapping = models.JSONField(default=dict)  # header → field code ("" to ignore)
     state = models.CharField(max_length=10, choices=ImportState.choices, default="uploaded")
     report = models.JSONField(default=dict)  # counts and the first rows' outcomes

@@ -60,7 +60,8 @@ from bitgoeul.accounts.services import (
 )
 from bitgoeul.audit.services import audit_record
 from bitgoeul.companies.importing.fields import guess_mapping, header_unit
-from bitgoeul.companies.importing.readers import Table, iter_records, read_table
+from bitgoeul.companies.importing.isolated import read_isolated
+from bitgoeul.companies.importing.readers import Table, iter_records
 from bitgoeul.companies.importing.rows import ParsedRow, parse_row
 from bitgoeul.companies.ksic import section_of
 from bitgoeul.companies.models import (
@@ -928,17 +929,27 @@ def prospect_claim_on_signup(*, organization: Organization, actor: Any, **_: Any
     transaction.on_commit(claim)
 
 
+PREVIEW_ROWS = 5  # shown on the mapping page
+PREVIEW_CHARS = 24
+
+
 def company_import_upload(*, user: Any, name: str, data: bytes) -> CompanyImport:
-    """Keep an uploaded file for the import wizard, with its headers and a guessed mapping.
-    The file is read first, outside any transaction (a large file takes seconds); `FileError`
-    for a file that cannot be read, and then nothing is stored."""
-    table = read_table(data, name)
+    """Keep an uploaded file for the import wizard, with its headers, row count, a preview and
+    a guessed mapping. The file is read outside any transaction, in a child process with a
+    memory and a time limit (`importing.isolated`); `FileError` for a file that cannot be
+    read, and then nothing is kept."""
     upload_id = uuid.uuid4()
     suffix = Path(name).suffix.lower()[:6] or ".dat"
     relative = Path("imports") / f"{upload_id}{suffix}"
     path = Path(settings.MEDIA_ROOT) / relative
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
+    try:
+        table = read_isolated(path, name)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    preview = [[cell[:PREVIEW_CHARS] for cell in row] for row in table.rows[:PREVIEW_ROWS]]
     with transaction.atomic():
         upload = CompanyImport.objects.create(
             id=upload_id,
@@ -948,6 +959,8 @@ def company_import_upload(*, user: Any, name: str, data: bytes) -> CompanyImport
             file_format=table.file_format,
             encoding=table.encoding,
             headers=table.headers,
+            row_count=len(table.rows),
+            preview=preview,
             mapping=guess_mapping(table.headers),
         )
         audit_record(

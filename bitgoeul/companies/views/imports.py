@@ -18,12 +18,10 @@ from bitgoeul.companies import access
 from bitgoeul.companies.enums import ImportState
 from bitgoeul.companies.forms import ImportRunForm, MappingForm, UploadForm
 from bitgoeul.companies.importing.fields import BY_CODE
-from bitgoeul.companies.importing.readers import FileError, read_path
+from bitgoeul.companies.importing.readers import FileError
 from bitgoeul.companies.models import CompanyImport
 from bitgoeul.companies.services.importing import company_import_upload
 from bitgoeul.jobs.services import job_start
-
-PREVIEW_ROWS = 5
 
 
 @login_required
@@ -60,19 +58,14 @@ def import_detail(request: AuthenticatedHttpRequest, import_id: uuid.UUID) -> Ht
             params={"import": str(upload.pk), "dry_run": True},
         )
         return redirect("jobs:detail", job_id=job.pk)
-    try:
-        table = read_path(Path(settings.MEDIA_ROOT) / upload.file)
-        preview = table.rows[:PREVIEW_ROWS]
-        row_count = len(table.rows)
-    except (FileError, OSError):
-        preview, row_count = [], 0
+    preview, row_count = upload.preview, upload.row_count  # read once, at upload
     report = upload.report or {}
     rows = report.get("rows", [])
     context = {
         "upload": upload,
         "form": form,
         "columns": [
-            (form[f"col{i}"], [row[i][:24] for row in preview if row[i]])
+            (form[f"col{i}"], [row[i] for row in preview if i < len(row) and row[i]])
             for i in range(len(upload.headers))
         ],
         "row_count": row_count,
