@@ -19,6 +19,7 @@ from bitgoeul.accounts.brn import brn_format
 from bitgoeul.companies import access
 from bitgoeul.companies.models import Company
 from bitgoeul.companies.regions import BY_CODE
+from bitgoeul.companies.search import CompanyResults, SearchFilters
 from bitgoeul.core.cells import neutralise_row
 
 CHUNK = 2000
@@ -84,11 +85,25 @@ def export_row(company: Company, viewer: Any) -> list[Any]:
     )
 
 
-def export_rows(companies: QuerySet[Company], viewer: Any) -> Iterator[list[Any]]:
-    """The rows in the list's order. The ids are read first (one finished query), then the
-    companies `CHUNK` at a time, each a finished query: no read stays open while the job
-    writes its progress (a read kept open would lock SQLite against that write)."""
-    ids = list(companies.values_list("pk", flat=True))
+def export_ids(*, viewer: Any, text: str, filters: SearchFilters, sort: str) -> list[int]:
+    """The ids of a search in the order the list shows them: for a text sorted by relevance,
+    the ranked results of the page first (re-ranked as there: exact names, AI central), then
+    every other match in the engine's order; otherwise the search's own order."""
+    results = CompanyResults(viewer=viewer, text=text, filters=filters, sort=sort)
+    ordered = list(results.queryset().values_list("pk", flat=True))
+    if not results.ranked_in_engine:
+        return ordered
+    first = [company.pk for company in results[0 : results.count()]]
+    shown = set(first)
+    return first + [pk for pk in ordered if pk not in shown]
+
+
+def export_rows(companies: QuerySet[Company] | list[int], viewer: Any) -> Iterator[list[Any]]:
+    """The rows in the list's order (a queryset, or ids in order). The ids are read first (one
+    finished query), then the companies `CHUNK` at a time, each a finished query: no read stays
+    open while the job writes its progress (a read kept open would lock SQLite against that
+    write)."""
+    ids = companies if isinstance(companies, list) else list(companies.values_list("pk", flat=True))
     rows = Company.objects.select_related("organization__parent").prefetch_related("technologies")
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
@@ -98,7 +113,7 @@ def export_rows(companies: QuerySet[Company], viewer: Any) -> Iterator[list[Any]
 
 
 def export_write(
-    companies: QuerySet[Company],
+    companies: QuerySet[Company] | list[int],
     viewer: Any,
     path: Path,
     file_format: str,

@@ -13,11 +13,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from bitgoeul.companies.enums import ImportState
-from bitgoeul.companies.exports import export_write
+from bitgoeul.companies.exports import export_ids, export_write
 from bitgoeul.companies.importing.isolated import read_isolated
 from bitgoeul.companies.importing.readers import FileError
 from bitgoeul.companies.models import CompanyImport
-from bitgoeul.companies.search import SearchFilters, company_search
+from bitgoeul.companies.search import SearchFilters
 from bitgoeul.companies.services.importing import (
     ImportConflict,
     MappingError,
@@ -205,13 +205,13 @@ def company_export_job(job: Job, reporter: JobReporter) -> None:
     """Export a filtered list (params: text, sort, filters, format)."""
     params = job.params
     with translation.override(job.owner.language):
-        companies = company_search(
+        companies = export_ids(
             viewer=job.owner,
             text=params.get("text", ""),
             filters=SearchFilters.from_params(params.get("filters", {})),
             sort=params.get("sort", "name"),
         )
-        total = companies.count()
+        total = len(companies)
         reporter.progress(0, total)
         file_format = "xlsx" if params.get("format") == "xlsx" else "csv"
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")

@@ -102,3 +102,29 @@ def test_pages_link_without_empty_filters(world: World, client: Client) -> None:
         reverse("companies:list"), {"q": "드론", "province": ""}, HTTP_HX_REQUEST="true"
     )
     assert response.context["query"] == "q=%EB%93%9C%EB%A1%A0"
+
+
+def test_an_export_of_a_search_keeps_the_order_of_the_list(
+    world: World, monkeypatch: object
+) -> None:
+    """The export lists what the page lists, in its order (re-ranked: the name typed first,
+    AI-central companies before mentions), then the matches beyond the page's cap."""
+    import bitgoeul.companies.search as search
+    from bitgoeul.companies.exports import export_ids
+    from bitgoeul.companies.models import Company
+    from bitgoeul.companies.search import SearchFilters
+
+    make_company("(주)남도물류", description=LONG_LOGISTICS)
+    make_company(
+        "(주)딥메디", technologies=("vision",), description="딥러닝 의료영상 판독 소프트웨어"
+    )
+    make_company("(주)빛고을AI", description="고객 상담 서비스")
+    ids = export_ids(viewer=world.operator, text="AI", filters=SearchFilters(), sort="relevance")
+    exported = [Company.objects.get(pk=pk).organization.name for pk in ids]
+    assert exported == ranked(world, "AI")
+    assert exported[2:] == ["(주)남도물류"]
+
+    monkeypatch.setattr(search, "RESULT_CAP", 1)  # type: ignore[attr-defined]
+    ids = export_ids(viewer=world.operator, text="AI", filters=SearchFilters(), sort="relevance")
+    assert len(ids) == 3 and len(set(ids)) == 3  # the page's one, then every other match
+    assert Company.objects.get(pk=ids[0]).organization.name == ranked(world, "AI")[0]
