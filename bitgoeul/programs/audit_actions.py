@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bitgoeul.audit.registry import (
     AuditField,
@@ -70,13 +71,13 @@ audit_fields(
         "name_en": AuditField(_("name in English")),
         "kind": AuditField(_("kind")),
         "size": AuditField(_("size (bytes)"), "count"),
-        "stage": AuditField(_("stage")),
+        "stage": AuditField(pgettext_lazy("evaluation", "stage")),
         "order": AuditField(_("order")),
         "reviewers_per_application": AuditField(_("reviewers per application"), "count"),
         "review_due_at": AuditField(_("reviews due"), "datetime"),
         "advance_count": AuditField(_("applications that advance"), "count"),
         "criterion": AuditField(_("criterion")),
-        "description": AuditField(_("description")),
+        "description": AuditField(pgettext_lazy("criterion", "description")),
         "weight": AuditField(_("weight (%)"), "count"),
         "max_score": AuditField(_("maximum score"), "count"),
         "rule": AuditField(_("rule")),

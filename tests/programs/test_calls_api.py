@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.conf import settings
 from django.db import transaction
 from django.test import Client
+from django.utils import translation
 
 from bitgoeul.accounts.models import User
 from bitgoeul.accounts.services import api_token_create
@@ -25,8 +27,10 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def english(client: Client) -> None:
+def english(client: Client) -> Iterator[None]:
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    with translation.override("en"):
+        yield
 
 
 def _token(user: User, scope: str) -> dict[str, str]:

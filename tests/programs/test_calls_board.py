@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 
 import pytest
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from bitgoeul.programs.enums import CallState, EligibilityKind
 from bitgoeul.programs.models import Call, CallAttachment, EligibilityRule
@@ -24,8 +25,10 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def english(client: Client) -> None:
+def english(client: Client) -> Iterator[None]:
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    with translation.override("en"):
+        yield
 
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -71,8 +74,6 @@ def test_deadline_badge_of_a_call_in_review_is_closed() -> None:
 
 
 def test_deadline_badge_in_korean() -> None:
-    from django.utils import translation
-
     call = CallFactory.build(
         state=CallState.PUBLISHED, opens_at=seoul(2026, 11, 1), closes_at=seoul(2026, 12, 1, 18)
     )
@@ -297,3 +298,23 @@ def test_render_links_only_http_with_nofollow() -> None:
 def test_plain_drops_marks_and_shortens() -> None:
     assert plain("**지원**\n- [안내](https://a.kr)\n- 둘") == "지원 안내 둘"
     assert plain("가" * 400, limit=10) == "가" * 9 + "…"
+
+
+def test_pages_in_korean_name_rules_and_badges_in_korean(client: Client, world: World) -> None:
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ko"
+    call = CallFactory.create(
+        title="지난 공고",
+        opens_at=timezone.now() - dt.timedelta(days=30),
+        closes_at=timezone.now() - dt.timedelta(days=1),
+    )
+    EligibilityRule.objects.create(
+        call=call, kind=EligibilityKind.MAX_AGE_YEARS, params={"years": 7}
+    )
+    EligibilityRule.objects.create(
+        call=call, kind=EligibilityKind.REGION, params={"provinces": ["gwangju", "jeonnam"]}
+    )
+    board = client.get("/calls/").content.decode()
+    assert '<span class="badge dday muted">마감</span>' in board
+    page = client.get(f"/calls/{call.pk}/").content.decode()
+    assert "<li>창업 7년 이내 기업</li>" in page
+    assert "<li>광주광역시, 전라남도 소재 기업</li>" in page

@@ -4,13 +4,14 @@ the builder's parts, publishing, attachments checked by content, the home sectio
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from bitgoeul.programs.enums import CallState
 from bitgoeul.programs.files import MAX_DOCUMENT_BYTES
@@ -32,9 +33,11 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def english(client: Client) -> None:
+def english(client: Client) -> Iterator[None]:
     """Pages in English, so the messages below read as written (Korean: test_calls_korean)."""
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    with translation.override("en"):
+        yield
 
 
 def _call_data(world: World, **overrides: object) -> dict[str, object]:
@@ -167,7 +170,7 @@ def test_builder_adds_each_part_and_publishes(client: Client, world: World) -> N
             "field-label": "예산 계획",
             "field-key": "budget_lines",
             "field-kind": "rows",
-            "field-columns": "item | 항목 | Item | short_text\namount | 금액 | Amount | money",
+            "field-columns": "item | 항목 | Item | short_text\namount | 금액 | Amount | 금액(원)",
         },
     )
     assert [c.weight for c in stage.criteria.all()] == [70, 30]

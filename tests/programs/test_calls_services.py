@@ -4,10 +4,12 @@ publication completeness, and the audit trail ("before" from the database)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from bitgoeul.audit.models import AuditEvent
 from bitgoeul.programs.enums import CallState, EligibilityKind, FieldKind
@@ -18,6 +20,13 @@ from tests.programs.calls_helpers import NOW, complete_draft, seoul
 from tests.programs.factories import CallFactory, CriterionFactory, StageFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english() -> Iterator[None]:
+    """Messages in English, as written below (one test reads them in Korean)."""
+    with translation.override("en"):
+        yield
 
 
 def _event(action: str) -> AuditEvent:
@@ -200,8 +209,6 @@ def test_publishing_an_incomplete_call_is_refused_with_what_is_missing(world: Wo
 
 
 def test_publish_problems_are_translated(world: World) -> None:
-    from django.utils import translation
-
     call = CallFactory.create(organizer=world.operator_org, state=CallState.DRAFT)
     with translation.override("ko"):
         problems = services.call_publish_problems(call, now=NOW)

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from bitgoeul.accounts.enums import OrganizationKind
@@ -15,6 +16,7 @@ from bitgoeul.companies.enums import CertificationKind
 from bitgoeul.companies.regions import PROVINCES
 from bitgoeul.programs.enums import EligibilityKind, FieldKind, FieldMeaning
 from bitgoeul.programs.selectors import board_state_choices
+from bitgoeul.programs.services.calls import ROW_COLUMN_KINDS
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -188,6 +190,23 @@ def _lines(text: str, width: int) -> list[list[str]]:
     return rows
 
 
+def _column_kind(text: str) -> str:
+    """A column's kind as typed: its code or its name in either language ("금액", "Amount")."""
+    wanted = text.strip().lower()
+    for kind in ROW_COLUMN_KINDS:
+        with translation.override("ko"):
+            korean = str(FieldKind(kind).label).lower()
+        with translation.override("en"):
+            english = str(FieldKind(kind).label).lower()
+        if wanted in {kind, korean, english} or wanted == english.split(" (")[0]:
+            return kind
+    return wanted  # refused by the service with a message that says which kinds there are
+
+
+def _column_kind_label(kind: str) -> str:
+    return str(FieldKind(kind).label) if kind in FieldKind.values else kind
+
+
 class FormFieldForm(forms.Form):
     label = forms.CharField(label=_("Question"), max_length=200)
     label_en = forms.CharField(label=_("Question in English"), max_length=200, required=False)
@@ -223,11 +242,13 @@ class FormFieldForm(forms.Form):
         label=_("Columns (table of rows)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_(
-            "One column a line: key | label | label in English | kind "
-            "(short_text, number, money or date)."
-        ),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["columns"].help_text = _(
+            "One column a line: key | label | label in English | kind (%(kinds)s)."
+        ) % {"kinds": ", ".join(str(FieldKind(kind).label) for kind in ROW_COLUMN_KINDS)}
 
     def values(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
@@ -236,7 +257,7 @@ class FormFieldForm(forms.Form):
             for v, label, label_en in _lines(data.get("options", ""), 3)
         ]
         data["columns"] = [
-            {"key": key, "label": label, "label_en": label_en, "kind": kind}
+            {"key": key, "label": label, "label_en": label_en, "kind": _column_kind(kind)}
             for key, label, label_en, kind in _lines(data.get("columns", ""), 4)
         ]
         return data
@@ -263,7 +284,7 @@ class FormFieldForm(forms.Form):
         )
         initial["columns"] = "\n".join(
             f"{c.get('key', '')} | {c.get('label', '')} | {c.get('label_en', '')} | "
-            f"{c.get('kind', '')}"
+            f"{_column_kind_label(c.get('kind', ''))}"
             for c in field.columns
         )
         return initial
