@@ -13,7 +13,7 @@ from bitgoeul.audit.registry import (
     audit_object_type,
     pk_resolver,
 )
-from bitgoeul.programs.enums import CallState
+from bitgoeul.programs.enums import CallState, EligibilityKind, FieldKind, FieldMeaning
 from bitgoeul.programs.models import Call
 
 # --- calls -------------------------------------------------------------------------------------
@@ -69,7 +69,10 @@ audit_fields(
         "state": AuditField(_("state"), choices=dict(CallState.choices)),
         "name": AuditField(_("name")),
         "name_en": AuditField(_("name in English")),
-        "kind": AuditField(_("kind")),
+        # a rule's or a question's kind (an attachment's kind, "pdf", shows as it is)
+        "kind": AuditField(
+            _("kind"), choices={**dict(EligibilityKind.choices), **dict(FieldKind.choices)}
+        ),
         "size": AuditField(_("size (bytes)"), "count"),
         "stage": AuditField(pgettext_lazy("evaluation", "stage")),
         "order": AuditField(_("order")),
@@ -84,7 +87,7 @@ audit_fields(
         "params": AuditField(_("conditions")),
         "field": AuditField(_("question")),
         "key": AuditField(_("key")),
-        "meaning": AuditField(_("meaning")),
+        "meaning": AuditField(_("meaning"), choices=dict(FieldMeaning.choices)),
         "label": AuditField(_("question")),
         "label_en": AuditField(_("question in English")),
         "help_text": AuditField(_("help text")),

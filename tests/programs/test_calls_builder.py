@@ -416,3 +416,14 @@ def test_staff_list_queries_do_not_grow(
         CallFactory.create(closes_at=timezone.now() + dt.timedelta(days=3))
     with django_assert_max_num_queries(10):  # type: ignore[operator]
         client.get("/calls/manage/")
+
+
+def test_audit_page_words_call_events(client: Client, world: World) -> None:
+    call = chapter_draft(world.chapter)
+    client.force_login(world.chapter_staff)
+    client.post(f"/calls/{call.pk}/rules/add/", {"rule-kind": "max_age_years", "rule-years": 5})
+    client.force_login(world.operator)
+    page = client.get("/audit/").content.decode()
+    assert "added an eligibility rule to the call" in page
+    assert "Company age" in page  # the rule's kind by its name, not max_age_years
+    assert "max_age_years" not in page

@@ -14,6 +14,7 @@ from django.utils import translation
 from bitgoeul.audit.models import AuditEvent
 from bitgoeul.programs.enums import CallState, EligibilityKind, FieldKind
 from bitgoeul.programs.models import Call, Criterion, EvaluationStage, FormField
+from bitgoeul.programs.services import call_forms, call_stages
 from bitgoeul.programs.services import calls as services
 from tests.conftest import World
 from tests.programs.calls_helpers import NOW, complete_draft, seoul
@@ -288,24 +289,24 @@ def test_a_stale_instance_cannot_publish_twice(world: World) -> None:
 
 def test_stages_are_added_last_updated_reordered_and_deleted(world: World) -> None:
     call = CallFactory.create(state=CallState.DRAFT)
-    first = services.stage_create(call=call, actor=world.operator, name="서면평가")
-    second = services.stage_create(
+    first = call_stages.stage_create(call=call, actor=world.operator, name="서면평가")
+    second = call_stages.stage_create(
         call=call, actor=world.operator, name="발표평가", reviewers_per_application=5
     )
     assert [(s.name, s.order) for s in call.stages.all()] == [("서면평가", 1), ("발표평가", 2)]
-    services.stage_reorder(call=call, actor=world.operator, stage_ids=[second.pk, first.pk])
+    call_stages.stage_reorder(call=call, actor=world.operator, stage_ids=[second.pk, first.pk])
     assert [(s.name, s.order) for s in call.stages.all()] == [("발표평가", 1), ("서면평가", 2)]
     assert (_event("call.stage_reorder").before, _event("call.stage_reorder").after) == (
         {"order": [first.pk, second.pk]},
         {"order": [second.pk, first.pk]},
     )
-    services.stage_update(stage=first, actor=world.operator, reviewers_per_application=4)
+    call_stages.stage_update(stage=first, actor=world.operator, reviewers_per_application=4)
     event = _event("call.stage_update")
     assert (event.before, event.after) == (
         {"stage": first.pk, "reviewers_per_application": 3},
         {"stage": first.pk, "reviewers_per_application": 4},
     )
-    services.stage_delete(stage=second, actor=world.operator)
+    call_stages.stage_delete(stage=second, actor=world.operator)
     assert list(call.stages.values_list("name", flat=True)) == ["서면평가"]
     assert _event("call.stage_delete").before == {
         "stage": second.pk,
@@ -316,16 +317,16 @@ def test_stages_are_added_last_updated_reordered_and_deleted(world: World) -> No
 
 def test_stage_reorder_must_list_each_stage_once(world: World) -> None:
     call = CallFactory.create(state=CallState.DRAFT)
-    stage = services.stage_create(call=call, actor=world.operator, name="서면평가")
-    services.stage_create(call=call, actor=world.operator, name="발표평가")
+    stage = call_stages.stage_create(call=call, actor=world.operator, name="서면평가")
+    call_stages.stage_create(call=call, actor=world.operator, name="발표평가")
     with pytest.raises(ValidationError):
-        services.stage_reorder(call=call, actor=world.operator, stage_ids=[stage.pk, stage.pk])
+        call_stages.stage_reorder(call=call, actor=world.operator, stage_ids=[stage.pk, stage.pk])
 
 
 def test_stage_checks_reviewers_per_application(world: World) -> None:
     call = CallFactory.create(state=CallState.DRAFT)
     with pytest.raises(ValidationError) as caught:
-        services.stage_create(
+        call_stages.stage_create(
             call=call, actor=world.operator, name="서면평가", reviewers_per_application=0
         )
     assert caught.value.message_dict == {
@@ -336,26 +337,26 @@ def test_stage_checks_reviewers_per_application(world: World) -> None:
 def test_a_stage_of_a_call_in_review_may_change_its_due_date_but_not_go(world: World) -> None:
     call = CallFactory.create(state=CallState.REVIEW)
     stage = StageFactory.create(call=call)
-    services.stage_update(stage=stage, actor=world.operator, review_due_at=NOW)
+    call_stages.stage_update(stage=stage, actor=world.operator, review_due_at=NOW)
     assert EvaluationStage.objects.get(pk=stage.pk).review_due_at == NOW
     with pytest.raises(ValidationError):
-        services.stage_delete(stage=stage, actor=world.operator)
+        call_stages.stage_delete(stage=stage, actor=world.operator)
 
 
 def test_criteria_are_checked_reordered_and_frozen_in_review(world: World) -> None:
     call = CallFactory.create(state=CallState.DRAFT)
     stage = StageFactory.create(call=call)
-    a = services.criterion_create(stage=stage, actor=world.operator, name="기술성", weight=70)
-    b = services.criterion_create(
+    a = call_stages.criterion_create(stage=stage, actor=world.operator, name="기술성", weight=70)
+    b = call_stages.criterion_create(
         stage=stage, actor=world.operator, name="사업성", weight=30, max_score=5
     )
     assert [(c.name, c.order) for c in stage.criteria.all()] == [("기술성", 1), ("사업성", 2)]
     with pytest.raises(ValidationError) as caught:
-        services.criterion_create(stage=stage, actor=world.operator, name="x", weight=0)
+        call_stages.criterion_create(stage=stage, actor=world.operator, name="x", weight=0)
     assert caught.value.message_dict == {"weight": ["Enter a whole number from 1 to 100."]}
-    services.criterion_reorder(stage=stage, actor=world.operator, criterion_ids=[b.pk, a.pk])
+    call_stages.criterion_reorder(stage=stage, actor=world.operator, criterion_ids=[b.pk, a.pk])
     assert list(stage.criteria.values_list("name", flat=True)) == ["사업성", "기술성"]
-    services.criterion_update(criterion=a, actor=world.operator, weight=60)
+    call_stages.criterion_update(criterion=a, actor=world.operator, weight=60)
     event = _event("call.criterion_update")
     assert (event.before, event.after) == (
         {"criterion": a.pk, "weight": 70},
@@ -363,10 +364,10 @@ def test_criteria_are_checked_reordered_and_frozen_in_review(world: World) -> No
     )
     Call.objects.filter(pk=call.pk).update(state=CallState.REVIEW)
     with pytest.raises(ValidationError):
-        services.criterion_update(criterion=a, actor=world.operator, weight=70)
+        call_stages.criterion_update(criterion=a, actor=world.operator, weight=70)
     services_delete = pytest.raises(ValidationError)
     with services_delete:
-        services.criterion_delete(criterion=b, actor=world.operator)
+        call_stages.criterion_delete(criterion=b, actor=world.operator)
     assert Criterion.objects.filter(stage=stage).count() == 2
 
 
@@ -396,7 +397,7 @@ def test_each_kind_of_rule_is_stored_in_its_shape(
     world: World, kind: str, params: dict[str, Any], stored: dict[str, Any]
 ) -> None:
     call = CallFactory.create(state=CallState.DRAFT)
-    rule = services.eligibility_rule_create(
+    rule = call_forms.eligibility_rule_create(
         call=call, actor=world.operator, kind=kind, params=params
     )
     assert rule.params == stored
@@ -405,7 +406,7 @@ def test_each_kind_of_rule_is_stored_in_its_shape(
 
 def test_chapter_rule_takes_chapters_only(world: World) -> None:
     call = CallFactory.create(state=CallState.DRAFT)
-    rule = services.eligibility_rule_create(
+    rule = call_forms.eligibility_rule_create(
         call=call,
         actor=world.operator,
         kind=EligibilityKind.CHAPTER,
@@ -413,7 +414,7 @@ def test_chapter_rule_takes_chapters_only(world: World) -> None:
     )
     assert rule.params == {"chapters": [world.chapter.pk]}
     with pytest.raises(ValidationError) as caught:
-        services.eligibility_rule_create(
+        call_forms.eligibility_rule_create(
             call=call,
             actor=world.operator,
             kind=EligibilityKind.CHAPTER,
@@ -443,16 +444,18 @@ def test_rule_params_are_checked(
 ) -> None:
     call = CallFactory.create(state=CallState.DRAFT)
     with pytest.raises(ValidationError) as caught:
-        services.eligibility_rule_create(call=call, actor=world.operator, kind=kind, params=params)
+        call_forms.eligibility_rule_create(
+            call=call, actor=world.operator, kind=kind, params=params
+        )
     assert caught.value.message_dict == {"params": [message]}
 
 
 def test_rules_update_delete_and_freeze_once_published(world: World) -> None:
     call = CallFactory.create(state=CallState.DRAFT)
-    rule = services.eligibility_rule_create(
+    rule = call_forms.eligibility_rule_create(
         call=call, actor=world.operator, kind=EligibilityKind.MAX_AGE_YEARS, params={"years": 7}
     )
-    services.eligibility_rule_update(rule=rule, actor=world.operator, params={"years": 5})
+    call_forms.eligibility_rule_update(rule=rule, actor=world.operator, params={"years": 5})
     event = _event("call.rule_update")
     assert (event.before, event.after) == (
         {"rule": rule.pk, "params": {"years": 7}},
@@ -460,9 +463,9 @@ def test_rules_update_delete_and_freeze_once_published(world: World) -> None:
     )
     Call.objects.filter(pk=call.pk).update(state=CallState.PUBLISHED)
     with pytest.raises(ValidationError):
-        services.eligibility_rule_delete(rule=rule, actor=world.operator)
+        call_forms.eligibility_rule_delete(rule=rule, actor=world.operator)
     Call.objects.filter(pk=call.pk).update(state=CallState.DRAFT)
-    services.eligibility_rule_delete(rule=rule, actor=world.operator)
+    call_forms.eligibility_rule_delete(rule=rule, actor=world.operator)
     assert call.eligibility_rules.count() == 0
 
 
@@ -479,7 +482,7 @@ def test_form_fields_of_each_kind(world: World) -> None:
             extra["columns"] = [
                 {"key": "item", "label": "항목", "label_en": "Item", "kind": "money"}
             ]
-        services.form_field_create(
+        call_forms.form_field_create(
             call=call, actor=world.operator, key=kind, kind=kind, label=kind, **extra
         )
     assert list(call.form_fields.values_list("kind", flat=True)) == FieldKind.values
@@ -524,7 +527,7 @@ def test_form_field_checks(
 ) -> None:
     call = CallFactory.create(state=CallState.DRAFT)
     with pytest.raises(ValidationError) as caught:
-        services.form_field_create(
+        call_forms.form_field_create(
             call=call, actor=world.operator, **{"key": "q1", "label": "질문", **values}
         )
     assert caught.value.message_dict == errors
@@ -532,7 +535,7 @@ def test_form_field_checks(
 
 def test_form_field_key_and_meaning_are_unique_per_call(world: World) -> None:
     call = CallFactory.create(state=CallState.DRAFT)
-    services.form_field_create(
+    call_forms.form_field_create(
         call=call,
         actor=world.operator,
         key="title",
@@ -541,12 +544,12 @@ def test_form_field_key_and_meaning_are_unique_per_call(world: World) -> None:
         meaning="title",
     )
     with pytest.raises(ValidationError) as caught:
-        services.form_field_create(
+        call_forms.form_field_create(
             call=call, actor=world.operator, key="title", kind="short_text", label="x"
         )
     assert caught.value.message_dict == {"key": ["Another field of this form has this key."]}
     with pytest.raises(ValidationError) as caught:
-        services.form_field_create(
+        call_forms.form_field_create(
             call=call,
             actor=world.operator,
             key="name",
@@ -561,22 +564,22 @@ def test_form_field_key_and_meaning_are_unique_per_call(world: World) -> None:
 
 def test_form_field_update_reorder_delete(world: World) -> None:
     call = CallFactory.create(state=CallState.DRAFT)
-    a = services.form_field_create(
+    a = call_forms.form_field_create(
         call=call, actor=world.operator, key="a", kind="short_text", label="가"
     )
-    b = services.form_field_create(
+    b = call_forms.form_field_create(
         call=call, actor=world.operator, key="b", kind="number", label="나"
     )
-    services.form_field_update(field=a, actor=world.operator, required=True, label="가나")
+    call_forms.form_field_update(field=a, actor=world.operator, required=True, label="가나")
     event = _event("call.field_update")
     assert (event.before, event.after) == (
         {"field": a.pk, "label": "가", "required": False},
         {"field": a.pk, "label": "가나", "required": True},
     )
-    services.form_field_reorder(call=call, actor=world.operator, field_ids=[b.pk, a.pk])
+    call_forms.form_field_reorder(call=call, actor=world.operator, field_ids=[b.pk, a.pk])
     assert list(call.form_fields.values_list("key", flat=True)) == ["b", "a"]
-    services.form_field_delete(field=b, actor=world.operator)
+    call_forms.form_field_delete(field=b, actor=world.operator)
     assert list(FormField.objects.filter(call=call).values_list("key", flat=True)) == ["a"]
     Call.objects.filter(pk=call.pk).update(state=CallState.PUBLISHED)
     with pytest.raises(ValidationError):
-        services.form_field_update(field=a, actor=world.operator, label="바뀐 질문")
+        call_forms.form_field_update(field=a, actor=world.operator, label="바뀐 질문")

@@ -27,6 +27,7 @@ from bitgoeul.programs.api.base import router
 from bitgoeul.programs.enums import CallState
 from bitgoeul.programs.models import Call
 from bitgoeul.programs.rule_words import rule_sentences
+from bitgoeul.programs.services import call_forms, call_stages
 from bitgoeul.programs.services import calls as services
 
 MAX_PAGE_SIZE = 100
@@ -370,7 +371,7 @@ def call_create(request: HttpRequest, payload: CallIn) -> Status:
 def _create_parts(call: Call, payload: CallIn, user: Any) -> None:
     for i, stage_in in enumerate(payload.stages):
         try:
-            stage = services.stage_create(
+            stage = call_stages.stage_create(
                 call=call,
                 actor=user,
                 name=stage_in.name,
@@ -379,19 +380,19 @@ def _create_parts(call: Call, payload: CallIn, user: Any) -> None:
                 review_due_at=_aware(stage_in.review_due_at) if stage_in.review_due_at else None,
             )
             for criterion in stage_in.criteria:
-                services.criterion_create(stage=stage, actor=user, **criterion.dict())
+                call_stages.criterion_create(stage=stage, actor=user, **criterion.dict())
         except ValidationError as error:
             raise _unprocessable(error, f"stages.{i}.") from None
     for i, rule in enumerate(payload.eligibility_rules):
         try:
-            services.eligibility_rule_create(
+            call_forms.eligibility_rule_create(
                 call=call, actor=user, kind=rule.kind, params=rule.params
             )
         except ValidationError as error:
             raise _unprocessable(error, f"eligibility_rules.{i}.") from None
     for i, field in enumerate(payload.form_fields):
         try:
-            services.form_field_create(call=call, actor=user, **field.dict())
+            call_forms.form_field_create(call=call, actor=user, **field.dict())
         except ValidationError as error:
             raise _unprocessable(error, f"form_fields.{i}.") from None
 

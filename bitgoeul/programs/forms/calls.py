@@ -16,7 +16,7 @@ from bitgoeul.companies.enums import CertificationKind
 from bitgoeul.companies.regions import PROVINCES
 from bitgoeul.programs.enums import EligibilityKind, FieldKind, FieldMeaning
 from bitgoeul.programs.selectors import board_state_choices
-from bitgoeul.programs.services.calls import ROW_COLUMN_KINDS
+from bitgoeul.programs.services.call_forms import ROW_COLUMN_KINDS
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 

@@ -40,6 +40,7 @@ from bitgoeul.programs.models import (
     FormField,
 )
 from bitgoeul.programs.rule_words import rule_sentences
+from bitgoeul.programs.services import call_forms, call_stages
 from bitgoeul.programs.services import calls as services
 
 STATE_ACTIONS = {
@@ -274,7 +275,7 @@ def stage_add(request: HttpRequest, call_id: int) -> HttpResponse:
     return _run(
         request,
         call,
-        lambda: services.stage_create(call=call, actor=request.user, **form.cleaned_data),
+        lambda: call_stages.stage_create(call=call, actor=request.user, **form.cleaned_data),
         success=_("The stage was added."),
         anchor="stages",
         form=form,
@@ -309,14 +310,14 @@ def _edit_page(
 def stage_edit(request: HttpRequest, call_id: int, stage_id: int) -> HttpResponse:
     call = access.call_for_staff(request.user, call_id)
     stage = _stage(call, stage_id)
-    initial = {name: getattr(stage, name) for name in services.STAGE_FIELDS}
+    initial = {name: getattr(stage, name) for name in call_stages.STAGE_FIELDS}
     form = StageForm(request.POST if request.method == "POST" else None, initial=initial)
     return _edit_page(
         request,
         call,
         form,
         _("Edit the stage “%(name)s”") % {"name": stage.name},
-        lambda: services.stage_update(stage=stage, actor=request.user, **form.cleaned_data),
+        lambda: call_stages.stage_update(stage=stage, actor=request.user, **form.cleaned_data),
         "stages",
     )
 
@@ -329,7 +330,7 @@ def stage_delete(request: HttpRequest, call_id: int, stage_id: int) -> HttpRespo
     return _run(
         request,
         call,
-        lambda: services.stage_delete(stage=stage, actor=request.user),
+        lambda: call_stages.stage_delete(stage=stage, actor=request.user),
         success=_("The stage was deleted."),
         anchor="stages",
     )
@@ -346,7 +347,7 @@ def stage_move(request: HttpRequest, call_id: int, stage_id: int) -> HttpRespons
     return _run(
         request,
         call,
-        lambda: services.stage_reorder(call=call, actor=request.user, stage_ids=ids),
+        lambda: call_stages.stage_reorder(call=call, actor=request.user, stage_ids=ids),
         success=_("The stages were reordered."),
         anchor="stages",
     )
@@ -361,7 +362,7 @@ def criterion_add(request: HttpRequest, call_id: int, stage_id: int) -> HttpResp
     if not form.is_valid():
         return _invalid(request, call, "stage_forms", {stage.pk: form})
     try:
-        services.criterion_create(stage=stage, actor=request.user, **form.cleaned_data)
+        call_stages.criterion_create(stage=stage, actor=request.user, **form.cleaned_data)
     except ValidationError as error:
         apply_errors(form, error)
         return _invalid(request, call, "stage_forms", {stage.pk: form})
@@ -374,14 +375,14 @@ def criterion_add(request: HttpRequest, call_id: int, stage_id: int) -> HttpResp
 def criterion_edit(request: HttpRequest, call_id: int, criterion_id: int) -> HttpResponse:
     call = access.call_for_staff(request.user, call_id)
     criterion = _criterion(call, criterion_id)
-    initial = {name: getattr(criterion, name) for name in services.CRITERION_FIELDS}
+    initial = {name: getattr(criterion, name) for name in call_stages.CRITERION_FIELDS}
     form = CriterionForm(request.POST if request.method == "POST" else None, initial=initial)
     return _edit_page(
         request,
         call,
         form,
         _("Edit the criterion “%(name)s”") % {"name": criterion.name},
-        lambda: services.criterion_update(
+        lambda: call_stages.criterion_update(
             criterion=criterion, actor=request.user, **form.cleaned_data
         ),
         f"stage-{criterion.stage_id}",
@@ -396,7 +397,7 @@ def criterion_delete(request: HttpRequest, call_id: int, criterion_id: int) -> H
     return _run(
         request,
         call,
-        lambda: services.criterion_delete(criterion=criterion, actor=request.user),
+        lambda: call_stages.criterion_delete(criterion=criterion, actor=request.user),
         success=_("The criterion was deleted."),
         anchor=f"stage-{criterion.stage_id}",
     )
@@ -416,7 +417,7 @@ def criterion_move(request: HttpRequest, call_id: int, criterion_id: int) -> Htt
     return _run(
         request,
         call,
-        lambda: services.criterion_reorder(stage=stage, actor=request.user, criterion_ids=ids),
+        lambda: call_stages.criterion_reorder(stage=stage, actor=request.user, criterion_ids=ids),
         success=_("The criteria were reordered."),
         anchor=f"stage-{stage.pk}",
     )
@@ -435,7 +436,7 @@ def rule_add(request: HttpRequest, call_id: int) -> HttpResponse:
     return _run(
         request,
         call,
-        lambda: services.eligibility_rule_create(
+        lambda: call_forms.eligibility_rule_create(
             call=call, actor=request.user, kind=form.cleaned_data["kind"], params=form.params()
         ),
         success=_("The rule was added."),
@@ -461,7 +462,7 @@ def rule_edit(request: HttpRequest, call_id: int, rule_id: int) -> HttpResponse:
         call,
         form,
         _("Edit the rule: %(kind)s") % {"kind": rule.get_kind_display()},
-        lambda: services.eligibility_rule_update(
+        lambda: call_forms.eligibility_rule_update(
             rule=rule, actor=request.user, params=form.params()
         ),
         "rules",
@@ -476,7 +477,7 @@ def rule_delete(request: HttpRequest, call_id: int, rule_id: int) -> HttpRespons
     return _run(
         request,
         call,
-        lambda: services.eligibility_rule_delete(rule=rule, actor=request.user),
+        lambda: call_forms.eligibility_rule_delete(rule=rule, actor=request.user),
         success=_("The rule was deleted."),
         anchor="rules",
     )
@@ -495,7 +496,7 @@ def field_add(request: HttpRequest, call_id: int) -> HttpResponse:
     return _run(
         request,
         call,
-        lambda: services.form_field_create(call=call, actor=request.user, **form.values()),
+        lambda: call_forms.form_field_create(call=call, actor=request.user, **form.values()),
         success=_("The field was added to the form."),
         anchor="fields",
         form=form,
@@ -517,7 +518,7 @@ def field_edit(request: HttpRequest, call_id: int, field_id: int) -> HttpRespons
         call,
         form,
         _("Edit the question “%(label)s”") % {"label": field.label},
-        lambda: services.form_field_update(field=field, actor=request.user, **form.values()),
+        lambda: call_forms.form_field_update(field=field, actor=request.user, **form.values()),
         "fields",
     )
 
@@ -530,7 +531,7 @@ def field_delete(request: HttpRequest, call_id: int, field_id: int) -> HttpRespo
     return _run(
         request,
         call,
-        lambda: services.form_field_delete(field=field, actor=request.user),
+        lambda: call_forms.form_field_delete(field=field, actor=request.user),
         success=_("The field was removed from the form."),
         anchor="fields",
     )
@@ -549,7 +550,7 @@ def field_move(request: HttpRequest, call_id: int, field_id: int) -> HttpRespons
     return _run(
         request,
         call,
-        lambda: services.form_field_reorder(call=call, actor=request.user, field_ids=ids),
+        lambda: call_forms.form_field_reorder(call=call, actor=request.user, field_ids=ids),
         success=_("The form was reordered."),
         anchor="fields",
     )
