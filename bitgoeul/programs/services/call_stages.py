@@ -205,9 +205,7 @@ def criterion_delete(*, criterion: Criterion, actor: Any) -> None:
 
 
 @transaction.atomic
-def criterion_reorder(
-    *, stage: EvaluationStage, actor: Any, criterion_ids: Sequence[int]
-) -> None:
+def criterion_reorder(*, stage: EvaluationStage, actor: Any, criterion_ids: Sequence[int]) -> None:
     current_call = call_lock(stage.call, CRITERIA_STATES)
     before, after = reorder_rows(list(stage.criteria.order_by("order", "pk")), criterion_ids)
     if before != after:
