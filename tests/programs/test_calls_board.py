@@ -318,3 +318,60 @@ def test_pages_in_korean_name_rules_and_badges_in_korean(client: Client, world: 
     page = client.get(f"/calls/{call.pk}/").content.decode()
     assert "<li>창업 7년 이내 기업</li>" in page
     assert "<li>광주광역시, 전라남도 소재 기업</li>" in page
+
+
+@pytest.mark.parametrize(
+    ("kind", "params", "expected_en", "expected_ko"),
+    [
+        (
+            "region",
+            {"provinces": ["gwangju"]},
+            "Companies located in Gwangju",
+            "광주광역시 소재 기업",
+        ),
+        ("max_age_years", {"years": 1}, "Founded no more than 1 year ago", "창업 1년 이내 기업"),
+        ("min_employees", {"count": 5}, "At least 5 employees", "상시 근로자 5명 이상"),
+        ("max_employees", {"count": 1}, "At most 1 employee", "상시 근로자 1명 이하"),
+        (
+            "certification",
+            {"kinds": ["venture", "tips"]},
+            "Holds one of these certifications: Venture certification, TIPS",
+            "다음 인증 중 하나 이상 보유: 벤처기업 확인, TIPS",
+        ),
+        (
+            "no_award_since",
+            {"years": 3},
+            "No award from any call in the last 3 years",
+            "최근 3년 동안 지원사업에 선정된 적이 없는 기업",
+        ),
+    ],
+)
+def test_each_rule_in_words_in_both_languages(
+    kind: str, params: dict[str, object], expected_en: str, expected_ko: str
+) -> None:
+    from bitgoeul.programs.rule_words import rule_sentence
+
+    rule = EligibilityRule(kind=kind, params=params)
+    with translation.override("ko"):
+        in_korean = rule_sentence(rule)
+    assert (rule_sentence(rule), in_korean) == (expected_en, expected_ko)
+
+
+def test_chapter_rule_in_words_names_the_chapters(world: World) -> None:
+    from bitgoeul.programs.rule_words import rule_sentences
+
+    rule = EligibilityRule(kind="chapter", params={"chapters": [world.chapter.pk]})
+    with translation.override("ko"):
+        assert rule_sentences([rule]) == [(rule, "광주전남지회 소속 기업")]
+
+
+def test_api_list_queries_do_not_grow(
+    client: Client, world: World, django_assert_max_num_queries: object
+) -> None:
+    CallFactory.create()
+    with django_assert_max_num_queries(3):  # type: ignore[operator]
+        client.get("/api/v1/calls")
+    for _ in range(10):
+        CallFactory.create()
+    with django_assert_max_num_queries(3):  # type: ignore[operator]
+        assert len(client.get("/api/v1/calls").json()["results"]) == 11
