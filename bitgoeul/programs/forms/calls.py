@@ -298,7 +298,12 @@ class AttachmentForm(forms.Form):
 
 
 class BoardForm(forms.Form):
-    q = forms.CharField(label=_("Search calls"), required=False, max_length=100)
+    q = forms.CharField(
+        label=_("Search calls"),
+        required=False,
+        max_length=100,
+        widget=forms.SearchInput(),
+    )
     state = forms.ChoiceField(label=_("State"), required=False)
     organizer = forms.TypedChoiceField(
         label=_("Organiser"), required=False, coerce=int, empty_value=None
