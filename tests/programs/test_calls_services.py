@@ -583,3 +583,16 @@ def test_form_field_update_reorder_delete(world: World) -> None:
     Call.objects.filter(pk=call.pk).update(state=CallState.PUBLISHED)
     with pytest.raises(ValidationError):
         call_forms.form_field_update(field=a, actor=world.operator, label="바뀐 질문")
+
+
+def test_published_weights_cannot_stop_adding_up_to_100(world: World) -> None:
+    """Publishing checked the weights; a criterion changed afterwards could break that."""
+    call = complete_draft(world.operator_org)
+    services.call_set_state(call=call, state=CallState.PUBLISHED, actor=world.operator, now=NOW)
+    criterion = Criterion.objects.filter(stage__call=call).first()
+    assert criterion is not None
+    with pytest.raises(ValidationError):
+        call_stages.criterion_update(criterion=criterion, actor=world.operator, weight=10)
+    with pytest.raises(ValidationError):
+        call_stages.stage_create(call=call, actor=world.operator, name="발표평가")
+    assert [c.weight for c in Criterion.objects.filter(stage__call=call)] == [60, 40]

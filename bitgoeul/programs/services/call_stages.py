@@ -63,7 +63,7 @@ def stage_create(
     review_due_at: dt.datetime | None = None,
     advance_count: int | None = None,
 ) -> EvaluationStage:
-    """A new evaluation stage, last in order (draft or published calls)."""
+    """A new evaluation stage, last in order (draft calls only)."""
     current = call_lock(call, CRITERIA_STATES)
     values = {
         "name": name,
@@ -148,7 +148,7 @@ def criterion_create(
     name_en: str = "",
     description: str = "",
 ) -> Criterion:
-    """A new criterion, last in its stage (draft or published calls, before review)."""
+    """A new criterion, last in its stage (draft calls only)."""
     current_call = call_lock(stage.call, CRITERIA_STATES)
     values = {
         "name": name,

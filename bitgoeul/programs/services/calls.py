@@ -47,8 +47,9 @@ TRANSITIONS: dict[str, set[str]] = {
 NOTICE_STATES: set[str] = {CallState.DRAFT, CallState.PUBLISHED}
 # form fields and eligibility rules: what applicants answer and are checked against
 STRUCTURE_STATES: set[str] = {CallState.DRAFT}
-# criteria (reviewers score against them) may change until reviews start
-CRITERIA_STATES: set[str] = {CallState.DRAFT, CallState.PUBLISHED}
+# stages and criteria as a whole: their weights were checked when the call was published, and
+# a published notice tells applicants how they are scored, so they freeze with it
+CRITERIA_STATES: set[str] = {CallState.DRAFT}
 # a stage's reviewers per application and due date may change until the call closes
 STAGE_STATES: set[str] = {
     CallState.DRAFT,
