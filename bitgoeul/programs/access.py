@@ -22,11 +22,11 @@ from django.http import Http404
 
 from bitgoeul.accounts.access import is_operator_staff, membership_rows
 from bitgoeul.accounts.enums import MembershipRole, OrganizationKind
-from bitgoeul.accounts.models import User
+from bitgoeul.accounts.models import Organization, User
 from bitgoeul.accounts.types import Viewer
 from bitgoeul.core.visibility import FieldPolicy, ViewLevel
 from bitgoeul.programs.enums import ApplicationState, CallState
-from bitgoeul.programs.models import Application, Assignment, Call, Conflict
+from bitgoeul.programs.models import Application, Assignment, Call, CallAttachment, Conflict
 
 STAFF_ROLES = {MembershipRole.ADMIN, MembershipRole.STAFF}
 CALL_OPENER_KINDS = {
@@ -215,3 +215,45 @@ def application_for_applicant(user: Viewer, application_id: int) -> Application:
     if not is_applicant(user, application):
         raise Http404
     return application
+
+
+# --- calls (call builder, notice board, feed, calls API) ---------------------------------------
+
+
+def require_can_open_calls(user: Viewer) -> None:
+    if not can_open_calls(user):
+        raise PermissionDenied
+
+
+def call_organizer_choices(user: Viewer) -> QuerySet[Organization]:
+    """Organisations the user may name as a call's organiser: any organisation that is not a
+    company for operator staff, else those where the user is staff or administrator and that
+    may open calls (association, chapter)."""
+    orgs = Organization.objects.exclude(kind=OrganizationKind.COMPANY).order_by("kind", "name")
+    if is_operator_staff(user):
+        return orgs
+    own = {
+        org_id
+        for org_id, kind, role, _ in membership_rows(user)
+        if kind in CALL_OPENER_KINDS and role in STAFF_ROLES
+    }
+    return orgs.filter(pk__in=own)
+
+
+def call_co_organizer_choices() -> QuerySet[Organization]:
+    """Any organisation that is not a company may co-organise (its staff then staff the call)."""
+    return Organization.objects.exclude(kind=OrganizationKind.COMPANY).order_by("kind", "name")
+
+
+def calls_staff_may_list(user: Viewer) -> bool:
+    """The staff list of calls: people who may open calls or staff at least one call."""
+    return can_open_calls(user) or Call.objects.filter(calls_staffed_by(user)).exists()
+
+
+def call_attachment_for_viewer(user: Viewer, call_id: int, attachment_id: int) -> CallAttachment:
+    """An attachment of a call the viewer may see (a draft's only for its staff), else 404."""
+    call = call_for_viewer(user, call_id)
+    attachment = CallAttachment.objects.filter(call=call, pk=attachment_id).first()
+    if attachment is None:
+        raise Http404
+    return attachment

@@ -1,3 +1,100 @@
 """The sentence shown on the audit page for each action code of the programs app."""
 
 from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from bitgoeul.audit.registry import (
+    AuditField,
+    audit_action,
+    audit_fields,
+    audit_object_type,
+    pk_resolver,
+)
+from bitgoeul.programs.enums import CallState, EligibilityKind, FieldKind, FieldMeaning
+from bitgoeul.programs.models import Call
+
+# --- calls -------------------------------------------------------------------------------------
+
+CALLS_GROUP = _("Calls")
+
+for code, sentence in (
+    ("call.create", _("%(actor)s created the call %(object)s.")),
+    ("call.update", _("%(actor)s changed the notice of the call %(object)s.")),
+    ("call.set_state", _("%(actor)s changed the state of the call %(object)s.")),
+    ("call.attachment_add", _("%(actor)s attached a file to the call %(object)s.")),
+    ("call.attachment_remove", _("%(actor)s removed a file from the call %(object)s.")),
+    ("call.stage_create", _("%(actor)s added an evaluation stage to the call %(object)s.")),
+    ("call.stage_update", _("%(actor)s changed an evaluation stage of the call %(object)s.")),
+    ("call.stage_delete", _("%(actor)s deleted an evaluation stage of the call %(object)s.")),
+    ("call.stage_reorder", _("%(actor)s reordered the evaluation stages of the call %(object)s.")),
+    ("call.criterion_create", _("%(actor)s added a criterion to the call %(object)s.")),
+    ("call.criterion_update", _("%(actor)s changed a criterion of the call %(object)s.")),
+    ("call.criterion_delete", _("%(actor)s deleted a criterion of the call %(object)s.")),
+    ("call.criterion_reorder", _("%(actor)s reordered the criteria of the call %(object)s.")),
+    ("call.rule_create", _("%(actor)s added an eligibility rule to the call %(object)s.")),
+    ("call.rule_update", _("%(actor)s changed an eligibility rule of the call %(object)s.")),
+    ("call.rule_delete", _("%(actor)s deleted an eligibility rule of the call %(object)s.")),
+    ("call.field_create", _("%(actor)s added a question to the form of the call %(object)s.")),
+    ("call.field_update", _("%(actor)s changed a question of the form of the call %(object)s.")),
+    ("call.field_delete", _("%(actor)s removed a question from the form of the call %(object)s.")),
+    ("call.field_reorder", _("%(actor)s reordered the form of the call %(object)s.")),
+):
+    audit_action(code, sentence, group=CALLS_GROUP)
+
+audit_object_type(
+    "programs.call",
+    label=_("call"),
+    resolve=pk_resolver(
+        lambda: Call.objects.all(),
+        lambda c: c.title,
+        lambda c, viewer: reverse("programs:call_manage", args=[c.pk]),
+    ),
+)
+audit_fields(
+    "programs.call",
+    {
+        "title": AuditField(_("title")),
+        "title_en": AuditField(_("title in English")),
+        "body": AuditField(_("notice")),
+        "organizer": AuditField(_("organiser"), "organization"),
+        "co_organizers": AuditField(_("co-organisers"), "organization"),
+        "budget": AuditField(_("budget"), "money"),
+        "max_award": AuditField(_("maximum per award"), "money"),
+        "opens_at": AuditField(_("opens at"), "datetime"),
+        "closes_at": AuditField(_("closes at"), "datetime"),
+        "blind": AuditField(_("blind review"), "bool"),
+        "state": AuditField(_("state"), choices=dict(CallState.choices)),
+        "name": AuditField(_("name")),
+        "name_en": AuditField(_("name in English")),
+        # a rule's or a question's kind (an attachment's kind, "pdf", shows as it is)
+        "kind": AuditField(
+            _("kind"), choices={**dict(EligibilityKind.choices), **dict(FieldKind.choices)}
+        ),
+        "size": AuditField(_("size (bytes)"), "count"),
+        "stage": AuditField(pgettext_lazy("evaluation", "stage")),
+        "order": AuditField(_("order")),
+        "reviewers_per_application": AuditField(_("reviewers per application"), "count"),
+        "review_due_at": AuditField(_("reviews due"), "datetime"),
+        "advance_count": AuditField(_("applications that advance"), "count"),
+        "criterion": AuditField(_("criterion")),
+        "description": AuditField(pgettext_lazy("criterion", "description")),
+        "weight": AuditField(_("weight (%)"), "count"),
+        "max_score": AuditField(_("maximum score"), "count"),
+        "rule": AuditField(_("rule")),
+        "params": AuditField(_("conditions")),
+        "field": AuditField(_("question")),
+        "key": AuditField(_("key")),
+        "meaning": AuditField(_("meaning"), choices=dict(FieldMeaning.choices)),
+        "label": AuditField(_("question")),
+        "label_en": AuditField(_("question in English")),
+        "help_text": AuditField(_("help text")),
+        "help_text_en": AuditField(_("help text in English")),
+        "required": AuditField(_("required"), "bool"),
+        "max_length": AuditField(_("most characters"), "count"),
+        "options": AuditField(_("options")),
+        "columns": AuditField(_("columns")),
+    },
+)

@@ -1,0 +1,36 @@
+"""Sections of the programs app on people's home pages, registered with `bitgoeul.core.home`
+(one function per area, called in turn)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bitgoeul.core.home import HomeSection, home_provider
+from bitgoeul.programs import access, selectors
+from bitgoeul.programs.enums import CallState
+
+HOME_CALLS = 5
+
+
+def _calls_section(user: Any) -> list[HomeSection]:
+    """Call staff: their calls still in progress, with counts of applications (one query);
+    nothing for people without such a call (the menu leads to "Manage calls")."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    calls = list(selectors.calls_for_staff(user).exclude(state=CallState.CLOSED)[:HOME_CALLS])
+    if not calls:
+        return []
+    return [
+        HomeSection(
+            "programs/calls/home/staff.html",
+            {"calls": calls, "can_open_calls": access.can_open_calls(user)},
+        )
+    ]
+
+
+@home_provider("programs")
+def home_sections(request: Any) -> list[HomeSection]:
+    user = request.user
+    sections: list[HomeSection] = []
+    sections += _calls_section(user)
+    return sections

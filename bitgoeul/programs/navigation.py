@@ -1,0 +1,22 @@
+"""Menu items of the programs app, registered with `bitgoeul.core.navigation` (one section per
+area)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from bitgoeul.core.navigation import nav_provider
+from bitgoeul.programs import access
+
+
+@nav_provider("programs")
+def nav_items(user: Any) -> list[tuple[str, str]]:
+    items: list[tuple[str, str]] = []
+    # --- calls ---
+    items.append((_("Calls"), reverse("programs:call_list")))
+    if access.can_open_calls(user):
+        items.append((_("Manage calls"), reverse("programs:call_staff_list")))
+    return items

@@ -1,0 +1,149 @@
+"""Reads of the programs app that pages, the API and other areas share (one section per area)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from bitgoeul.accounts.models import Organization
+from bitgoeul.accounts.types import Viewer
+from bitgoeul.programs import access
+from bitgoeul.programs.enums import ApplicationState, CallState
+from bitgoeul.programs.models import Call
+
+# --- calls -------------------------------------------------------------------------------------
+
+SEOUL = ZoneInfo("Asia/Seoul")
+CLOSING_SOON_DAYS = 7  # "closing soon" on the notice board: closes within a week
+
+
+class BoardState:
+    """The notice board's state filter."""
+
+    UPCOMING = "upcoming"  # published, not open yet
+    OPEN = "open"
+    CLOSING_SOON = "closing_soon"
+    CLOSED = "closed"  # past the closing time, or the call has moved on to review and later
+
+    VALUES = (UPCOMING, OPEN, CLOSING_SOON, CLOSED)
+
+
+def board_state_choices() -> list[tuple[str, str]]:
+    return [
+        (BoardState.OPEN, _("Open")),
+        (BoardState.CLOSING_SOON, _("Closing soon")),
+        (BoardState.UPCOMING, _("Opening soon")),
+        (BoardState.CLOSED, _("Closed")),
+    ]
+
+
+def published_calls() -> QuerySet[Call]:
+    """Every call that is not a draft (the notice board, the feed, the public API)."""
+    return Call.objects.exclude(state=CallState.DRAFT)
+
+
+def _state_filter(state: str, now: dt.datetime) -> Q:
+    accepting = Q(state=CallState.PUBLISHED, opens_at__lte=now, closes_at__gt=now)
+    if state == BoardState.OPEN:
+        return accepting
+    if state == BoardState.CLOSING_SOON:
+        return accepting & Q(closes_at__lte=now + dt.timedelta(days=CLOSING_SOON_DAYS))
+    if state == BoardState.UPCOMING:
+        return Q(state=CallState.PUBLISHED, opens_at__gt=now)
+    if state == BoardState.CLOSED:
+        return ~Q(state=CallState.PUBLISHED) | Q(closes_at__lte=now)
+    raise ValueError(f"unknown board state {state!r}")
+
+
+def call_board(
+    *,
+    text: str = "",
+    state: str = "",
+    organizer: int | None = None,
+    now: dt.datetime | None = None,
+) -> QuerySet[Call]:
+    """Published calls matching the search, newest first. The search is a plain "contains" on
+    the title (Korean and English) and the body, every word of the query required: calls are
+    few (hundreds), so a Kiwi index would cost more than it saves, and a Korean word is found
+    inside longer words (실증 in 실증사업)."""
+    now = now or timezone.now()
+    calls = published_calls().select_related("organizer")
+    for word in text.split()[:10]:
+        calls = calls.filter(
+            Q(title__icontains=word) | Q(title_en__icontains=word) | Q(body__icontains=word)
+        )
+    if state:
+        calls = calls.filter(_state_filter(state, now))
+    if organizer is not None:
+        co_organised = Call.co_organizers.through.objects.filter(organization_id=organizer).values(
+            "call_id"
+        )
+        calls = calls.filter(Q(organizer_id=organizer) | Q(pk__in=co_organised))
+    return calls.order_by("-published_at", "-pk")
+
+
+def board_organizers() -> QuerySet[Organization]:
+    """Organisations that organise or co-organise a published call (the organiser filter)."""
+    calls = published_calls()
+    return Organization.objects.filter(
+        Q(pk__in=calls.values("organizer_id"))
+        | Q(
+            pk__in=Call.co_organizers.through.objects.filter(call__in=calls).values(
+                "organization_id"
+            )
+        )
+    ).order_by("name")
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """The D-day badge of a call: its words and its tone (a KRDS badge class)."""
+
+    label: str
+    tone: str  # "" (open), "warning" (a week or less), "muted" (closed or not open yet)
+
+
+def call_deadline(call: Call, now: dt.datetime | None = None) -> Deadline:
+    """ "D-3", "Closes today" (오늘 마감) or "Closed" (마감), counted in calendar days in
+    Asia/Seoul: a call that closes at 18:00 tomorrow is D-1 all of today."""
+    now = now or timezone.now()
+    if call.state != CallState.PUBLISHED or now >= call.closes_at:
+        return Deadline(_("Closed"), "muted")
+    if now < call.opens_at:
+        return Deadline(_("Opening soon"), "muted")
+    days = (call.closes_at.astimezone(SEOUL).date() - now.astimezone(SEOUL).date()).days
+    if days == 0:
+        return Deadline(_("Closes today"), "danger")
+    return Deadline(f"D-{days}", "warning" if days <= CLOSING_SOON_DAYS else "")
+
+
+def calls_for_staff(user: Viewer) -> QuerySet[Call]:
+    """The calls the user staffs, each with `submitted` (applications past the draft) and
+    `drafts` counted in the same query; newest first."""
+    staffed = Call.objects.filter(access.calls_staffed_by(user)).values("pk")
+    return (
+        Call.objects.filter(pk__in=staffed)
+        .select_related("organizer")
+        .annotate(
+            submitted=Count("applications", filter=~Q(applications__state=ApplicationState.DRAFT)),
+            drafts=Count("applications", filter=Q(applications__state=ApplicationState.DRAFT)),
+        )
+        .order_by("-created_at", "-pk")
+    )
+
+
+def call_detail_parts(call: Call) -> dict[str, Any]:
+    """What the call's page shows besides the call: stages with criteria, rules, attachments,
+    co-organisers (four queries whatever their number)."""
+    return {
+        "stages": list(call.stages.prefetch_related("criteria")),
+        "rules": list(call.eligibility_rules.all()),
+        "attachments": list(call.attachments.all()),
+        "co_organizers": list(call.co_organizers.order_by("name")),
+    }
