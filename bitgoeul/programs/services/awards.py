@@ -426,7 +426,7 @@ class ReminderSummary:
     notices: int
 
 
-def milestones_to_remind(today: dt.date, now: dt.datetime) -> list[Milestone]:
+def milestones_to_remind(today: dt.date) -> list[Milestone]:
     """Milestones of active awards that still need a report (pending or returned) and are
     due within `REMIND_DAYS_AHEAD` days or overdue, not reminded since the start of today."""
     start_of_today = timezone.make_aware(dt.datetime.combine(today, dt.time.min))
@@ -442,16 +442,18 @@ def milestones_to_remind(today: dt.date, now: dt.datetime) -> list[Milestone]:
     )
 
 
-def milestones_remind(*, actor: Any = None, dry_run: bool = False) -> ReminderSummary:
+def milestones_remind(
+    *, actor: Any = None, dry_run: bool = False, now: dt.datetime | None = None
+) -> ReminderSummary:
     """Tell the company's members of each milestone due within 7 days or overdue, at most
     once a calendar day (Asia/Seoul) per milestone (`reminded_at`). Each milestone is handled
     in its own transaction, so a run that stops half-way leaves the reminded ones marked."""
     from bitgoeul.programs.notification_kinds import milestone_reminder_notify
 
-    now = timezone.now()
+    now = now or timezone.now()
     today = timezone.localdate(now)
     due_soon = overdue = notices = 0
-    for milestone in milestones_to_remind(today, now):
+    for milestone in milestones_to_remind(today):
         late = milestone.due_on < today
         overdue += late
         due_soon += not late
