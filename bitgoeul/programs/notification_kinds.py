@@ -156,6 +156,7 @@ def report_submitted_notify(*, report: MilestoneReport, call: Call, actor: Any) 
 def report_reviewed_notify(*, report: MilestoneReport, actor: Any) -> int:
     """Tell the company's members that staff approved (tranche released) or returned it."""
     milestone = report.milestone
+    params: dict[str, Any]
     if report.approved:
         kind, params = REPORT_APPROVED, {"order": milestone.order, "tranche": milestone.tranche}
     else:

@@ -27,8 +27,8 @@ def make_award(
     state: str = AwardState.ACTIVE,
 ) -> Award:
     """An award of `company`'s application to a call organised by `organizer`."""
-    call = call or CallFactory(organizer=organizer)
-    application = ApplicationFactory(call=call, company=company_record(company))
+    call = call or CallFactory.create(organizer=organizer)
+    application = ApplicationFactory.create(call=call, company=company_record(company))
     run = SelectionRun.objects.create(
         call=call, policy="rank", budget=call.budget, state=RunState.APPROVED
     )

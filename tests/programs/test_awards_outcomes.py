@@ -54,10 +54,16 @@ def test_approval_adds_the_report_figures_to_that_years_metrics(world: World) ->
         200_000_000,
     )
     event = AuditEvent.objects.get(action="company.metric_add")
+    assert event.after is not None
     assert (event.object_id, event.before, event.after["source"]) == (
         str(company_id),
-        {"year": 2026, "employees": 10, "revenue": 500_000_000, "rnd_spend": None,
-         "investment": None},
+        {
+            "year": 2026,
+            "employees": 10,
+            "revenue": 500_000_000,
+            "rnd_spend": None,
+            "investment": None,
+        },
         f"programs.milestonereport:{report.pk}",
     )
 
@@ -110,7 +116,8 @@ def test_track_record_counts_signed_awards_and_milestones_approved_on_time(world
     award = _award(world)
     due = dt.date(2026, 4, 30)
     on_time = make_report(
-        make_milestone(award, due_on=due), submitted_at=dt.datetime(2026, 4, 30, 23, 0, tzinfo=SEOUL)
+        make_milestone(award, due_on=due),
+        submitted_at=dt.datetime(2026, 4, 30, 23, 0, tzinfo=SEOUL),
     )
     late = make_report(
         make_milestone(award, order=2, due_on=due),
@@ -197,9 +204,7 @@ def test_remind_command_dry_run_sends_nothing(
 ) -> None:
     out = StringIO()
     call_command("milestones", "remind", "--dry-run", stdout=out)
-    assert out.getvalue().strip() == (
-        "would remind: 1 due within 7 days, 1 overdue; 0 notices"
-    )
+    assert out.getvalue().strip() == ("would remind: 1 due within 7 days, 1 overdue; 0 notices")
     assert _reminders() == []
     assert Milestone.objects.filter(reminded_at__isnull=False).count() == 0
     call_command("milestones", "remind", stdout=out)

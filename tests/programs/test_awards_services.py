@@ -58,6 +58,7 @@ def test_agreement_recorded_makes_the_award_active_and_is_audited(world: World) 
     assert award.state == AwardState.ACTIVE
     assert award.agreement_signed_at is not None
     [(before, after)] = _events("award.agreement")
+    assert after is not None
     assert (before, after["state"]) == ({"state": "agreement"}, "active")
 
 
@@ -243,6 +244,7 @@ def test_tranche_is_released_on_approval_only(world: World) -> None:
     assert milestone.state == MilestoneState.APPROVED
     assert milestone.released_at is not None
     [(before, after)] = _events("milestone.report_approve")
+    assert after is not None
     assert (before, after["tranche"], after["report"]) == (
         {"state": "submitted"},
         30_000_000,
@@ -306,4 +308,3 @@ def test_award_completes_when_every_milestone_is_approved(world: World) -> None:
     assert _events("award.complete") == [({"state": "active"}, {"state": "completed"})]
     notices = Notification.objects.filter(kind="programs.report_approved")
     assert notices.count() == 4  # owner and teammate, twice
-

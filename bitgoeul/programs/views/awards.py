@@ -174,7 +174,8 @@ def report_submit(request: AuthenticatedHttpRequest, milestone_id: int) -> HttpR
     if not form.is_valid():
         for field, errors in form.errors.items():
             label = form.fields[field].label if field in form.fields else ""
-            messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
+            text = " ".join(str(error) for error in errors)
+            messages.error(request, f"{label}: {text}" if label else text)
         return redirect("programs:award_detail", award_id=milestone.award_id)
     upload = form.cleaned_data["file"]
     data = form.cleaned_data
