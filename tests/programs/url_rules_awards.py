@@ -14,7 +14,7 @@ from bitgoeul.programs.enums import AwardState
 from bitgoeul.programs.models import Award
 from tests.conftest import World
 from tests.programs.award_factories import PDF, make_award, make_milestone, make_report
-from tests.test_url_access import Rule, only, signed_in
+from tests.test_url_access import Rule, everyone, only, signed_in
 
 
 def _award(w: World, state: str = AwardState.ACTIVE) -> Award:
@@ -57,6 +57,7 @@ SEE = only({"owner": 200, "teammate": 200, "operator": 200}, otherwise=404)
 STAFF_ACT = only({"operator": 302, "owner": 403, "teammate": 403}, otherwise=404)
 COMPANY_ACT = only({"owner": 302, "teammate": 302, "operator": 403}, otherwise=404)
 CALL_STAFF = only({"operator": 200}, otherwise=404)
+API_SEE = {**SEE, "anonymous": 401}
 
 AWARDS_RULES: dict[str, Rule] = {
     "programs:my_awards": Rule(signed_in(200)),
@@ -79,4 +80,20 @@ AWARDS_RULES: dict[str, Rule] = {
     ),
     "programs:call_awards": Rule(CALL_STAFF, kwargs=_call_id),
     "programs:review_queue": Rule(CALL_STAFF, kwargs=_call_id),
+    "api-1:award_list": Rule(everyone(200, anonymous=401)),
+    "api-1:award_detail": Rule(API_SEE, kwargs=_award_id),
+    "api-1:milestone_report_create": Rule(
+        {**COMPANY_ACT, "owner": 201, "teammate": 201, "anonymous": 401},
+        method="post",
+        kwargs=_milestone_id,
+        data=_report_data,
+    ),
+    "api-1:award_review_queue": Rule({**CALL_STAFF, "anonymous": 401}, kwargs=_call_id),
+    "api-1:report_review": Rule(
+        {**STAFF_ACT, "operator": 200, "anonymous": 401},
+        method="post",
+        kwargs=_report_id,
+        data=lambda w: {"decision": "approve"},
+        json=True,
+    ),
 }
