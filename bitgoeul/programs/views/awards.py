@@ -82,7 +82,7 @@ DECISIONS = [
 
 class ReviewForm(forms.Form):
     decision = forms.ChoiceField(
-        label=gettext_lazy("Decision"), choices=DECISIONS, widget=forms.RadioSelect
+        label=gettext_lazy("Outcome of the review"), choices=DECISIONS, widget=forms.RadioSelect
     )
     comments = forms.CharField(
         label=gettext_lazy("Comments to the company"),
