@@ -188,3 +188,33 @@ def _other_company(index: int) -> Any:
     from tests.factories import CompanyFactory
 
     return CompanyFactory(name=f"(주)테스트{index}")
+
+
+@pytest.mark.parametrize("count", [1, 6])
+def test_award_detail_query_budget(
+    world: World, client: Client, count: int, django_assert_max_num_queries: Any
+) -> None:
+    award = _award(world, amount=10**9)
+    for order in range(1, count + 1):
+        make_report(make_milestone(award, order=order))
+    for user in (world.owner, world.operator):
+        client.force_login(user)
+        with django_assert_max_num_queries(12):
+            assert client.get(reverse("programs:award_detail", args=[award.pk])).status_code == 200
+
+
+def test_co_organiser_staff_manage_the_calls_awards(world: World, client: Client) -> None:
+    from bitgoeul.accounts.enums import MembershipRole, OrganizationKind
+    from tests.factories import MembershipFactory, OrganizationFactory
+
+    institution = OrganizationFactory.create(
+        name="전남대학교병원", kind=OrganizationKind.INSTITUTION
+    )
+    staff = MembershipFactory.create(organization=institution, role=MembershipRole.STAFF).user
+    award = _award(world)
+    url = reverse("programs:call_awards", args=[award.application.call_id])
+    client.force_login(staff)
+    assert client.get(url).status_code == 404
+    award.application.call.co_organizers.add(institution)
+    assert client.get(url).status_code == 200
+    assert client.get(reverse("programs:award_detail", args=[award.pk])).status_code == 200
