@@ -11,6 +11,7 @@ class ProgramsConfig(AppConfig):
         from bitgoeul.programs import (  # noqa: F401  (awards: demo data, menu, notices, score)
             audit_actions,
             demo,
+            home,
             navigation,
             notification_kinds,
             track_record,

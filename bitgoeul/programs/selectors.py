@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
 
-from bitgoeul.programs.enums import MilestoneState
+from bitgoeul.programs.enums import AwardState, MilestoneState
 from bitgoeul.programs.models import Award, Call, Milestone, MilestoneReport
 
 # --- awards ------------------------------------------------------------------------------------
@@ -101,3 +103,26 @@ def calls_with_awards(rule: Q) -> QuerySet[Call]:
         .order_by("-closes_at", "pk")
         .distinct()
     )
+
+
+def milestones_needing_reports(awards: Q, days: int = 30) -> QuerySet[Milestone]:
+    """Milestones of the active awards matching `awards` (an access filter on `Award`) that
+    still need a report and are due within `days` days or overdue, soonest first."""
+    until = timezone.localdate() + dt.timedelta(days=days)
+    return (
+        Milestone.objects.filter(
+            award__in=Award.objects.filter(awards, state=AwardState.ACTIVE),
+            state__in=[MilestoneState.PENDING, MilestoneState.RETURNED],
+            due_on__lte=until,
+        )
+        .select_related("award__application__call")
+        .order_by("due_on", "pk")
+    )
+
+
+def reports_to_review_count(calls: Q) -> int:
+    """Submitted milestones awaiting review in the calls matching `calls` (the staff filter)."""
+    return Milestone.objects.filter(
+        award__application__call__in=Call.objects.filter(calls).values("pk"),
+        state=MilestoneState.SUBMITTED,
+    ).count()

@@ -218,3 +218,31 @@ def test_co_organiser_staff_manage_the_calls_awards(world: World, client: Client
     award.application.call.co_organizers.add(institution)
     assert client.get(url).status_code == 200
     assert client.get(reverse("programs:award_detail", args=[award.pk])).status_code == 200
+
+
+def test_home_lists_reports_due_for_the_company_and_the_queue_for_staff(
+    world: World, client: Client
+) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    award = _award(world)
+    make_milestone(award, due_on=timezone.localdate() + dt.timedelta(days=3))
+    make_milestone(award, order=2, due_on=timezone.localdate() + dt.timedelta(days=90))
+    make_report(make_milestone(award, order=3))
+    client.force_login(world.teammate)
+    home = client.get(reverse("web:home"))
+    company_sections = [
+        s.context["due"]
+        for s in home.context["sections"]
+        if s.template == "programs/awards/home_company.html"
+    ]
+    assert [[m.order for m in due] for due in company_sections] == [[1]]
+    client.force_login(world.operator)
+    home = client.get(reverse("web:home"))
+    assert [
+        s.context["count"]
+        for s in home.context["sections"]
+        if s.template == "programs/awards/home_staff.html"
+    ] == [1]
