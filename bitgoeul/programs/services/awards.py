@@ -263,8 +263,9 @@ def milestone_report_submit(
     otherwise), the milestone becomes SUBMITTED, the call's staff are told."""
     check_document(file, file_name, size)
     _check_outcomes(outcomes)
+    # only the award's row is locked (PostgreSQL would lock the joined call's too)
     award = (
-        Award.objects.select_for_update()
+        Award.objects.select_for_update(of=("self",))
         .select_related("application__call")
         .get(pk=milestone.award_id)
     )
