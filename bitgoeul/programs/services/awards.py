@@ -25,9 +25,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bitgoeul.audit.services import audit_record
+from bitgoeul.companies.models import Company
+from bitgoeul.companies.services.profile import company_metric_add
 from bitgoeul.programs.enums import AwardState, MilestoneState
 from bitgoeul.programs.files import check_document
 from bitgoeul.programs.models import Award, Milestone, MilestoneReport
+from bitgoeul.programs.notification_kinds import (
+    milestone_reminder_notify,
+    report_reviewed_notify,
+    report_submitted_notify,
+)
 
 AWARD_TRANSITIONS: dict[AwardState, set[AwardState]] = {
     AwardState.AGREEMENT: {AwardState.ACTIVE, AwardState.TERMINATED},
@@ -297,8 +304,6 @@ def milestone_report_submit(
             **{name: getattr(outcomes, name) for name in OUTCOME_FIGURES},
         },
     )
-    from bitgoeul.programs.notification_kinds import report_submitted_notify
-
     report_submitted_notify(report=report, call=award.application.call, actor=actor)
     return report
 
@@ -339,8 +344,6 @@ def milestone_report_return(
         before={"state": before.value},
         after={"state": current.state, "report": latest.pk, "note": comments},
     )
-    from bitgoeul.programs.notification_kinds import report_reviewed_notify
-
     report_reviewed_notify(report=latest, actor=actor)
     return latest
 
@@ -392,8 +395,6 @@ def milestone_report_approve(
             before={"state": award_before.value},
             after={"state": award.state},
         )
-    from bitgoeul.programs.notification_kinds import report_reviewed_notify
-
     report_reviewed_notify(report=latest, actor=actor)
     return latest
 
@@ -402,9 +403,6 @@ def _outcomes_to_company(award: Award, report: MilestoneReport, actor: Any) -> N
     """The report's figures, added to the company's record through the companies service."""
     if not any((report.hires, report.revenue, report.investment)):
         return
-    from bitgoeul.companies.models import Company
-    from bitgoeul.companies.services.profile import company_metric_add
-
     company = Company.objects.get(pk=award.application.company_id)
     company_metric_add(
         company=company,
@@ -449,8 +447,6 @@ def milestones_remind(
     """Tell the company's members of each milestone due within 7 days or overdue, at most
     once a calendar day (Asia/Seoul) per milestone (`reminded_at`). Each milestone is handled
     in its own transaction, so a run that stops half-way leaves the reminded ones marked."""
-    from bitgoeul.programs.notification_kinds import milestone_reminder_notify
-
     now = now or timezone.now()
     today = timezone.localdate(now)
     due_soon = overdue = notices = 0
