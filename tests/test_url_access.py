@@ -210,6 +210,9 @@ RULES.update(NOTIFICATIONS_RULES)
 from tests.programs.url_rules_calls import CALLS_RULES  # noqa: E402  (as above)
 
 RULES.update(CALLS_RULES)
+from tests.programs.url_rules_awards import AWARDS_RULES  # noqa: E402  (as above)
+
+RULES.update(AWARDS_RULES)
 
 
 def url_names(patterns: list[Any] | None = None, namespace: str = "") -> Iterator[str]:

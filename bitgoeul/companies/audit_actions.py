@@ -44,6 +44,10 @@ for code, sentence in (
     ("company.update", _("%(actor)s changed the company profile of %(object)s.")),
     ("company.metric_set", _("%(actor)s recorded the yearly figures of %(object)s.")),
     ("company.metric_delete", _("%(actor)s deleted yearly figures of %(object)s.")),
+    (
+        "company.metric_add",
+        _("%(actor)s added programme outcomes to the yearly figures of %(object)s."),
+    ),
     ("company.investment_add", _("%(actor)s added an investment of %(object)s.")),
     ("company.investment_delete", _("%(actor)s deleted an investment of %(object)s.")),
     ("company.certification_add", _("%(actor)s added a certification of %(object)s.")),

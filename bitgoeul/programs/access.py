@@ -26,7 +26,16 @@ from bitgoeul.accounts.models import Organization, User
 from bitgoeul.accounts.types import Viewer
 from bitgoeul.core.visibility import FieldPolicy, ViewLevel
 from bitgoeul.programs.enums import ApplicationState, CallState
-from bitgoeul.programs.models import Application, Assignment, Call, CallAttachment, Conflict
+from bitgoeul.programs.models import (
+    Application,
+    Assignment,
+    Award,
+    Call,
+    CallAttachment,
+    Conflict,
+    Milestone,
+    MilestoneReport,
+)
 
 STAFF_ROLES = {MembershipRole.ADMIN, MembershipRole.STAFF}
 CALL_OPENER_KINDS = {
@@ -257,3 +266,108 @@ def call_attachment_for_viewer(user: Viewer, call_id: int, attachment_id: int) -
     if attachment is None:
         raise Http404
     return attachment
+
+
+# --- awards (after the award: agreement, milestones, reports, 검수) -------------------------------
+# An award is seen by the members of the awarded company and by the staff of its call; nobody
+# else learns that it exists (404). Company members submit reports; call staff do the rest.
+
+
+def is_award_company_member(user: Viewer, award: Award) -> bool:
+    return _signed_in(user) and award.application.company_id in _company_org_ids(user)
+
+
+def is_award_staff(user: Viewer, award: Award) -> bool:
+    return is_call_staff(user, award.application.call)
+
+
+def can_see_award(user: Viewer, award: Award) -> bool:
+    return is_award_company_member(user, award) or is_award_staff(user, award)
+
+
+def may_manage_awards(user: Viewer) -> bool:
+    """Operator staff, and staff of an organisation that may organise calls (the page of
+    the calls with awards they staff)."""
+    return _signed_in(user) and (is_operator_staff(user) or bool(_staff_org_ids(user)))
+
+
+def is_company_member(user: Viewer) -> bool:
+    return _signed_in(user) and bool(_company_org_ids(user))
+
+
+def awards_of_member(user: Viewer) -> Q:
+    """Awards of the companies the user is a member of, as a filter on `Award`."""
+    if not _signed_in(user):
+        return Q(pk__in=[])
+    return Q(application__company_id__in=_company_org_ids(user))
+
+
+def _award(award_id: int) -> Award:
+    award = (
+        Award.objects.select_related(
+            "application__call__organizer", "application__company__organization"
+        )
+        .filter(pk=award_id)
+        .first()
+    )
+    if award is None:
+        raise Http404
+    return award
+
+
+def award_for_viewer(user: Viewer, award_id: int) -> Award:
+    """The award if the user is a member of its company or staff of its call, else 404."""
+    award = _award(award_id)
+    if not can_see_award(user, award):
+        raise Http404
+    return award
+
+
+def award_for_staff(user: Viewer, award_id: int) -> Award:
+    """The award if the user is staff of its call, else 404 (its company gets 403)."""
+    award = award_for_viewer(user, award_id)
+    if not is_award_staff(user, award):
+        raise PermissionDenied
+    return award
+
+
+def call_for_award_staff(user: Viewer, call_id: int) -> Call:
+    """The call whose awards the user manages (staff of the call), else 404."""
+    call = Call.objects.select_related("organizer").filter(pk=call_id).first()
+    if call is None or not is_call_staff(user, call):
+        raise Http404
+    return call
+
+
+def milestone_for_staff(user: Viewer, milestone_id: int) -> Milestone:
+    milestone = Milestone.objects.filter(pk=milestone_id).only("pk", "award_id").first()
+    if milestone is None:
+        raise Http404
+    award = award_for_staff(user, milestone.award_id)
+    return Milestone.objects.select_related("award").get(pk=milestone.pk, award=award)
+
+
+def milestone_for_company(user: Viewer, milestone_id: int) -> Milestone:
+    """A milestone of one of the user's companies' awards (call staff get 403), else 404."""
+    milestone = Milestone.objects.filter(pk=milestone_id).only("pk", "award_id").first()
+    if milestone is None:
+        raise Http404
+    award = award_for_viewer(user, milestone.award_id)
+    if not is_award_company_member(user, award):
+        raise PermissionDenied
+    return Milestone.objects.select_related("award").get(pk=milestone.pk)
+
+
+def report_for_viewer(user: Viewer, report_id: int) -> MilestoneReport:
+    """A report (and its file) for the award's company and call staff, else 404."""
+    report = MilestoneReport.objects.select_related("milestone").filter(pk=report_id).first()
+    if report is None:
+        raise Http404
+    award_for_viewer(user, report.milestone.award_id)
+    return report
+
+
+def report_for_staff(user: Viewer, report_id: int) -> MilestoneReport:
+    report = report_for_viewer(user, report_id)
+    award_for_staff(user, report.milestone.award_id)
+    return report

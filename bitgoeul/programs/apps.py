@@ -8,4 +8,11 @@ class ProgramsConfig(AppConfig):
     def ready(self) -> None:
         # Registers the job kinds, demo loader, home sections, menu items, notification kinds
         # and audit sentences of this app as its modules land.
-        from bitgoeul.programs import audit_actions, home, navigation  # noqa: F401
+        from bitgoeul.programs import (  # noqa: F401
+            audit_actions,
+            demo,
+            home,
+            navigation,
+            notification_kinds,
+            track_record,
+        )

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class CallState(models.TextChoices):
@@ -100,7 +101,8 @@ class AwardState(models.TextChoices):
 
 
 class MilestoneState(models.TextChoices):
-    PENDING = "pending", _("Pending")
+    # in context: the companies catalogue, loaded first, says "Pending" of a nomination
+    PENDING = "pending", pgettext_lazy("milestone state", "Pending")
     SUBMITTED = "submitted", _("Report submitted")
     RETURNED = "returned", _("Returned")
     APPROVED = "approved", _("Approved")

@@ -8,6 +8,7 @@ from typing import Any
 from bitgoeul.core.home import HomeSection, home_provider
 from bitgoeul.programs import access, selectors
 from bitgoeul.programs.enums import CallState
+from bitgoeul.programs.selectors import milestones_needing_reports, reports_to_review_count
 
 HOME_CALLS = 5
 
@@ -33,4 +34,24 @@ def home_sections(request: Any) -> list[HomeSection]:
     user = request.user
     sections: list[HomeSection] = []
     sections += _calls_section(user)
+    return sections
+
+
+# --- awards ------------------------------------------------------------------------------------
+
+
+@home_provider("programs.awards")
+def award_home_sections(request: Any) -> list[HomeSection]:
+    """Company members: the reports their awards need within 30 days or overdue. Call staff:
+    the reports awaiting review (검수). One query each, and only for people who may have any."""
+    user = request.user
+    sections: list[HomeSection] = []
+    if access.is_company_member(user):
+        due = list(milestones_needing_reports(access.awards_of_member(user))[:5])
+        if due:
+            sections.append(HomeSection("programs/awards/home_company.html", {"due": due}))
+    if access.may_manage_awards(user):
+        count = reports_to_review_count(access.calls_staffed_by(user))
+        if count:
+            sections.append(HomeSection("programs/awards/home_staff.html", {"count": count}))
     return sections

@@ -20,3 +20,17 @@ def nav_items(user: Any) -> list[tuple[str, str]]:
     if access.can_open_calls(user):
         items.append((_("Manage calls"), reverse("programs:call_staff_list")))
     return items
+
+
+# --- awards ------------------------------------------------------------------------------------
+
+
+@nav_provider("programs.awards")
+def award_nav_items(user: Any) -> list[tuple[str, str]]:
+    """No query: both tests read the memberships the request already holds."""
+    items = []
+    if access.is_company_member(user):
+        items.append((_("Our agreements"), reverse("programs:my_awards")))
+    if access.may_manage_awards(user):
+        items.append((_("Agreements and milestones"), reverse("programs:awards_manage")))
+    return items

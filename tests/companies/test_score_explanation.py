@@ -4,6 +4,7 @@ the investment signal, consistent decimals, and a breakdown table that phones ca
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.db import transaction
 from django.test import Client
@@ -96,7 +97,8 @@ def test_company_page_explains_the_score(world: World, client: Client) -> None:
     page = client.get(reverse("companies:detail", args=[company.pk]), HTTP_ACCEPT_LANGUAGE="ko")
     html = page.content.decode()
     assert "정보통신업, 업력" in html and "업종 J" not in html
-    assert "최근 3년 투자 12억 원" in html and "약 " not in html
+    # no rounded "약 12억" (a word such as 협약 in the menu is no approximation)
+    assert "최근 3년 투자 12억 원" in html and not re.search(r"약 \d", html)
     # one decimal for points, whole percent for weights
     rows = page.context["breakdown"]
     assert {len(r["points"].split(".")[1]) for r in rows} == {1}

@@ -210,6 +210,54 @@ def company_metric_delete(*, metric: CompanyMetric, actor: Any) -> None:
 
 
 @transaction.atomic
+def company_metric_add(
+    *,
+    company: Company,
+    actor: Any,
+    year: int,
+    employees: int = 0,
+    revenue: int = 0,
+    investment: int = 0,
+    source: str = "",
+) -> CompanyMetric:
+    """Add figures to one year's (created when missing): another app's outcomes, e.g. the hires,
+    revenue and investment of an approved programme report (`source` names it in the audit
+    event). The year's row is locked, so two additions at once both count; "before" is read
+    from it. A figure of 0 leaves that year's value as it was (None stays None). Employees are
+    a headcount: hires added to a year without one start from the latest earlier year's
+    headcount; revenue and investment are the year's flows, so they start from 0."""
+    added = {"employees": employees, "revenue": revenue, "investment": investment}
+    existing = CompanyMetric.objects.select_for_update().filter(company=company, year=year).first()
+    metric = existing or CompanyMetric(company=company, year=year)
+    before = {k: getattr(existing, k) for k in METRIC_FIGURES} if existing else None
+    if employees and metric.employees is None:
+        metric.employees = (
+            CompanyMetric.objects.filter(company=company, year__lt=year, employees__isnull=False)
+            .order_by("-year")
+            .values_list("employees", flat=True)
+            .first()
+        )
+    for field, amount in added.items():
+        if amount:
+            setattr(metric, field, (getattr(metric, field) or 0) + amount)
+    metric.save()
+    _refresh_figures(company)
+    audit_record(
+        actor=actor,
+        action="company.metric_add",
+        obj=company,
+        before={"year": year, **before} if before else None,
+        after={
+            "year": year,
+            "new": existing is None,
+            "source": source,
+            **{k: getattr(metric, k) for k in METRIC_FIGURES},
+        },
+    )
+    return metric
+
+
+@transaction.atomic
 def investment_add(
     *, company: Company, actor: Any, date: dt.date, round: str, amount: int, investors: str
 ) -> Investment:

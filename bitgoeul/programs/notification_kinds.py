@@ -1,0 +1,180 @@
+"""The notification kinds the programs app sends, registered from `ProgramsConfig.ready`.
+One section per area; each kind's `can_see` is the app's access rule for what it reveals."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from bitgoeul.accounts.enums import MembershipRole
+from bitgoeul.accounts.models import Membership, User
+from bitgoeul.notifications.registry import Kind, kind_register
+from bitgoeul.notifications.services import notify
+from bitgoeul.programs import access
+from bitgoeul.programs.models import Call, Milestone, MilestoneReport
+
+# --- awards ------------------------------------------------------------------------------------
+
+REPORT_SUBMITTED = "programs.report_submitted"
+REPORT_RETURNED = "programs.report_returned"
+REPORT_APPROVED = "programs.report_approved"
+MILESTONE_DUE = "programs.milestone_due"
+
+_REPORT_RELATED = (
+    "milestone__award__application__call",
+    "milestone__award__application__company__organization",
+)
+
+
+def _report_link(report: MilestoneReport) -> str:
+    return reverse("programs:award_detail", args=[report.milestone.award_id])
+
+
+def _report_title(report: MilestoneReport) -> str:
+    return report.milestone.award.application.company.organization.name
+
+
+def _can_see_report_as_company(user: Any, report: MilestoneReport) -> bool:
+    return access.is_award_company_member(user, report.milestone.award)
+
+
+def _can_see_report_as_staff(user: Any, report: MilestoneReport) -> bool:
+    return access.is_award_staff(user, report.milestone.award)
+
+
+def _submitted_text(report: MilestoneReport, params: dict[str, Any]) -> str:
+    return _("A report on milestone %(order)s (%(deliverable)s) awaits review.") % {
+        "order": params.get("order", ""),
+        "deliverable": params.get("deliverable", ""),
+    }
+
+
+def _returned_text(report: MilestoneReport, params: dict[str, Any]) -> str:
+    return _("Your report on milestone %(order)s was returned. Comments: %(comments)s") % {
+        "order": params.get("order", ""),
+        "comments": params.get("comments", ""),
+    }
+
+
+def _approved_text(report: MilestoneReport, params: dict[str, Any]) -> str:
+    return _(
+        "Your report on milestone %(order)s was approved and its tranche of %(tranche)s won "
+        "released."
+    ) % {"order": params.get("order", ""), "tranche": f"{params.get('tranche', 0):,}"}
+
+
+def _due_text(milestone: Milestone, params: dict[str, Any]) -> str:
+    days = int(params.get("days", 0))
+    values = {"order": milestone.order, "due": params.get("due", "")}
+    if days < 0:
+        return _("Milestone %(order)s was due on %(due)s. Submit its report.") % values
+    return _("Milestone %(order)s is due on %(due)s. Submit its report in time.") % values
+
+
+AWARD_KINDS = [
+    Kind(
+        code=REPORT_SUBMITTED,
+        label=gettext_lazy("A milestone report awaits your review"),
+        model="programs.milestonereport",
+        text=_submitted_text,
+        link=_report_link,
+        title=_report_title,
+        can_see=_can_see_report_as_staff,
+        select_related=_REPORT_RELATED,
+    ),
+    Kind(
+        code=REPORT_RETURNED,
+        label=gettext_lazy("Your milestone report was returned"),
+        model="programs.milestonereport",
+        text=_returned_text,
+        link=_report_link,
+        title=_report_title,
+        can_see=_can_see_report_as_company,
+        select_related=_REPORT_RELATED,
+        email_default=True,
+    ),
+    Kind(
+        code=REPORT_APPROVED,
+        label=gettext_lazy("Your milestone report was approved"),
+        model="programs.milestonereport",
+        text=_approved_text,
+        link=_report_link,
+        title=_report_title,
+        can_see=_can_see_report_as_company,
+        select_related=_REPORT_RELATED,
+        email_default=True,
+    ),
+    Kind(
+        code=MILESTONE_DUE,
+        label=gettext_lazy("A milestone of your award is due"),
+        model="programs.milestone",
+        text=_due_text,
+        link=lambda m: reverse("programs:award_detail", args=[m.award_id]),
+        title=lambda m: m.award.application.company.organization.name,
+        can_see=lambda user, m: access.is_award_company_member(user, m.award),
+        select_related=("award__application__call", "award__application__company__organization"),
+        email_default=True,
+    ),
+]
+for _kind in AWARD_KINDS:
+    kind_register(_kind)
+
+
+def _company_members(company_id: int) -> list[User]:
+    return [
+        m.user for m in Membership.objects.filter(organization_id=company_id).select_related("user")
+    ]
+
+
+def _call_staff(call: Call) -> list[User]:
+    """The staff and administrators of the call's organiser and co-organisers (operator staff
+    elsewhere may open the call, but the organisers run it and are the ones told)."""
+    org_ids = [call.organizer_id, *call.co_organizers.values_list("pk", flat=True)]
+    return [
+        m.user
+        for m in Membership.objects.filter(
+            organization_id__in=org_ids, role__in=[MembershipRole.ADMIN, MembershipRole.STAFF]
+        ).select_related("user")
+    ]
+
+
+def report_submitted_notify(*, report: MilestoneReport, call: Call, actor: Any) -> int:
+    milestone = report.milestone
+    return notify(
+        recipients=_call_staff(call),
+        kind=REPORT_SUBMITTED,
+        obj=report,
+        params={"order": milestone.order, "deliverable": milestone.deliverable},
+        actor=actor,
+    )
+
+
+def report_reviewed_notify(*, report: MilestoneReport, actor: Any) -> int:
+    """Tell the company's members that staff approved (tranche released) or returned it."""
+    milestone = report.milestone
+    params: dict[str, Any]
+    if report.approved:
+        kind, params = REPORT_APPROVED, {"order": milestone.order, "tranche": milestone.tranche}
+    else:
+        kind, params = REPORT_RETURNED, {"order": milestone.order, "comments": report.review_note}
+    return notify(
+        recipients=_company_members(milestone.award.application.company_id),
+        kind=kind,
+        obj=report,
+        params=params,
+        actor=actor,
+    )
+
+
+def milestone_reminder_notify(*, milestone: Milestone, today: dt.date, actor: Any) -> int:
+    return notify(
+        recipients=_company_members(milestone.award.application.company_id),
+        kind=MILESTONE_DUE,
+        obj=milestone,
+        params={"due": milestone.due_on.isoformat(), "days": (milestone.due_on - today).days},
+        actor=actor,
+    )
