@@ -10,7 +10,7 @@ profile editor: a missing value is never read as a pass or as a fail of the rule
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.urls import reverse
@@ -233,6 +233,10 @@ CHECKS: dict[str, Any] = {
 }
 
 
+# rules read from the company profile (earlier awards come from this app's own records)
+PROFILE_RULES = set(EligibilityKind.values) - {EligibilityKind.NO_AWARD_SINCE}
+
+
 def check_eligibility(call: Call, company: Company, today: dt.date) -> list[Failure]:
     """Every rule of the call the company does not pass on `today` (Asia/Seoul), in the
     order the rules were written; an empty list means the company may apply."""
@@ -242,6 +246,9 @@ def check_eligibility(call: Call, company: Company, today: dt.date) -> list[Fail
         if check is None:  # an unknown kind is a data error, never a silent pass
             raise ValueError(f"unknown eligibility rule kind {rule.kind!r}")
         failure = check(rule, company, today)
+        if failure is not None and not failure.link and rule.kind in PROFILE_RULES:
+            # the record may be out of date: offer the editor where it is corrected
+            failure = replace(failure, link=reverse("companies:edit", args=[company.pk]))
         if failure is not None:
             failures.append(failure)
     return failures
