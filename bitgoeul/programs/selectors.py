@@ -81,7 +81,9 @@ def call_applications(
         text = filters.q.strip()
         rows = rows.filter(Q(title__icontains=text) | Q(summary__icontains=text))
     ordering = LIST_SORTS.get(filters.sort, LIST_SORTS["-submitted"])
-    return rows.select_related(*STAFF_LIST_RELATED).order_by(*ordering)
+    if STAFF_LIST_RELATED:  # (select_related() with no names would follow every foreign key)
+        rows = rows.select_related(*STAFF_LIST_RELATED)
+    return rows.order_by(*ordering)
 
 
 def application_revisions(application: Application) -> list[ApplicationRevision]:
