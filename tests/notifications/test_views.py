@@ -13,6 +13,7 @@ from bitgoeul.companies.models import Company
 from bitgoeul.companies.notification_kinds import NOMINATED, SCORE_JUMP
 from bitgoeul.notifications.models import Notification, NotificationPreference
 from bitgoeul.notifications.navigation import nav_items
+from bitgoeul.notifications.registry import kinds
 from bitgoeul.notifications.services import notify
 from tests.conftest import World
 
@@ -95,6 +96,10 @@ def test_settings_page_saves_choices_per_kind(world: World, client: Client) -> N
     data = {f"in_app:{code}": "on" for code in [NOMINATED]}
     data |= {"email:companies.score_jump": "on", "email:companies.nomination_decided": "on"}
     data |= {"in_app:companies.applied": "on", "in_app:companies.nomination_decided": "on"}
+    # the other apps' kinds are sent as their defaults (the form shows them so)
+    others = [kind for kind in kinds() if not kind.code.startswith("companies.")]
+    data |= {f"in_app:{kind.code}": "on" for kind in others if kind.in_app_default}
+    data |= {f"email:{kind.code}": "on" for kind in others if kind.email_default}
     response = client.post(reverse("notifications:settings"), data)
     assert response.status_code == 302
     stored = list(

@@ -360,3 +360,56 @@ def test_member_of_two_companies_applies_for_the_one_they_act_for(
     client.post(reverse("accounts:organization_switch"), {"organization": world.other_company.pk})
     client.post(reverse("programs:application_start", args=[call.pk]))
     assert Application.objects.get().company_id == world.other_company.pk
+
+
+def _assigned_file(world: World, *, blind: bool) -> tuple[Application, int]:
+    from bitgoeul.programs.models import Assignment
+    from tests.programs.factories import ReviewerFactory, StageFactory
+
+    call = open_call(world, files=True, blind=blind)
+    application = started(world, call)
+    stored = services.application_file_add(
+        application=application,
+        actor=world.owner,
+        field_key="plan",
+        stream=io.BytesIO(PDF),
+        name="빛고을에이아이_사업계획서.pdf",
+        size=len(PDF),
+    )
+    services.application_submit(application=application, actor=world.owner)
+    reviewer = ReviewerFactory.create(user=world.reviewer)
+    Assignment.objects.create(
+        stage=StageFactory.create(call=call),
+        application=application,
+        reviewer=reviewer,
+        active=True,
+    )
+    return application, stored.pk
+
+
+@pytest.mark.parametrize(
+    ("blind", "name"),
+    [(True, "application-{pk}-plan.pdf"), (False, "빛고을에이아이_사업계획서.pdf")],
+)
+def test_reviewer_of_a_blind_call_downloads_a_file_without_the_applicants_name(
+    world: World, client: Client, blind: bool, name: str
+) -> None:
+    application, file_id = _assigned_file(world, blind=blind)
+    login(client, world.reviewer)
+    response = client.get(reverse("programs:application_file", args=[application.pk, file_id]))
+    assert (response.status_code, response.filename) == (200, name.format(pk=application.pk))  # type: ignore[attr-defined]
+
+
+def test_draft_files_are_the_applicants_only(world: World, client: Client) -> None:
+    application = started(world, open_call(world, files=True))
+    stored = services.application_file_add(
+        application=application,
+        actor=world.owner,
+        field_key="plan",
+        stream=io.BytesIO(PDF),
+        name="초안.pdf",
+        size=len(PDF),
+    )
+    url = reverse("programs:application_file", args=[application.pk, stored.pk])
+    assert login(client, world.teammate).get(url).status_code == 200
+    assert login(client, world.operator).get(url).status_code == 404
