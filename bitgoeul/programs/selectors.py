@@ -29,8 +29,8 @@ def my_applications(user: Viewer) -> QuerySet[Application]:
 
 # sort code → ordering of the staff list (the last key keeps pages stable)
 LIST_SORTS: dict[str, tuple[str, ...]] = {
-    "submitted": ("submitted_at", "pk"),
     "-submitted": ("-submitted_at", "-pk"),
+    "submitted": ("submitted_at", "pk"),
     "amount": ("requested_amount", "pk"),
     "-amount": ("-requested_amount", "pk"),
     "title": ("title", "pk"),

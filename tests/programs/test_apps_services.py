@@ -487,3 +487,24 @@ def test_set_state_reads_the_state_from_the_locked_row(world: World) -> None:
 
 def test_every_state_has_a_row_in_the_transition_table() -> None:
     assert sorted(services.TRANSITIONS) == sorted(ApplicationState.values)
+
+
+def test_only_members_save_upload_and_submit(world: World) -> None:
+    application = started(world, open_call(world, files=True))
+    with pytest.raises(PermissionDenied):
+        save(application, world.operator, {"title": "담당자가 고친 제목"})
+    with pytest.raises(PermissionDenied):
+        services.application_file_add(
+            application=application,
+            actor=world.outsider,
+            field_key="plan",
+            stream=io.BytesIO(PDF),
+            name="x.pdf",
+            size=len(PDF),
+        )
+    with pytest.raises(PermissionDenied):
+        services.application_submit(application=application, actor=world.outsider)
+    assert (
+        Application.objects.get(pk=application.pk).state,
+        ApplicationFile.objects.count(),
+    ) == (ApplicationState.DRAFT, 0)

@@ -109,7 +109,20 @@ class IllegalTransition(ApplicationError):
 
 
 def _locked(application: Application) -> Application:
-    return Application.objects.select_for_update().select_related("call").get(pk=application.pk)
+    # only the application's row: locking its call too would queue every company's
+    # submission to the call behind one another (PostgreSQL locks joined rows by default)
+    return (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("call")
+        .get(pk=application.pk)
+    )
+
+
+def _check_member(actor: Actor, application: Application) -> None:
+    """Only members of the applying company write its answers (views and the API ask
+    `access.application_for_applicant` first; this holds for any other caller)."""
+    if not is_company_member(actor, application.company_id):
+        raise PermissionDenied
 
 
 def _refresh(application: Application, current: Application, fields: list[str]) -> None:
@@ -117,9 +130,9 @@ def _refresh(application: Application, current: Application, fields: list[str]) 
         setattr(application, name, getattr(current, name))
 
 
-def is_company_member(user: Actor, company: Company) -> bool:
+def is_company_member(user: Actor, company_id: int) -> bool:
     return any(
-        org_id == company.pk and kind == OrganizationKind.COMPANY
+        org_id == company_id and kind == OrganizationKind.COMPANY
         for org_id, kind, _role, _parent in membership_rows(user)
     )
 
@@ -139,7 +152,7 @@ def application_start(*, call: Call, company: Company, actor: User) -> Applicati
     member of the company, the call is published and open by the server clock, the company
     passes every eligibility rule (`NotEligible` lists the failures) and has not applied yet
     (`AlreadyApplied` carries the existing application). Audited."""
-    if not is_company_member(actor, company):
+    if not is_company_member(actor, company.pk):
         raise PermissionDenied
     now = timezone.now()
     if not call_is_open(call, now):
@@ -197,6 +210,7 @@ def application_save_draft(
     Draft saves are not audited (an autosave every few seconds is not a state change; the
     submission freezes what was saved)."""
     current = _locked(application)
+    _check_member(actor, current)
     now = timezone.now()
     _check_editable(current, now)
     if version != current.version:
@@ -259,6 +273,7 @@ def application_file_add(
     """Attach a document to a file field of the draft, replacing the one there. The kind is
     checked by content (`files.check_document`: `ValidationError` with what to fix)."""
     current = _locked(application)
+    _check_member(actor, current)
     _check_editable(current, timezone.now())
     _file_field(current.call, field_key)
     kind = documents.check_document(stream, name, size)
@@ -290,6 +305,7 @@ def application_file_add(
 def application_file_remove(*, application: Application, actor: User, file_id: int) -> None:
     """Take a document off the draft (submitted revisions keep theirs)."""
     current = _locked(application)
+    _check_member(actor, current)
     _check_editable(current, timezone.now())
     stored = ApplicationFile.objects.filter(application=current, revision=None, pk=file_id).first()
     if stored is None:
@@ -336,6 +352,7 @@ def application_submit(*, application: Application, actor: User) -> ApplicationR
     and the draft's files attached to it; state SUBMITTED and `submitted_at`; one audit event;
     the call's staff are notified."""
     current = _locked(application)
+    _check_member(actor, current)
     before = current.state
     if S.SUBMITTED not in TRANSITIONS[before]:
         raise IllegalTransition(before, S.SUBMITTED)
@@ -472,7 +489,7 @@ def application_set_state(
 
 def application_withdraw(*, application: Application, actor: User) -> Application:
     """The company withdraws its application (draft, submitted or asked for changes)."""
-    if not is_company_member(actor, application.company):
+    if not is_company_member(actor, application.company_id):
         raise PermissionDenied
     return application_set_state(application=application, state=S.WITHDRAWN, actor=actor)
 
