@@ -126,9 +126,10 @@ def _rows(field: FormField, value: Any) -> list[dict[str, Any]] | None:
 
 
 def column_label(column: dict[str, Any]) -> str:
+    """The label of a table's column (or of a choice's option) in the page's language."""
     if (get_language() or "ko").startswith("en") and column.get("label_en"):
         return str(column["label_en"])
-    return str(column.get("label", column.get("key", "")))
+    return str(column.get("label") or column.get("key") or column.get("value") or "")
 
 
 def clean_value(field: FormField, value: Any) -> Any:

@@ -122,10 +122,12 @@ def test_plain_save_with_an_old_version_redraws_the_form_with_the_banner(
     )
     login(client, world.owner)
     response = client.post(
-        reverse("programs:application_edit", args=[application.pk]), {"version": old, "title": "x"}
+        reverse("programs:application_edit", args=[application.pk]),
+        {"version": old, "title": "내가 쓴 제목"},
     )
+    page = response.content.decode()
     assert response.status_code == 409
-    assert "conflict-banner" in response.content.decode()
+    assert "conflict-banner" in page and 'value="내가 쓴 제목"' in page
 
 
 def test_rows_are_posted_by_cell_name(world: World, client: Client) -> None:

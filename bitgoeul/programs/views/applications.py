@@ -21,6 +21,7 @@ from bitgoeul.accounts.types import AuthenticatedHttpRequest
 from bitgoeul.companies.models import Company
 from bitgoeul.core.visibility import ViewLevel
 from bitgoeul.programs import access, selectors
+from bitgoeul.programs.answers import column_label
 from bitgoeul.programs.application_exports import export_response
 from bitgoeul.programs.application_forms import (
     AnswersForm,
@@ -129,7 +130,7 @@ def _edit_context(
             item["files"] = files.get(field.key, [])
         elif field.kind == FieldKind.ROWS:
             item["columns"] = [
-                {**column, "shown_label": _column_label(column)} for column in field.columns
+                {**column, "shown_label": column_label(column)} for column in field.columns
             ]
             item["rows"] = table_rows(field, answers)
         else:
@@ -145,12 +146,6 @@ def _edit_context(
         "deadline_passed": application.state == ApplicationState.DRAFT
         and timezone.now() > application.call.closes_at,
     }
-
-
-def _column_label(column: dict[str, Any]) -> str:
-    from bitgoeul.programs.answers import column_label
-
-    return column_label(column)
 
 
 def _save_posted(
@@ -171,7 +166,10 @@ def _save_posted(
             application=application, actor=request.user, data=data, version=version
         )
     except VersionConflict as conflict:
-        context = _edit_context(application)
+        # the person's own answers stay on the page (to copy) beside the banner that offers
+        # the latest saved version
+        form = AnswersForm(request.POST, form_fields=fields)
+        context = _edit_context(application, form=form, data=data)
         context["conflict"] = conflict
         return render(request, "programs/apps/edit.html", context, status=409)
     except AnswersInvalid as invalid:
@@ -349,7 +347,7 @@ def _revision_items(
         if field.kind == FieldKind.FILE:
             item["files"] = files.get(field.key, [])
         elif field.kind == FieldKind.ROWS:
-            item["columns"] = [_column_label(c) for c in field.columns]
+            item["columns"] = [column_label(c) for c in field.columns]
             item["rows"] = [[row.get(c["key"]) for c in field.columns] for row in value or []]
         elif field.kind == FieldKind.CHOICE:
             labels = {str(o.get("value")): o for o in field.options}
@@ -362,12 +360,7 @@ def _revision_items(
 
 
 def field_label_option(option: dict[str, Any]) -> str:
-    from django.utils.translation import get_language
-
-    english = (get_language() or "ko").startswith("en")
-    return str(
-        option.get("label_en") if english and option.get("label_en") else option.get("label")
-    )
+    return column_label(option)  # an option has a label and label_en, as a column has
 
 
 @login_required
@@ -437,7 +430,7 @@ def application_diff(request: AuthenticatedHttpRequest, application_id: int) -> 
     )
     for entry in diff:
         entry.label = field_label(entry.form_field)  # type: ignore[attr-defined]
-        entry.columns = [_column_label(c) for c in entry.form_field.columns]  # type: ignore[attr-defined]
+        entry.columns = [column_label(c) for c in entry.form_field.columns]  # type: ignore[attr-defined]
     context = {
         "application": application,
         "call": application.call,
