@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone, translation
 
 from bitgoeul.audit.models import AuditEvent
+from bitgoeul.companies.models import Company, WatchlistEntry
 from bitgoeul.notifications.models import Notification
 from bitgoeul.programs.enums import ApplicationState, CallState, EligibilityKind, FieldKind
 from bitgoeul.programs.models import (
@@ -508,3 +509,17 @@ def test_only_members_save_upload_and_submit(world: World) -> None:
         Application.objects.get(pk=application.pk).state,
         ApplicationFile.objects.count(),
     ) == (ApplicationState.DRAFT, 0)
+
+
+def test_first_submission_tells_the_companys_watchers_once(world: World) -> None:
+    application = started(world)
+    WatchlistEntry.objects.create(user=world.chapter_staff, company_id=application.company_id)
+    # the chapter sees what the notice reveals only while the company shares with it
+    Company.objects.filter(pk=application.company_id).update(chapter_consent_at=timezone.now())
+    services.application_submit(application=application, actor=world.owner)
+    services.application_request_changes(application=application, actor=world.operator, note="보완")
+    services.application_submit(application=application, actor=world.owner)
+    notices = Notification.objects.filter(kind="companies.applied")
+    assert [(n.recipient_id, n.params) for n in notices] == [
+        (world.chapter_staff.pk, {"what": application.call.title})
+    ]

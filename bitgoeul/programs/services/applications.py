@@ -25,6 +25,8 @@ from bitgoeul.accounts.models import Membership, User
 from bitgoeul.accounts.types import Actor
 from bitgoeul.audit.services import audit_record
 from bitgoeul.companies.models import Company
+from bitgoeul.companies.notification_kinds import APPLIED as COMPANY_APPLIED
+from bitgoeul.companies.services.watchlists import watchers_notify
 from bitgoeul.notifications.services import notify
 from bitgoeul.programs import files as documents
 from bitgoeul.programs.answers import clean_answers, is_empty, meanings
@@ -350,7 +352,8 @@ def application_submit(*, application: Application, actor: User) -> ApplicationR
 
     Side effects: a frozen `ApplicationRevision` numbered 1, 2, … with a copy of the answers
     and the draft's files attached to it; state SUBMITTED and `submitted_at`; one audit event;
-    the call's staff are notified."""
+    the call's staff are notified, and on the first submission the staff watching the company
+    (`companies.applied`)."""
     current = _locked(application)
     _check_member(actor, current)
     before = current.state
@@ -405,6 +408,10 @@ def application_submit(*, application: Application, actor: User) -> ApplicationR
         params={"revision": number},
         actor=actor,
     )
+    if before == S.DRAFT:  # staff watching the company learn it applied (not of each revision)
+        watchers_notify(
+            company=current.company, kind=COMPANY_APPLIED, params={"what": call.title}, actor=actor
+        )
     return revision
 
 
