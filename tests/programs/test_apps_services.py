@@ -523,3 +523,12 @@ def test_first_submission_tells_the_companys_watchers_once(world: World) -> None
     assert [(n.recipient_id, n.params) for n in notices] == [
         (world.chapter_staff.pk, {"what": application.call.title})
     ]
+
+
+def test_only_call_staff_ask_for_changes(world: World) -> None:
+    application = submitted(world)
+    with pytest.raises(PermissionDenied):
+        services.application_request_changes(
+            application=application, actor=world.chapter_staff, note="보완"
+        )
+    assert Application.objects.get(pk=application.pk).state == ApplicationState.SUBMITTED

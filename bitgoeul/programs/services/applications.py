@@ -28,6 +28,7 @@ from bitgoeul.companies.models import Company
 from bitgoeul.companies.notification_kinds import APPLIED as COMPANY_APPLIED
 from bitgoeul.companies.services.watchlists import watchers_notify
 from bitgoeul.notifications.services import notify
+from bitgoeul.programs import access
 from bitgoeul.programs import files as documents
 from bitgoeul.programs.answers import clean_answers, is_empty, meanings
 from bitgoeul.programs.eligibility import Failure, check_eligibility
@@ -503,6 +504,8 @@ def application_withdraw(*, application: Application, actor: User) -> Applicatio
 
 def application_request_changes(*, application: Application, actor: User, note: str) -> Application:
     """Call staff ask the company to change a submitted application; `note` says what."""
+    if not access.is_call_staff(actor, application.call):
+        raise PermissionDenied
     if not note.strip():
         raise ValidationError(_("Say what the company should change."))
     return application_set_state(
