@@ -415,3 +415,16 @@ def test_draft_files_are_the_applicants_only(world: World, client: Client) -> No
     url = reverse("programs:application_file", args=[application.pk, stored.pk])
     assert login(client, world.teammate).get(url).status_code == 200
     assert login(client, world.operator).get(url).status_code == 404
+
+
+def test_home_lists_the_drafts_to_finish_with_their_countdown(
+    world: World, client: Client, django_assert_max_num_queries: object
+) -> None:
+    draft = started(world)
+    submitted(world, open_call(world, title="제출한 공고"))
+    login(client, world.teammate)
+    client.get(reverse("web:home"))
+    with django_assert_max_num_queries(10):  # type: ignore[operator]
+        page = client.get(reverse("web:home")).content.decode()
+    assert reverse("programs:application_edit", args=[draft.pk]) in page
+    assert "제출한 공고" not in page and page.count("data-countdown") == 1
