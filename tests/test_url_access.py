@@ -213,6 +213,9 @@ RULES.update(CALLS_RULES)
 from tests.programs.url_rules_awards import AWARDS_RULES  # noqa: E402  (as above)
 
 RULES.update(AWARDS_RULES)
+from tests.programs.url_rules_apps import RULES as PROGRAMS_APPS_RULES  # noqa: E402  (as above)
+
+RULES.update(PROGRAMS_APPS_RULES)
 
 
 def url_names(patterns: list[Any] | None = None, namespace: str = "") -> Iterator[str]:

@@ -371,3 +371,29 @@ def report_for_staff(user: Viewer, report_id: int) -> MilestoneReport:
     report = report_for_viewer(user, report_id)
     award_for_staff(user, report.milestone.award_id)
     return report
+
+
+# --- apps (applications) ---------------------------------------------------------------------
+
+
+def applicant_company_ids(user: Viewer) -> list[int]:
+    """The companies the user may apply for (any role), the one they act for first."""
+    return sorted(_company_org_ids(user))
+
+
+def application_for_call_staff(user: Viewer, application_id: int) -> Application:
+    """A submitted application of a call the user is staff of: 404 when they may not see it,
+    403 when they see it only as its applicant."""
+    application = application_for_viewer(user, application_id, ViewLevel.PRIVATE)
+    if application.state == ApplicationState.DRAFT or not is_call_staff(user, application.call):
+        raise PermissionDenied
+    return application
+
+
+def call_list_fields(user: Viewer, call: Call) -> frozenset[str]:
+    """The fields of `APPLICATION_FIELDS` the staff list and its export show on every row:
+    the rows are those `applications_at_least(user, PRIVATE)` gives for a call the user is
+    staff of, where `application_view_level` is PRIVATE (the same rule, asked once)."""
+    if not is_call_staff(user, call):
+        return frozenset()
+    return APPLICATION_FIELDS.fields_for(ViewLevel.PRIVATE)

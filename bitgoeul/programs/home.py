@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import timezone
+
 from bitgoeul.core.home import HomeSection, home_provider
 from bitgoeul.programs import access, selectors
-from bitgoeul.programs.enums import CallState
+from bitgoeul.programs.enums import ApplicationState, CallState
 from bitgoeul.programs.selectors import milestones_needing_reports, reports_to_review_count
 
 HOME_CALLS = 5
@@ -55,3 +57,26 @@ def award_home_sections(request: Any) -> list[HomeSection]:
         if count:
             sections.append(HomeSection("programs/awards/home_staff.html", {"count": count}))
     return sections
+
+
+# --- apps (applications) -------------------------------------------------------------------------
+
+HOME_DRAFTS = 3
+
+
+@home_provider("programs.applications")
+def application_home_sections(request: Any) -> list[HomeSection]:
+    """Members of a company with applications to finish: the nearest deadlines first (one
+    query; nothing for people without a company or without a draft)."""
+    if not access.applicant_company_ids(request.user):
+        return []
+    drafts = list(
+        selectors.my_applications(request.user)
+        .filter(state__in=[ApplicationState.DRAFT, ApplicationState.CHANGES_REQUESTED])
+        .order_by("call__closes_at", "pk")[:HOME_DRAFTS]
+    )
+    if not drafts:
+        return []
+    return [
+        HomeSection("programs/apps/home.html", {"drafts": drafts, "server_now": timezone.now()})
+    ]

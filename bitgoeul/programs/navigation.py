@@ -34,3 +34,14 @@ def award_nav_items(user: Any) -> list[tuple[str, str]]:
     if access.may_manage_awards(user):
         items.append((_("Agreements and milestones"), reverse("programs:awards_manage")))
     return items
+
+
+# --- apps (applications) -------------------------------------------------------------------------
+
+
+@nav_provider("programs.applications")
+def application_nav_items(user: Any) -> list[tuple[str, str]]:
+    """Members of a company: their applications (reads only the memberships already loaded)."""
+    if access.applicant_company_ids(user):
+        return [(_("My applications"), reverse("programs:my_applications"))]
+    return []

@@ -12,10 +12,11 @@ from django.utils.translation import gettext_lazy
 
 from bitgoeul.accounts.enums import MembershipRole
 from bitgoeul.accounts.models import Membership, User
+from bitgoeul.core.visibility import ViewLevel
 from bitgoeul.notifications.registry import Kind, kind_register
 from bitgoeul.notifications.services import notify
 from bitgoeul.programs import access
-from bitgoeul.programs.models import Call, Milestone, MilestoneReport
+from bitgoeul.programs.models import Application, Call, Milestone, MilestoneReport
 
 # --- awards ------------------------------------------------------------------------------------
 
@@ -178,3 +179,58 @@ def milestone_reminder_notify(*, milestone: Milestone, today: dt.date, actor: An
         params={"due": milestone.due_on.isoformat(), "days": (milestone.due_on - today).days},
         actor=actor,
     )
+
+
+# --- apps (applications) -------------------------------------------------------------------------
+
+CHANGES_REQUESTED = "programs.changes_requested"
+APPLICATION_SUBMITTED = "programs.application_submitted"
+
+
+def _sees_application(user: Any, application: Application) -> bool:
+    return access.application_view_level(user, application) >= ViewLevel.PRIVATE
+
+
+def _application_title(application: Application) -> str:
+    return application.title or application.call.title
+
+
+def _changes_requested_text(application: Application, params: dict[str, Any]) -> str:
+    note = params.get("note", "")
+    text = _("Staff of the call asked for changes to your application.")
+    return _("%(text)s Note: %(note)s") % {"text": text, "note": note} if note else text
+
+
+def _application_submitted_text(application: Application, params: dict[str, Any]) -> str:
+    return _("%(company)s submitted an application (revision %(revision)s).") % {
+        "company": application.company.organization.name,
+        "revision": params.get("revision", 1),
+    }
+
+
+APPLICATION_KINDS = [
+    Kind(
+        code=CHANGES_REQUESTED,
+        label=gettext_lazy("Changes were requested to your company's application"),
+        model="programs.application",
+        text=_changes_requested_text,
+        link=lambda application: reverse("programs:application_edit", args=[application.pk]),
+        title=_application_title,
+        can_see=_sees_application,
+        select_related=("call", "company__organization"),
+        email_default=True,
+    ),
+    Kind(
+        code=APPLICATION_SUBMITTED,
+        label=gettext_lazy("An application to a call you run was submitted"),
+        model="programs.application",
+        text=_application_submitted_text,
+        link=lambda application: reverse("programs:application_detail", args=[application.pk]),
+        title=_application_title,
+        can_see=_sees_application,
+        select_related=("call", "company__organization"),
+    ),
+]
+
+for _kind in APPLICATION_KINDS:
+    kind_register(_kind)
