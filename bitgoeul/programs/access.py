@@ -233,6 +233,7 @@ def assignment_for_reviewer(user: Viewer, assignment_id: int) -> Assignment:
     else 404 (a reviewer with a conflict learns nothing more than an outsider)."""
     if not _signed_in(user):
         raise Http404
+    assert isinstance(user, User)
     assignment = (
         Assignment.objects.select_related("application__call", "stage")
         .filter(pk=assignment_id, reviewer_id=user.pk, active=True)
@@ -253,6 +254,7 @@ def reviewer_assignments(user: Viewer) -> Q:
     """`Assignment` rows the user may open as a reviewer (the rule of `assignment_for_reviewer`)."""
     if not _signed_in(user):
         return Q(pk__in=[])
+    assert isinstance(user, User)
     conflicted = Exists(
         Conflict.objects.filter(application=OuterRef("application"), reviewer_id=user.pk)
     )

@@ -44,7 +44,8 @@ class ScoreForm(forms.Form):
                     initial[f"na_{score.criterion_id}"] = True
                 else:
                     initial[f"score_{score.criterion_id}"] = score.value
-        super().__init__(*args, initial=initial, **kwargs)
+        kwargs["initial"] = initial
+        super().__init__(*args, **kwargs)
         self.criteria = criteria
         for criterion in criteria:
             self.fields[f"score_{criterion.pk}"] = forms.DecimalField(

@@ -83,7 +83,9 @@ def stage_rated(stage: EvaluationStage) -> list[Rated]:
         .values_list("assignment__application_id", "assignment__reviewer_id", "total")
         .order_by("assignment__application_id", "assignment__reviewer_id")
     )
-    return [Rated(app, reviewer, float(total)) for app, reviewer, total in rows]
+    return [
+        Rated(app, reviewer, float(total)) for app, reviewer, total in rows if total is not None
+    ]
 
 
 def stage_aggregates(stage: EvaluationStage) -> dict[Hashable, Aggregate]:

@@ -174,8 +174,10 @@ def selection_solve(
 
 
 def inputs_hash(inputs: dict[str, Any]) -> str:
-    """SHA-256 of the inputs as canonical JSON: what the approval's audit event names."""
-    text = json.dumps(inputs, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    """SHA-256 of the inputs as canonical JSON: what the approval's audit event names (a
+    rerun's note of which run it repeats is not part of what the engine reads)."""
+    engine = {key: value for key, value in inputs.items() if key != "rerun_of"}
+    text = json.dumps(engine, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
