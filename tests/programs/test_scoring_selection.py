@@ -34,6 +34,7 @@ from tests.programs.scoring_setup import call_in_review, panel
 pytestmark = pytest.mark.django_db
 
 MILLION = 1_000_000
+MEAN = SelectionSettings(score_basis="mean")
 
 
 def four_applications() -> tuple[Call, dict[str, Any]]:
@@ -96,7 +97,7 @@ def test_rank_run_reasons(world: World, django_capture_on_commit_callbacks: Any)
     }
     assert run.result["spent"] == 90 * MILLION
     assert run.result["inputs_sha256"] == inputs_hash(run.inputs)
-    assert Job.objects.get(pk=run.job_id).status == JobStatus.SUCCEEDED
+    assert Job.objects.get(pk=str(run.job_id)).status == JobStatus.SUCCEEDED
 
 
 def test_region_floor_gives_floor_reasons(
