@@ -207,6 +207,9 @@ RULES.update(COMPANIES_RULES)
 from tests.notifications.url_rules import NOTIFICATIONS_RULES  # noqa: E402  (as above)
 
 RULES.update(NOTIFICATIONS_RULES)
+from tests.programs.url_rules_scoring import SCORING_RULES  # noqa: E402  (as above)
+
+RULES.update(SCORING_RULES)
 
 
 def url_names(patterns: list[Any] | None = None, namespace: str = "") -> Iterator[str]:
