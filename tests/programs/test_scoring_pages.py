@@ -149,8 +149,8 @@ def test_score_table_shows_names_aggregates_na_and_disagreement(
     text = client.get(reverse("programs:score_table", args=[call.pk])).content.decode()
     assert first.user.name in text
     assert "90.00" in text and "46.00" in text and "68.00" in text  # mean (90 + 46) / 2
-    assert "1 n/a" in text or "n/a 1" in text or "1개" in text
-    assert "flag" in text  # spread 44 > 25
+    assert "해당 없음 1개" in text
+    assert '<span class="flag">평가위원 간 이견</span>' in text  # spread 44 > 25
 
 
 def test_score_table_export_is_xlsx_with_safe_cells(world: World, client: Client) -> None:
@@ -176,8 +176,8 @@ def test_selection_run_page_words_reasons_and_what_ifs(
         )
     client.force_login(world.operator)
     text = client.get(reverse("programs:selection_run", args=[run.pk])).content.decode()
-    assert "Selected at rank 1." in text or "1위로 선정" in text
-    assert "+10%" in text
+    assert "1위로 선정되었습니다." in text
+    assert "예산 +10%" in text
 
 
 def test_result_page_shows_comments_never_reviewer_names(

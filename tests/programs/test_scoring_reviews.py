@@ -215,3 +215,21 @@ def test_no_reminder_when_submitted_too_far_ahead_or_in_conflict() -> None:
         assert review_reminders_send(now=now + dt.timedelta(days=9)) == 1
     assert Notification.objects.filter(kind="programs.review_due").count() == 1
     assert Notification.objects.get(kind="programs.review_due").object_id == str(open_one.pk)
+
+
+def test_remind_command_dry_run_then_sends() -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    _, _, stage = setup_assignment()
+    stage.review_due_at = timezone.now() - dt.timedelta(hours=2)
+    stage.save()
+    out = StringIO()
+    call_command("programs", "remind", "--dry-run", stdout=out)
+    assert out.getvalue().strip() == "1 reviewers would be reminded (dry run)"
+    assert Notification.objects.filter(kind="programs.review_due").count() == 0
+    call_command("programs", "remind", stdout=out)
+    call_command("programs", "remind", stdout=out)
+    assert out.getvalue().splitlines()[1:] == ["1 reviewers reminded", "0 reviewers reminded"]
+    assert Notification.objects.filter(kind="programs.review_due").count() == 1
