@@ -65,3 +65,26 @@ SCORING_RULES: dict[str, Rule] = {
     ),
 }
 assert LOGIN  # the anonymous answer of `only`/`signed_in` rows above
+
+API_STAFF = {**only({"operator": 200}, otherwise=403), "anonymous": 401}
+SCORING_RULES.update(
+    {
+        "api-1:programs_score_table": Rule(API_STAFF, kwargs=_call),
+        "api-1:programs_selection_run": Rule(API_STAFF, kwargs=_run),
+        "api-1:programs_selection_start": Rule(
+            {**API_STAFF, "operator": 202},
+            method="post",
+            kwargs=_call,
+            data=lambda w: {"policy": "rank", "score_basis": "mean"},
+            json=True,
+        ),
+        "api-1:programs_selection_approve": Rule(API_STAFF, method="post", kwargs=_run),
+        "api-1:programs_review_reopen": Rule(
+            {**API_STAFF, "operator": 204},
+            method="post",
+            kwargs=_review,
+            data=lambda w: {"note": "다시 봐 주세요"},
+            json=True,
+        ),
+    }
+)
