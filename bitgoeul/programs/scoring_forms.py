@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from bitgoeul.companies.regions import province_for
 from bitgoeul.optimize.selection.problem import SelectionPolicy
 from bitgoeul.programs.models import Criterion, Review
 from bitgoeul.programs.services.selection import SelectionSettings
@@ -143,12 +144,20 @@ class SelectionForm(forms.Form):
 
     def settings(self) -> SelectionSettings:
         data = self.cleaned_data
+        kind = data.get("floor_kind") or ""
+        floors: dict[str, float] = data.get("floors") or {}
+        if kind == "region":
+            # "광주", "광주광역시" and "gwangju" all name the same province: its code
+            floors = {
+                (province.code if (province := province_for(key)) else key): share
+                for key, share in floors.items()
+            }
         return SelectionSettings(
             policy=data["policy"],
             budget=data.get("budget"),
             score_basis=data["score_basis"],
-            floor_kind=data.get("floor_kind") or "",
-            floors=data.get("floors") or {},
+            floor_kind=kind,
+            floors=floors,
             lottery_band=data.get("lottery_band"),
             seed=data.get("seed") or 0,
         )

@@ -201,3 +201,65 @@ def test_result_page_shows_comments_never_reviewer_names(
     assert "시장 분석을 보완하세요" in text
     assert reviewer.user.name not in text
     assert reviewer.user.email not in text
+
+
+def test_selection_form_names_provinces_in_korean_and_starts_a_run(
+    world: World, client: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    from bitgoeul.programs.models import SelectionRun
+
+    call, _ = spread_call()
+    client.force_login(world.operator)
+    data = {
+        "policy": "rank",
+        "score_basis": "calibrated",
+        "floor_kind": "region",
+        "floors": "광주 0.2",
+        "seed": "3",
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("programs:selection", args=[call.pk]), data)
+    run = SelectionRun.objects.get()
+    assert response.status_code == 302
+    assert (run.inputs["group_floors"], run.seed, run.budget) == (
+        {"region:gwangju": 0.2},
+        3,
+        call.budget,
+    )
+
+
+def test_staff_lists_keep_their_query_count(
+    world: World, client: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    call, stage, _ = call_in_review()
+    reviewers = [ReviewerFactory.create() for _ in range(3)]
+
+    def add_application() -> None:
+        application = ApplicationFactory.create(call=call)
+        for reviewer in reviewers:
+            scored(assign(application, reviewer, stage), [7, 3])
+
+    def counts() -> list[int]:
+        with django_capture_on_commit_callbacks(execute=True):
+            run = selection_start(call=call, actor=world.operator, settings=SelectionSettings())
+        out = []
+        for url in (
+            reverse("programs:score_table", args=[call.pk]),
+            reverse("programs:score_table_export", args=[call.pk]),
+            reverse("programs:selection_run", args=[run.pk]),
+        ):
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200
+            out.append(len(queries))
+        return out
+
+    client.force_login(world.operator)
+    add_application()
+    one = counts()
+    for _ in range(4):
+        add_application()
+    assert counts() == one  # the same queries for 1 and 5 applications
+    assert max(one) <= 16
