@@ -13,6 +13,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -99,6 +100,8 @@ def _answers(assignment: Assignment, revision: ApplicationRevision) -> list[dict
                 [row.get(c.get("key"), "") for c in columns]
                 for row in (value if isinstance(value, list) else [])
             ]
+        elif field.kind == FieldKind.MONEY and isinstance(value, int):
+            answer["value"] = _("%(amount)s won") % {"amount": intcomma(value)}
         elif field.kind == FieldKind.FILE:
             answer["files"] = [
                 (f, reviewer_file_name(assignment.application_id, field.key, f, n))
