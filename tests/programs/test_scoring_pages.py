@@ -263,3 +263,13 @@ def test_staff_lists_keep_their_query_count(
         add_application()
     assert counts() == one  # the same queries for 1 and 5 applications
     assert max(one) <= 16
+
+
+def test_an_assignment_taken_back_is_404(world: World, client: Client) -> None:
+    made = blind_scene(world)
+    made["assignment"].active = False
+    made["assignment"].save()
+    client.force_login(world.reviewer)
+    url = reverse("programs:review_score", args=[made["assignment"].pk])
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"action": "save"}).status_code == 404

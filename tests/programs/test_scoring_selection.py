@@ -250,3 +250,33 @@ def test_start_refuses_bad_settings(world: World) -> None:
             call=call, actor=world.operator, settings=SelectionSettings(floors={"x": 1.5})
         )
     assert SelectionRun.objects.count() == 0
+
+
+def test_chapter_floors_group_by_the_company_chapter(world: World) -> None:
+    call, made = four_applications()
+    company = made["applications"]["D"].company
+    company.organization.parent = world.chapter
+    company.organization.save()
+    settings = SelectionSettings(
+        score_basis="mean", floor_kind="chapter", floors={str(world.chapter.pk): 0.25}
+    )
+    inputs = selection_inputs(call=call, settings=settings)
+    groups = {c["id"]: c["groups"] for c in inputs["candidates"]}
+    assert groups[str(made["applications"]["D"].pk)] == [f"chapter:{world.chapter.pk}"]
+    assert groups[str(made["applications"]["A"].pk)] == []
+    assert inputs["group_floors"] == {f"chapter:{world.chapter.pk}": 0.25}
+
+
+def test_a_review_by_a_reviewer_later_found_in_conflict_does_not_count(world: World) -> None:
+    from bitgoeul.programs.enums import ConflictSource
+    from bitgoeul.programs.models import Conflict
+    from bitgoeul.programs.selectors import stage_aggregates
+
+    call, stage, _ = call_in_review()
+    made = panel(call, stage, {"A": [("r1", 9), ("r2", 5)]})
+    application = made["applications"]["A"]
+    assert stage_aggregates(stage)[application.pk].mean == pytest.approx(70.0)
+    Conflict.objects.create(
+        application=application, reviewer=made["reviewers"]["r2"], source=ConflictSource.STAFF
+    )
+    assert stage_aggregates(stage)[application.pk].mean == pytest.approx(90.0)
