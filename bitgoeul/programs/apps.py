@@ -10,6 +10,7 @@ class ProgramsConfig(AppConfig):
         # and audit sentences of this app as its modules land.
         from bitgoeul.programs import (  # noqa: F401
             audit_actions,
+            home,
             jobs,
             navigation,
             notification_kinds,

@@ -273,3 +273,13 @@ def test_an_assignment_taken_back_is_404(world: World, client: Client) -> None:
     url = reverse("programs:review_score", args=[made["assignment"].pk])
     assert client.get(url).status_code == 404
     assert client.post(url, {"action": "save"}).status_code == 404
+
+
+def test_reviewer_home_counts_reviews_to_submit(world: World, client: Client) -> None:
+    made = blind_scene(world)  # one draft review
+    client.force_login(world.reviewer)
+    text = client.get(reverse("web:home")).content.decode()
+    assert "점수를 기다리는 신청서" in text
+    assert reverse("programs:my_reviews") in text
+    Review.objects.filter(pk=made["review"].pk).update(state=ReviewState.SUBMITTED)
+    assert "점수를 기다리는 신청서" not in client.get(reverse("web:home")).content.decode()
