@@ -280,3 +280,31 @@ def test_a_review_by_a_reviewer_later_found_in_conflict_does_not_count(world: Wo
         application=application, reviewer=made["reviewers"]["r2"], source=ConflictSource.STAFF
     )
     assert stage_aggregates(stage)[application.pk].mean == pytest.approx(90.0)
+
+
+def test_floors_that_cannot_hold_fail_the_run(
+    world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    call, made = four_applications()
+    apps = made["applications"]
+    for name in "AB":  # two 60M applications in Gwangju; a 100% floor needs 100M of them
+        apps[name].company.province = "gwangju"
+        apps[name].company.save()
+    settings = SelectionSettings(score_basis="mean", floor_kind="region", floors={"gwangju": 1.0})
+    run = run_now(call, world.operator, settings, django_capture_on_commit_callbacks)
+    assert run.state == RunState.FAILED
+    assert "gwangju" in run.result["reason"]
+    assert SelectionDecision.objects.filter(run=run).count() == 0
+
+
+def test_a_run_that_decided_nothing_cannot_be_approved(
+    world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    call, _, _ = call_in_review()
+    ApplicationFactory.create(call=call)  # no review
+    run = run_now(call, world.operator, MEAN, django_capture_on_commit_callbacks)
+    assert (run.state, run.inputs["candidates"]) == (RunState.PROPOSED, [])
+    with pytest.raises(SelectionError):
+        selection_approve(run=run, actor=world.operator)
+    call.refresh_from_db()
+    assert call.state == CallState.REVIEW

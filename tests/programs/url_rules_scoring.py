@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from bitgoeul.programs.enums import ApplicationState, RunState
-from bitgoeul.programs.models import SelectionRun
+from bitgoeul.programs.models import SelectionDecision, SelectionRun
 from tests.conftest import World
 from tests.programs.scoring_setup import scene
 from tests.test_url_access import LOGIN, Rule, only, signed_in
@@ -31,12 +31,23 @@ def _call(w: World) -> dict[str, Any]:
 
 def _run(w: World) -> dict[str, Any]:
     made = scene(w)
+    application = made["application"]
+    candidate = {"id": str(application.pk), "score": 70.0, "amount": 10_000_000, "groups": []}
     run = SelectionRun.objects.create(
         call=made["call"],
         policy="rank",
         budget=100_000_000,
         state=RunState.PROPOSED,
-        inputs={"candidates": [], "budget": 100_000_000, "policy": "rank"},
+        inputs={"candidates": [candidate], "budget": 100_000_000, "policy": "rank"},
+    )
+    SelectionDecision.objects.create(
+        run=run,
+        application=application,
+        selected=True,
+        reason="selected",
+        score=70.0,
+        amount=10_000_000,
+        rank=1,
     )
     return {"run_id": run.pk}
 

@@ -31,6 +31,7 @@ from bitgoeul.optimize.selection.problem import (
     SelectionProblem,
     SelectionResult,
 )
+from bitgoeul.optimize.status import Status
 from bitgoeul.programs.enums import ApplicationState, AwardState, CallState, RunState
 from bitgoeul.programs.models import (
     Application,
@@ -308,7 +309,7 @@ def _write(run: SelectionRun, inputs: dict[str, Any], result: SelectionResult) -
         "seconds": round(result.seconds, 3),
         "inputs_sha256": inputs_hash(inputs),
     }
-    if not result.decisions:
+    if result.status == Status.INFEASIBLE:
         run.state = RunState.FAILED
         summary["reason"] = result.reason or ""
         summary["reason_params"] = json.loads(json.dumps(result.reason_params, default=str))
@@ -418,7 +419,8 @@ def selection_approve(*, run: SelectionRun, actor: Any) -> SelectionRun:
       (calibrated score, rank band, reviewers' comments to the applicant, never their names);
     - audit: `selection_run.approve` (inputs' SHA-256 and seed), one
       `application.selection_decided` per application, `call.delivery_started`.
-    Raises `SelectionError` when the run is not a proposal or the call already has an award."""
+    Raises `SelectionError` when the run is not a proposal, decided nothing, or another run of
+    the call was approved."""
     run = SelectionRun.objects.select_for_update().get(pk=run.pk)
     call = Call.objects.select_for_update().get(pk=run.call_id)
     if run.state != RunState.PROPOSED:
@@ -428,6 +430,8 @@ def selection_approve(*, run: SelectionRun, actor: Any) -> SelectionRun:
     if call.state not in (CallState.REVIEW, CallState.SELECTION):
         raise SelectionError(_("Selection runs once the call is in review or selection."))
     decisions = {d.application_id: d for d in run.decisions.all()}
+    if not decisions:
+        raise SelectionError(_("This run decided nothing: no application had a scored review."))
     applications = list(
         Application.objects.select_for_update()
         .filter(pk__in=list(decisions), state__in=COMPETING)
