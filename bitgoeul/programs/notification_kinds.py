@@ -68,6 +68,16 @@ def _result_text(application: Application, params: dict[str, Any]) -> str:
     score = params.get("score")
     if score is not None:
         text += " " + _("Evaluation score: %(score).1f out of 100.") % {"score": float(score)}
+    if params.get("band"):
+        from bitgoeul.programs.scoring_present import band_words
+
+        text += " " + _("Place among the applications: %(band)s.") % {
+            "band": band_words(str(params["band"]))
+        }
+    comments = [str(c) for c in params.get("comments") or []]
+    if comments:
+        # the reviewers' comments to the applicant, never who wrote them
+        text += "\n" + _("Reviewers' comments:") + "\n" + "\n".join(f"- {c}" for c in comments)
     return text
 
 

@@ -220,6 +220,9 @@ def test_approve_effects(world: World, django_capture_on_commit_callbacks: Any) 
     reviewer_names = {r.user.name for r in made["reviewers"].values()}
     bodies = " ".join(str(m.body) for m in mail.outbox)
     assert len(mail.outbox) == 2
+    body_a = next(str(m.body) for m in mail.outbox if m.to == [members["A"].email])
+    assert "실증 계획이 구체적입니다." in body_a
+    assert "상위 25%" in body_a
     assert all(name not in bodies for name in reviewer_names)
     assert Notification.objects.get(recipient=members["B"]).params["selected"] is False
 
