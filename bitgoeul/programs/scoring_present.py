@@ -71,3 +71,28 @@ def band_words(band: str) -> str:
         "top25": _("top 25%"),
         "top50": _("top 50%"),
     }.get(band, _("lower half"))
+
+
+def failure_words(
+    result: Mapping[str, Any], chapters: Mapping[int, Organization] | None = None
+) -> str:
+    """Why a run failed, in the page's language: the floors that could not be met (the engine's
+    `reason_params`), or nothing more than that it failed."""
+    floors = (result.get("reason_params") or {}).get("floors") or []
+    if floors and all(isinstance(f, Mapping) for f in floors):
+        parts = [
+            _("%(group)s reached %(reached)s of %(target)s won")
+            % {
+                "group": group_name(str(f.get("group", "")), chapters),
+                "reached": intcomma(int(f.get("reached") or 0)),
+                "target": intcomma(int(f.get("target") or 0)),
+            }
+            for f in floors
+        ]
+        return _("The floors cannot be met within the budget: %(floors)s.") % {
+            "floors": "; ".join(parts)
+        }
+    if floors:
+        names = ", ".join(group_name(str(g), chapters) for g in floors)
+        return _("The floors of %(groups)s cannot be met within the budget.") % {"groups": names}
+    return ""

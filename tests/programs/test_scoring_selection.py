@@ -298,6 +298,12 @@ def test_floors_that_cannot_hold_fail_the_run(
     assert run.state == RunState.FAILED
     assert "gwangju" in run.result["reason"]
     assert SelectionDecision.objects.filter(run=run).count() == 0
+    # worded for people on the run page: the province's name and the amounts
+    from bitgoeul.programs.scoring_present import failure_words
+
+    assert failure_words(run.result) == (
+        "최소 배정을 예산 안에서 채울 수 없습니다: 광주광역시 60,000,000원 / 목표 100,000,000원."
+    )
 
 
 def test_a_run_that_decided_nothing_cannot_be_approved(

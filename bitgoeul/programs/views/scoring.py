@@ -34,7 +34,12 @@ from bitgoeul.programs.models import (
     SelectionRun,
 )
 from bitgoeul.programs.scoring_forms import ScoreForm, SelectionForm
-from bitgoeul.programs.scoring_present import band_words, group_name, reason_words
+from bitgoeul.programs.scoring_present import (
+    band_words,
+    failure_words,
+    group_name,
+    reason_words,
+)
 from bitgoeul.programs.selectors import reviewer_assignment_list, score_table, scoring_stage
 from bitgoeul.programs.services.reviews import (
     ReviewError,
@@ -355,7 +360,7 @@ def selection_run(request: HttpRequest, run_id: int) -> HttpResponse:
         "spent": sum(d.amount for d in decisions if d.selected),
         "unscored": len(run.inputs.get("unscored", [])),
         "inputs_sha256": (run.result or {}).get("inputs_sha256", ""),
-        "failure": (run.result or {}).get("reason", "") if run.state == "failed" else "",
+        "failure": failure_words(run.result or {}, chapters) if run.state == "failed" else "",
     }
     return render(request, "programs/scoring/selection_run.html", context)
 
