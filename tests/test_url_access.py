@@ -216,6 +216,9 @@ RULES.update(AWARDS_RULES)
 from tests.programs.url_rules_apps import RULES as PROGRAMS_APPS_RULES  # noqa: E402  (as above)
 
 RULES.update(PROGRAMS_APPS_RULES)
+from tests.programs.url_rules_scoring import SCORING_RULES  # noqa: E402  (as above)
+
+RULES.update(SCORING_RULES)
 
 
 def url_names(patterns: list[Any] | None = None, namespace: str = "") -> Iterator[str]:

@@ -33,8 +33,11 @@ from bitgoeul.programs.models import (
     Call,
     CallAttachment,
     Conflict,
+    EvaluationStage,
     Milestone,
     MilestoneReport,
+    Review,
+    SelectionRun,
 )
 
 STAFF_ROLES = {MembershipRole.ADMIN, MembershipRole.STAFF}
@@ -397,3 +400,88 @@ def call_list_fields(user: Viewer, call: Call) -> frozenset[str]:
     if not is_call_staff(user, call):
         return frozenset()
     return APPLICATION_FIELDS.fields_for(ViewLevel.PRIVATE)
+
+
+# --- scoring: reviews, score table, selection runs ---------------------------------------------
+
+
+def assignment_for_reviewer(user: Viewer, assignment_id: int) -> Assignment:
+    """The user's own active assignment on a submitted application they have no conflict with,
+    else 404 (a reviewer with a conflict learns nothing more than an outsider)."""
+    if not _signed_in(user):
+        raise Http404
+    assert isinstance(user, User)
+    assignment = (
+        Assignment.objects.select_related("application__call", "stage")
+        .filter(pk=assignment_id, reviewer_id=user.pk, active=True)
+        .exclude(application__state=ApplicationState.DRAFT)
+        .first()
+    )
+    if (
+        assignment is None
+        or Conflict.objects.filter(
+            application_id=assignment.application_id, reviewer_id=user.pk
+        ).exists()
+    ):
+        raise Http404
+    return assignment
+
+
+def reviewer_assignments(user: Viewer) -> Q:
+    """`Assignment` rows the user may open as a reviewer (the rule of `assignment_for_reviewer`)."""
+    if not _signed_in(user):
+        return Q(pk__in=[])
+    assert isinstance(user, User)
+    conflicted = Exists(
+        Conflict.objects.filter(application=OuterRef("application"), reviewer_id=user.pk)
+    )
+    return (
+        Q(reviewer_id=user.pk, active=True)
+        & ~Q(application__state=ApplicationState.DRAFT)
+        & ~Q(conflicted)
+    )
+
+
+def stage_for_staff(user: Viewer, stage_id: int) -> EvaluationStage:
+    """A stage of a call the user is staff of: 404 unless they may see the call, 403 when they
+    only may read it."""
+    stage = EvaluationStage.objects.select_related("call").filter(pk=stage_id).first()
+    if stage is None:
+        raise Http404
+    call_for_staff(user, stage.call_id)
+    return stage
+
+
+def review_for_staff(user: Viewer, review_id: int) -> Review:
+    review = (
+        Review.objects.select_related("assignment__application__call", "assignment__stage")
+        .filter(pk=review_id)
+        .first()
+    )
+    if review is None:
+        raise Http404
+    call_for_staff(user, review.assignment.application.call_id)
+    return review
+
+
+def selection_run_for_staff(user: Viewer, run_id: int) -> SelectionRun:
+    run = SelectionRun.objects.select_related("call").filter(pk=run_id).first()
+    if run is None:
+        raise Http404
+    call_for_staff(user, run.call_id)
+    return run
+
+
+def can_see_selection_result(user: Viewer, application: Application) -> bool:
+    """An applicant learns the result (and the evaluation summary) once selection is approved."""
+    return application.state in {
+        ApplicationState.SELECTED,
+        ApplicationState.NOT_SELECTED,
+    } and (_signed_in(user) and is_applicant(user, application))
+
+
+def application_for_result(user: Viewer, application_id: int) -> Application:
+    application = application_for_applicant(user, application_id)
+    if not can_see_selection_result(user, application):
+        raise Http404
+    return application

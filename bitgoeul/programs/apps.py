@@ -12,6 +12,7 @@ class ProgramsConfig(AppConfig):
             audit_actions,
             demo,
             home,
+            jobs,
             navigation,
             notification_kinds,
             track_record,

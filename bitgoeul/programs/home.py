@@ -5,12 +5,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Count, Min, Q
 from django.utils import timezone
 
+from bitgoeul.accounts.access import is_reviewer
 from bitgoeul.core.home import HomeSection, home_provider
 from bitgoeul.programs import access, selectors
-from bitgoeul.programs.enums import ApplicationState, CallState
-from bitgoeul.programs.selectors import milestones_needing_reports, reports_to_review_count
+from bitgoeul.programs.enums import ApplicationState, CallState, ReviewState
+from bitgoeul.programs.selectors import (
+    milestones_needing_reports,
+    reports_to_review_count,
+    reviewer_assignment_list,
+)
 
 HOME_CALLS = 5
 
@@ -80,3 +86,27 @@ def application_home_sections(request: Any) -> list[HomeSection]:
     return [
         HomeSection("programs/apps/home.html", {"drafts": drafts, "server_now": timezone.now()})
     ]
+
+
+# --- scoring -----------------------------------------------------------------------------------
+
+
+@home_provider("programs_scoring")
+def scoring_home_sections(request: Any) -> list[HomeSection]:
+    """A reviewer's reviews still to submit and the nearest due time (one query); nothing
+    when there are none."""
+    user = request.user
+    if not is_reviewer(user):
+        return []
+    open_reviews = ~Q(review__state=ReviewState.SUBMITTED) | Q(review__isnull=True)
+    figures = (
+        reviewer_assignment_list(user)
+        .order_by()
+        .aggregate(
+            waiting=Count("pk", filter=open_reviews),
+            due=Min("stage__review_due_at", filter=open_reviews),
+        )
+    )
+    if not figures["waiting"]:
+        return []
+    return [HomeSection("programs/scoring/home_reviewer.html", figures)]

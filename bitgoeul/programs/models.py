@@ -385,6 +385,8 @@ class Assignment(models.Model):
     manual = models.BooleanField(default=False)  # added or moved by staff after the run
     active = models.BooleanField(default=False)
     no_conflict_declared_at = models.DateTimeField(null=True, blank=True)
+    # the last review reminder sent (scoring: never the same reminder twice within a day)
+    review_reminded_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

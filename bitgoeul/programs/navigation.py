@@ -8,6 +8,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from bitgoeul.accounts.access import is_reviewer
 from bitgoeul.core.navigation import nav_provider
 from bitgoeul.programs import access
 
@@ -44,4 +45,15 @@ def application_nav_items(user: Any) -> list[tuple[str, str]]:
     """Members of a company: their applications (reads only the memberships already loaded)."""
     if access.applicant_company_ids(user):
         return [(_("My applications"), reverse("programs:my_applications"))]
+    return []
+
+
+# --- scoring -----------------------------------------------------------------------------------
+
+
+@nav_provider("programs_scoring")
+def scoring_nav_items(user: Any) -> list[tuple[str, str]]:
+    # `is_reviewer` reads the profile loaded with the user: no query on every page
+    if is_reviewer(user):
+        return [(_("My reviews"), reverse("programs:my_reviews"))]
     return []
