@@ -26,7 +26,15 @@ from bitgoeul.accounts.models import User
 from bitgoeul.accounts.types import Viewer
 from bitgoeul.core.visibility import FieldPolicy, ViewLevel
 from bitgoeul.programs.enums import ApplicationState, CallState
-from bitgoeul.programs.models import Application, Assignment, Call, Conflict
+from bitgoeul.programs.models import (
+    Application,
+    Assignment,
+    AssignmentRun,
+    Call,
+    Conflict,
+    EvaluationStage,
+    Reviewer,
+)
 
 STAFF_ROLES = {MembershipRole.ADMIN, MembershipRole.STAFF}
 CALL_OPENER_KINDS = {
@@ -215,3 +223,61 @@ def application_for_applicant(user: Viewer, application_id: int) -> Application:
     if not is_applicant(user, application):
         raise Http404
     return application
+
+
+# --- review: reviewer pool, conflicts, assignment ------------------------------------------------
+
+
+def can_manage_reviewers(user: Viewer) -> bool:
+    """The reviewer pool is shared by every call: those who may open calls manage it."""
+    return can_open_calls(user)
+
+
+def require_reviewer_manager(user: Viewer) -> None:
+    if not can_manage_reviewers(user):
+        raise PermissionDenied
+
+
+def reviewer_for_editor(user: Viewer, reviewer_id: int) -> Reviewer:
+    """A reviewer's profile for pool managers and for the reviewer themself; 404 otherwise."""
+    reviewer = (
+        Reviewer.objects.select_related("user__reviewer_profile").filter(pk=reviewer_id).first()
+    )
+    if reviewer is None or not _signed_in(user):
+        raise Http404
+    assert isinstance(user, User)
+    if reviewer.pk != user.pk and not can_manage_reviewers(user):
+        raise Http404
+    return reviewer
+
+
+def stage_for_staff(user: Viewer, stage_id: int) -> EvaluationStage:
+    stage = EvaluationStage.objects.select_related("call").filter(pk=stage_id).first()
+    if stage is None:
+        raise Http404
+    call_for_staff(user, stage.call_id)
+    return stage
+
+
+def assignment_run_for_staff(user: Viewer, run_id: int) -> AssignmentRun:
+    run = AssignmentRun.objects.select_related("stage__call").filter(pk=run_id).first()
+    if run is None:
+        raise Http404
+    call_for_staff(user, run.stage.call_id)
+    return run
+
+
+def assignment_for_reviewer(user: Viewer, assignment_id: int) -> Assignment:
+    """The reviewer's own active assignment on an application they may read (no conflict
+    recorded); 404 otherwise, so a declared conflict closes the page for good."""
+    if not _signed_in(user):
+        raise Http404
+    assert isinstance(user, User)
+    assignment = (
+        Assignment.objects.select_related("application__call", "stage")
+        .filter(pk=assignment_id, reviewer_id=user.pk, active=True)
+        .first()
+    )
+    if assignment is None or not reviewer_sees(user, assignment.application):
+        raise Http404
+    return assignment
