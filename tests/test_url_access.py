@@ -207,6 +207,9 @@ RULES.update(COMPANIES_RULES)
 from tests.notifications.url_rules import NOTIFICATIONS_RULES  # noqa: E402  (as above)
 
 RULES.update(NOTIFICATIONS_RULES)
+from tests.programs.url_rules_review import REVIEW_RULES  # noqa: E402  (as above)
+
+RULES.update(REVIEW_RULES)
 
 
 def url_names(patterns: list[Any] | None = None, namespace: str = "") -> Iterator[str]:
