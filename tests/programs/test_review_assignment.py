@@ -227,3 +227,66 @@ def test_deploy_activates_notifies_and_replaces_the_previous_run(
     with pytest.raises(RunError):
         assignment_run_deploy(run=run, actor=world.operator)
     assert AuditEvent.objects.filter(action="assignment_run.deploy").count() == 1
+
+
+def test_the_engine_gets_each_applications_best_candidates_only(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With one candidate per application the engine still fills every application (others
+    stay allowed at 0), and the rows keep their true affinity."""
+    from bitgoeul.programs.services import assignment
+
+    monkeypatch.setattr(assignment, "CANDIDATES", 1)
+    stage = _stage(applications=3, reviewers=3)
+    for reviewer in Reviewer.objects.select_related("user__reviewer_profile"):
+        profile = reviewer.user.reviewer_profile
+        profile.expertise = "비전 검사"
+        profile.save(update_fields=["expertise"])
+    run = AssignmentRun.objects.create(stage=stage, policy="total", max_load=3)
+    encoded = assignment.assignment_encode(run=run, actor=world.operator)
+    assert sorted(a.application for a in encoded.problem.affinity) == sorted(
+        str(a.pk) for a in encoded.applications
+    )
+    assignment.assignment_run_execute(run=run, actor=world.operator)
+    rows = list(Assignment.objects.filter(run=run))
+    assert len(rows) == 6
+    assert sorted({row.affinity for row in rows}) == [500.0]
+
+
+@pytest.mark.parametrize("applications", [1, 12])
+def test_the_board_takes_few_queries(
+    world: World,
+    client: Client,
+    django_capture_on_commit_callbacks: Any,
+    django_assert_max_num_queries: Any,
+    applications: int,
+) -> None:
+    stage = _stage(applications=applications, reviewers=3)
+    client.force_login(world.operator)
+    run = _run(client, stage, django_capture_on_commit_callbacks)
+    with django_assert_max_num_queries(16):
+        response = client.get(reverse("programs:assignment_board", args=[run.pk]))
+    assert response.status_code == 200
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("programs:call_conflicts", args=[stage.call_id]))
+    assert response.status_code == 200
+
+
+def test_warnings_name_the_reviewer(
+    world: World, client: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    run = _proposal(world, django_capture_on_commit_callbacks, client)
+    reviewer = Reviewer.objects.select_related("user").order_by("pk").first()
+    assert reviewer is not None
+    rows = list(Assignment.objects.filter(run=run, reviewer=reviewer).order_by("application_id"))
+    assert len(rows) == 2
+    for row in rows:
+        with transaction.atomic():
+            assignment_remove(assignment=row, actor=world.operator)
+    with translation.override("en"):
+        texts = [w.text for w in run_warnings(run)]
+    assert texts == [
+        f"Reviewer {reviewer.user.name} has 0 applications (allowed 1–2).",
+        f"Application {rows[0].application_id} has 1 reviewers, not 2.",
+        f"Application {rows[1].application_id} has 1 reviewers, not 2.",
+    ]

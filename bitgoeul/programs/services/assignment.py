@@ -386,7 +386,8 @@ class RuleWarning:
 
 def run_warnings(run: AssignmentRun) -> list[RuleWarning]:
     """Every rule the proposal breaks now: a pair in conflict (blocks deploying), a reviewer's
-    load outside [minimum, maximum], an application with the wrong number of reviewers."""
+    load outside [minimum, maximum], an application with the wrong number of reviewers.
+    Reviewers are named (the texts are for the run's staff)."""
     rows = list(Assignment.objects.filter(run=run).values_list("application_id", "reviewer_id"))
     inputs = run.inputs or {}
     app_ids: list[int] = inputs.get("applications", [])
@@ -398,29 +399,43 @@ def run_warnings(run: AssignmentRun) -> list[RuleWarning]:
             application_id__in={a for a, _ in rows}, reviewer_id__in={r for _, r in rows}
         ).values_list("application_id", "reviewer_id")
     )
+    loads = Counter(r for _, r in rows)
+    bad_loads = []
+    for reviewer_id in sorted(set(reviewer_ids) | set(loads)):
+        load, cap = loads.get(reviewer_id, 0), caps.get(reviewer_id, run.max_load)
+        if not min(run.min_load, cap) <= load <= cap:
+            bad_loads.append((reviewer_id, load, min(run.min_load, cap), cap))
+    named = {r for _, r in pairs & conflicted} | {r for r, *_ in bad_loads}
+    names = {
+        pk: name or email
+        for pk, name, email in Reviewer.objects.filter(pk__in=named).values_list(
+            "pk", "user__name", "user__email"
+        )
+    }
     warnings = [
         RuleWarning(
             "conflict",
             _("Application %(application)s and reviewer %(reviewer)s have a conflict of interest.")
-            % {"application": a, "reviewer": r},
+            % {"application": a, "reviewer": names.get(r, r)},
             a,
             r,
         )
         for a, r in sorted(pairs & conflicted)
     ]
-    loads = Counter(r for _, r in rows)
-    for reviewer_id in sorted(set(reviewer_ids) | set(loads)):
-        load, cap = loads.get(reviewer_id, 0), caps.get(reviewer_id, run.max_load)
-        low = min(run.min_load, cap)
-        if not low <= load <= cap:
-            warnings.append(
-                RuleWarning(
-                    "load",
-                    _("Reviewer %(reviewer)s has %(load)s applications (allowed %(low)s–%(high)s).")
-                    % {"reviewer": reviewer_id, "load": load, "low": low, "high": cap},
-                    reviewer_id=reviewer_id,
-                )
+    for reviewer_id, load, low, cap in bad_loads:
+        warnings.append(
+            RuleWarning(
+                "load",
+                _("Reviewer %(reviewer)s has %(load)s applications (allowed %(low)s–%(high)s).")
+                % {
+                    "reviewer": names.get(reviewer_id, reviewer_id),
+                    "load": load,
+                    "low": low,
+                    "high": cap,
+                },
+                reviewer_id=reviewer_id,
             )
+        )
     counts = Counter(a for a, _ in rows)
     wanted = run.stage.reviewers_per_application
     for app_id in sorted(set(app_ids) | set(counts)):

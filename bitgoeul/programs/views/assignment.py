@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from bitgoeul.programs import access
 from bitgoeul.programs.enums import RunState
-from bitgoeul.programs.models import Application, Assignment, Reviewer
+from bitgoeul.programs.models import Application, Assignment, AssignmentRun, Reviewer
 from bitgoeul.programs.selectors import run_assignments, stage_applications, stage_runs
 from bitgoeul.programs.services.assignment import (
     RunError,
@@ -60,18 +60,20 @@ def stage_assignment(request: HttpRequest, stage_id: int) -> HttpResponse:
 @login_required
 def board(request: HttpRequest, run_id: int) -> HttpResponse:
     run = access.assignment_run_for_staff(request.user, run_id)
-    rows = list(run_assignments(run))
+    inputs = run.inputs or {}
+    pairs = list(Assignment.objects.filter(run=run).values_list("application_id", "reviewer_id"))
+    app_ids: list[int] = list(inputs.get("applications", [])) or sorted({a for a, _ in pairs})
+    page = Paginator(app_ids, APPLICATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    shown = list(page.object_list)
+    applications = Application.objects.select_related("company__organization").in_bulk(shown)
+    # only the rows of the applications on this page are read whole
+    rows = list(run_assignments(run).filter(application_id__in=shown))
     by_application: dict[int, list[Assignment]] = defaultdict(list)
     for row in rows:
         by_application[row.application_id].append(row)
-    app_ids: list[int] = list((run.inputs or {}).get("applications", [])) or sorted(by_application)
-    page = Paginator(app_ids, APPLICATIONS_PER_PAGE).get_page(request.GET.get("page"))
-    applications = Application.objects.select_related("company__organization").in_bulk(
-        list(page.object_list)
-    )
-    loads = Counter(row.reviewer_id for row in rows)
-    reviewer_ids = list((run.inputs or {}).get("reviewers", []))
-    caps = dict(zip(reviewer_ids, (run.inputs or {}).get("max_loads", []), strict=False))
+    loads = Counter(reviewer_id for _, reviewer_id in pairs)
+    reviewer_ids = list(inputs.get("reviewers", []))
+    caps = dict(zip(reviewer_ids, inputs.get("max_loads", []), strict=False))
     reviewers = Reviewer.objects.select_related("user").in_bulk(reviewer_ids or list(loads))
     warnings = run_warnings(run) if run.state == RunState.PROPOSED else []
     flagged = {(w.application_id, w.reviewer_id) for w in warnings if w.code == "conflict"}
@@ -103,7 +105,7 @@ def board(request: HttpRequest, run_id: int) -> HttpResponse:
         "editable": run.state == RunState.PROPOSED,
         "message": run_message(run) if run.state == RunState.FAILED else "",
         "reviewer_choices": sorted(reviewers.values(), key=lambda r: str(r.user)),
-        "moving": next((row for row in rows if str(row.pk) == request.GET.get("move")), None),
+        "moving": _moving(run, request.GET.get("move", "")),
     }
     return render(request, "programs/review/board.html", context)
 
@@ -157,3 +159,12 @@ def deploy(request: HttpRequest, run_id: int) -> HttpResponse:
     else:
         messages.success(request, _("The assignment was deployed and each reviewer was notified."))
     return redirect("programs:assignment_board", run_id=run.pk)
+
+
+def _moving(run: AssignmentRun, value: str) -> Assignment | None:
+    """The row chosen with "Move" (`?move=<id>`), if it is one of this run's."""
+    if not value.isdigit():
+        return None
+    return (
+        Assignment.objects.select_related("reviewer__user").filter(run=run, pk=int(value)).first()
+    )
