@@ -13,6 +13,7 @@ from bitgoeul.companies.models import Company
 from bitgoeul.companies.notification_kinds import NOMINATED, SCORE_JUMP
 from bitgoeul.notifications.models import Notification, NotificationPreference
 from bitgoeul.notifications.navigation import nav_items
+from bitgoeul.notifications.registry import kinds
 from bitgoeul.notifications.services import notify
 from tests.conftest import World
 
@@ -91,10 +92,12 @@ def test_settings_page_saves_choices_per_kind(world: World, client: Client) -> N
     page = client.get(reverse("notifications:settings")).content.decode()
     assert 'name="in_app:companies.score_jump" checked' in page
     assert 'name="email:companies.score_jump" checked' not in page
-    # every kind keeps its defaults except the score jump: e-mail on, in-app off
-    data = {f"in_app:{code}": "on" for code in [NOMINATED]}
-    data |= {"email:companies.score_jump": "on", "email:companies.nomination_decided": "on"}
-    data |= {"in_app:companies.applied": "on", "in_app:companies.nomination_decided": "on"}
+    # every kind keeps its defaults except the score jump: e-mail on, in-app off (the other
+    # apps' kinds too, whatever they are)
+    data = {f"in_app:{k.code}": "on" for k in kinds() if k.in_app_default}
+    data |= {f"email:{k.code}": "on" for k in kinds() if k.email_default}
+    data |= {f"in_app:{NOMINATED}": "on", "email:companies.score_jump": "on"}
+    data.pop("in_app:companies.score_jump")
     response = client.post(reverse("notifications:settings"), data)
     assert response.status_code == 302
     stored = list(
