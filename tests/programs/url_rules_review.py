@@ -9,7 +9,7 @@ from bitgoeul.programs.enums import RunState, TieKind
 from bitgoeul.programs.models import Assignment, AssignmentRun, Reviewer, ReviewerTie
 from tests.conftest import World
 from tests.programs.factories import ApplicationFactory, ReviewerFactory, StageFactory
-from tests.test_url_access import Rule, only, signed_in
+from tests.test_url_access import Rule, everyone, only, signed_in
 
 
 def _reviewer(w: World) -> Reviewer:
@@ -88,6 +88,31 @@ REVIEW_RULES: dict[str, Rule] = {
     "programs:assignment_deploy": Rule(
         only({"operator": 302}, otherwise=403),
         method="post",
+        kwargs=lambda w: {"run_id": _run(w).pk},
+    ),
+    # API (anonymous callers get 401)
+    "api-1:review_assignment_list": Rule(everyone(200, anonymous=401)),
+    "api-1:review_declaration": Rule(
+        everyone(404, reviewer=200, anonymous=401),
+        method="post",
+        json=True,
+        kwargs=_assignment_kwargs,
+        data=lambda w: {"conflict": False},
+    ),
+    "api-1:assignment_run_create": Rule(
+        everyone(403, operator=202, anonymous=401),
+        method="post",
+        json=True,
+        kwargs=lambda w: {"stage_id": StageFactory.create().pk},
+        data=lambda w: {"policy": "total", "min_load": 0, "max_load": 5},
+    ),
+    "api-1:assignment_run_detail": Rule(
+        everyone(403, operator=200, anonymous=401), kwargs=lambda w: {"run_id": _run(w).pk}
+    ),
+    "api-1:assignment_run_deploy_op": Rule(
+        everyone(403, operator=200, anonymous=401),
+        method="post",
+        json=True,
         kwargs=lambda w: {"run_id": _run(w).pk},
     ),
 }
