@@ -281,3 +281,12 @@ def assignment_for_reviewer(user: Viewer, assignment_id: int) -> Assignment:
     if assignment is None or not reviewer_sees(user, assignment.application):
         raise Http404
     return assignment
+
+
+def reviewer_row_fields(application: Application) -> frozenset[str]:
+    """The fields a reviewer sees of an application already filtered by
+    `applications_at_least(user, RECORD)` (lists of assignments): what `application_fields`
+    gives at RECORD, without a query per row. A reviewer who is also the call's staff sees
+    no more here than any reviewer (the conservative side in a blind call)."""
+    shown = APPLICATION_FIELDS.fields_for(ViewLevel.RECORD)
+    return shown if application.call.blind else shown | {"identity"}

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from django.db.models import Count, Q, QuerySet
 
+from bitgoeul.accounts.models import User
+from bitgoeul.core.visibility import ViewLevel
+from bitgoeul.programs.access import applications_at_least
 from bitgoeul.programs.enums import ApplicationState
 from bitgoeul.programs.models import (
     Application,
@@ -69,10 +72,12 @@ def run_assignments(run: AssignmentRun) -> QuerySet[Assignment]:
     )
 
 
-def reviewer_open_assignments(reviewer_id: int) -> QuerySet[Assignment]:
-    """A reviewer's active assignments (the conflict declaration list)."""
+def reviewer_open_assignments(user: User) -> QuerySet[Assignment]:
+    """A reviewer's active assignments on applications they may read (`access`: submitted,
+    no conflict recorded) — the conflict declaration list."""
+    readable = Application.objects.filter(applications_at_least(user, ViewLevel.RECORD))
     return (
-        Assignment.objects.filter(reviewer_id=reviewer_id, active=True)
-        .select_related("application__call", "stage")
+        Assignment.objects.filter(reviewer_id=user.pk, active=True, application__in=readable)
+        .select_related("application__call", "application__company__organization", "stage")
         .order_by("stage__review_due_at", "application_id")
     )

@@ -4,6 +4,7 @@ by organisation or by 사업자등록번호, with co-applicants; and declared by
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.db import transaction
@@ -247,3 +248,32 @@ def test_another_reviewer_cannot_open_the_declaration(world: World, client: Clie
     assert client.post(url, {"conflict": "no"}).status_code == 404
     assignment.refresh_from_db()
     assert assignment.no_conflict_declared_at is None
+
+
+@pytest.mark.parametrize("count", [1, 15])
+def test_the_declaration_list_takes_few_queries(
+    world: World, client: Client, django_assert_max_num_queries: Any, count: int
+) -> None:
+    reviewer = ReviewerFactory.create(user=world.reviewer)
+    stage = StageFactory.create()
+    applications = [ApplicationFactory.create(call=stage.call) for _ in range(count)]
+    for application in applications:
+        Assignment.objects.create(
+            stage=stage, application=application, reviewer=reviewer, active=True
+        )
+    conflicted = applications[0]
+    Conflict.objects.create(
+        application=conflicted, reviewer=reviewer, source=ConflictSource.DECLARED
+    )
+    client.force_login(world.reviewer)
+    with django_assert_max_num_queries(10):
+        html = client.get(reverse("programs:review_declarations")).content.decode()
+    shown = [
+        a
+        for a in applications
+        if reverse("programs:review_declare", args=[Assignment.objects.get(application=a).pk])
+        in html
+    ]
+    assert shown == applications[1:]
+    for application in shown:
+        assert application.company.organization.name in html

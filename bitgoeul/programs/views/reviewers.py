@@ -153,12 +153,13 @@ def call_conflicts_page(request: HttpRequest, call_id: int) -> HttpResponse:
 def declarations(request: HttpRequest) -> HttpResponse:
     """The reviewer's assigned applications, each with its declaration."""
     user: Any = request.user
-    rows = []
-    for assignment in reviewer_open_assignments(user.pk)[:LIST_LIMIT]:
-        shown = access.application_fields(user, assignment.application)
-        if "content" not in shown:
-            continue
-        rows.append({"assignment": assignment, "identity": "identity" in shown})
+    rows = [
+        {
+            "assignment": assignment,
+            "identity": "identity" in access.reviewer_row_fields(assignment.application),
+        }
+        for assignment in reviewer_open_assignments(user)[:LIST_LIMIT]
+    ]
     return render(request, "programs/review/declarations.html", {"rows": rows})
 
 
