@@ -290,3 +290,27 @@ def test_warnings_name_the_reviewer(
         f"Application {rows[0].application_id} has 1 reviewers, not 2.",
         f"Application {rows[1].application_id} has 1 reviewers, not 2.",
     ]
+
+
+def test_a_redeployed_pair_keeps_its_no_conflict_declaration(
+    world: World, client: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    run = _proposal(world, django_capture_on_commit_callbacks, client)
+    kept = Assignment.objects.filter(run=run).order_by("pk").first()
+    assert kept is not None
+    old = AssignmentRun.objects.create(
+        stage=run.stage, policy="total", state=RunState.DEPLOYED, created_by=world.operator
+    )
+    declared_at = timezone.make_aware(dt.datetime(2026, 11, 1, 9, 0))
+    Assignment.objects.create(
+        run=old,
+        stage=run.stage,
+        application=kept.application,
+        reviewer=kept.reviewer,
+        active=True,
+        no_conflict_declared_at=declared_at,
+    )
+    assignment_run_deploy(run=run, actor=world.operator)
+    kept.refresh_from_db()
+    assert (kept.active, kept.no_conflict_declared_at) == (True, declared_at)
+    assert Assignment.objects.filter(run=run, no_conflict_declared_at__isnull=False).count() == 1

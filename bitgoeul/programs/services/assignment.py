@@ -548,7 +548,8 @@ def assignment_run_deploy(*, run: AssignmentRun, actor: Any) -> AssignmentRun:
     """Deploy a proposal. Conflicts are found again first; a proposal with a pair in conflict
     raises `RunError` and nothing changes. Otherwise: the run is locked (DEPLOYED, no more
     edits), its rows become active, the rows of the stage's previously deployed runs become
-    inactive (those runs DISCARDED), one audit event `assignment_run.deploy`, and each
+    inactive (those runs DISCARDED) — a "no conflict" already declared on a pair the new run
+    keeps is carried over —, one audit event `assignment_run.deploy`, and each
     reviewer is notified (in-app and by e-mail) of their number of applications and the due
     date — never of an applicant's identity."""
     from bitgoeul.notifications.services import notify
@@ -564,11 +565,27 @@ def assignment_run_deploy(*, run: AssignmentRun, actor: Any) -> AssignmentRun:
         stage_id=locked.stage_id, state=RunState.DEPLOYED
     )
     previous_ids = list(previous.values_list("pk", flat=True))
-    Assignment.objects.filter(stage_id=locked.stage_id, active=True).exclude(run=locked).update(
-        active=False
-    )
+    replaced = Assignment.objects.filter(stage_id=locked.stage_id, active=True).exclude(run=locked)
+    # a reviewer who already declared "no conflict" on a pair kept by the new run is not asked
+    # again
+    declared = {
+        (application_id, reviewer_id): at
+        for application_id, reviewer_id, at in replaced.filter(
+            no_conflict_declared_at__isnull=False
+        ).values_list("application_id", "reviewer_id", "no_conflict_declared_at")
+    }
+    replaced.update(active=False)
     previous.update(state=RunState.DISCARDED)
     Assignment.objects.filter(run=locked).update(active=True)
+    if declared:
+        kept = [
+            row
+            for row in Assignment.objects.filter(run=locked, no_conflict_declared_at__isnull=True)
+            if (row.application_id, row.reviewer_id) in declared
+        ]
+        for row in kept:
+            row.no_conflict_declared_at = declared[(row.application_id, row.reviewer_id)]
+        Assignment.objects.bulk_update(kept, ["no_conflict_declared_at"], batch_size=1000)
     locked.state = RunState.DEPLOYED
     locked.deployed_by, locked.deployed_at = actor, timezone.now()
     locked.save(update_fields=["state", "deployed_by", "deployed_at"])

@@ -16,7 +16,7 @@ from bitgoeul.accounts.brn import brn_normalize
 from bitgoeul.accounts.models import Organization, User
 from bitgoeul.programs import access
 from bitgoeul.programs.enums import ConflictSource
-from bitgoeul.programs.models import ReviewerTie
+from bitgoeul.programs.models import Reviewer, ReviewerTie
 from bitgoeul.programs.selectors import call_conflicts, reviewer_open_assignments, reviewer_pool
 from bitgoeul.programs.services.conflicts import AlreadyDeclared, conflict_declare, conflicts_find
 from bitgoeul.programs.services.reviewers import (
@@ -160,7 +160,8 @@ def declarations(request: HttpRequest) -> HttpResponse:
         }
         for assignment in reviewer_open_assignments(user)[:LIST_LIMIT]
     ]
-    return render(request, "programs/review/declarations.html", {"rows": rows})
+    in_pool = Reviewer.objects.filter(pk=user.pk).exists()
+    return render(request, "programs/review/declarations.html", {"rows": rows, "in_pool": in_pool})
 
 
 @login_required
