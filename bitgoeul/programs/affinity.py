@@ -5,8 +5,9 @@
 
 - `tags` (0–1): Jaccard overlap |A ∩ R| / |A ∪ R| between the technologies the application's
   keywords map to (`keyword_technologies`: a keyword maps to a technology when one of the
-  technology's words — Korean name, English name or code, two letters or more — occurs in
-  it, e.g. "컴퓨터 비전" → 비전) and the reviewer's expertise tags. 0 when either side is empty.
+  technology's words — Korean name, English name or code, two letters or more, not "and" —
+  occurs in it, e.g. "컴퓨터 비전" → 비전) and the reviewer's expertise tags. 0 when either
+  side is empty.
 - `text` (0–1): Okapi BM25 (k1 = 1.2, b = 0.75) of the application's title, summary and
   keywords as the query against the reviewers' profile texts (`ReviewerProfile.expertise`,
   Korean or English) as the documents, both turned into terms by `bitgoeul.search.terms`
@@ -33,6 +34,8 @@ TEXT_WEIGHT = 0.5
 SCALE = 1000
 K1 = 1.2
 B = 0.75
+# words of technology names that name nothing ("Data and infrastructure")
+STOPWORDS = frozenset({"and", "or", "of", "the", "for", "with"})
 
 
 @dataclass(frozen=True)
@@ -63,7 +66,9 @@ def keyword_technologies(
     squashed = [normalise(k).replace(" ", "") for k in keywords]
     found = set()
     for tech in technologies:
-        parts = {w for name in tech.names for w in words(name) if len(w) >= 2}
+        parts = {
+            w for name in tech.names for w in words(name) if len(w) >= 2 and w not in STOPWORDS
+        }
         if any(part in keyword for part in parts for keyword in squashed):
             found.add(tech.id)
     return frozenset(found)
@@ -104,10 +109,9 @@ def affinity_matrix(
     for doc in documents:
         for term in doc:
             vocabulary.setdefault(term, len(vocabulary))
-    weights = np.zeros((n_revs, max(1, len(vocabulary))), dtype=np.float64)
     lengths = np.array([len(doc) for doc in documents], dtype=np.float64)
     average = float(lengths.mean()) or 1.0
-    frequency = np.zeros_like(weights)
+    frequency = np.zeros((n_revs, max(1, len(vocabulary))), dtype=np.float64)
     for r, doc in enumerate(documents):
         for term in doc:
             frequency[r, vocabulary[term]] += 1.0

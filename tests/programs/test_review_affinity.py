@@ -16,13 +16,15 @@ from bitgoeul.programs.affinity import (
 VISION = TechnologyTerms(1, ("비전", "Vision", "vision"))
 LANGUAGE = TechnologyTerms(2, ("언어", "Language", "language"))
 ROBOTICS = TechnologyTerms(3, ("로보틱스", "Robotics", "robotics"))
-TECHNOLOGIES = [VISION, LANGUAGE, ROBOTICS]
+DATA = TechnologyTerms(4, ("데이터·인프라", "Data and infrastructure", "data"))
+TECHNOLOGIES = [VISION, LANGUAGE, ROBOTICS, DATA]
 
 
 def test_keywords_map_to_the_technologies_they_name() -> None:
     assert keyword_technologies(["컴퓨터 비전", "Robotics arm"], TECHNOLOGIES) == {1, 3}
     assert keyword_technologies(["대형언어모델"], TECHNOLOGIES) == {2}
-    assert keyword_technologies(["배터리"], TECHNOLOGIES) == frozenset()
+    assert keyword_technologies(["배터리", "wideband radio"], TECHNOLOGIES) == frozenset()
+    assert keyword_technologies(["GPU 인프라"], TECHNOLOGIES) == {4}
 
 
 def test_jaccard_of_tags() -> None:
