@@ -452,7 +452,9 @@ def run_warnings(run: AssignmentRun) -> list[RuleWarning]:
 
 
 def _proposal(run: AssignmentRun) -> AssignmentRun:
-    locked = AssignmentRun.objects.select_for_update().select_related("stage").get(pk=run.pk)
+    locked = (
+        AssignmentRun.objects.select_for_update(of=("self",)).select_related("stage").get(pk=run.pk)
+    )
     if locked.state != RunState.PROPOSED:
         raise RunError(_("Only a proposal that is not deployed can be changed."))
     return locked

@@ -233,7 +233,12 @@ def conflict_declare(
     from bitgoeul.notifications.services import notify
     from bitgoeul.programs.notification_kinds import CONFLICT_DECLARED
 
-    locked = Assignment.objects.select_for_update().select_related("run").get(pk=assignment.pk)
+    # `of`: PostgreSQL cannot lock the nullable side of the outer join to the run
+    locked = (
+        Assignment.objects.select_for_update(of=("self",))
+        .select_related("run")
+        .get(pk=assignment.pk)
+    )
     if not locked.active or locked.no_conflict_declared_at is not None:
         raise AlreadyDeclared
     if not conflict:
