@@ -314,3 +314,19 @@ def test_a_redeployed_pair_keeps_its_no_conflict_declaration(
     kept.refresh_from_db()
     assert (kept.active, kept.no_conflict_declared_at) == (True, declared_at)
     assert Assignment.objects.filter(run=run, no_conflict_declared_at__isnull=False).count() == 1
+
+
+def test_a_deploy_reads_on_the_audit_page_with_the_run_named_and_linked(
+    world: World, client: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    from bitgoeul.audit.selectors import audit_event_sentence
+
+    run = _proposal(world, django_capture_on_commit_callbacks, client)
+    assignment_run_deploy(run=run, actor=world.operator)
+    event = AuditEvent.objects.get(action="assignment_run.deploy")
+    with translation.override("en"):
+        sentence = audit_event_sentence(event, viewer=world.operator)
+    assert sentence == (
+        f'{world.operator.name} deployed the reviewer assignment <a href="/programs/'
+        f'assignment-runs/{run.pk}/">{run.stage.call.title} · {run.stage.name} #{run.pk}</a>.'
+    )
