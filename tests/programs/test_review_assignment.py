@@ -330,3 +330,25 @@ def test_a_deploy_reads_on_the_audit_page_with_the_run_named_and_linked(
         f'{world.operator.name} deployed the reviewer assignment <a href="/programs/'
         f'assignment-runs/{run.pk}/">{run.stage.call.title} · {run.stage.name} #{run.pk}</a>.'
     )
+
+
+def test_the_fair_policy_proposes_too(world: World) -> None:
+    from bitgoeul.programs.services.assignment import assignment_run_execute
+
+    stage = _stage(applications=4, reviewers=4)
+    run = AssignmentRun.objects.create(stage=stage, policy="fair", max_load=2)
+    assignment_run_execute(run=run, actor=world.operator)
+    assert (run.state, Assignment.objects.filter(run=run).count()) == (RunState.PROPOSED, 8)
+
+
+def test_a_minimum_load_nobody_can_reach_fails_with_its_own_message(world: World) -> None:
+    from bitgoeul.programs.services.assignment import assignment_run_execute, run_message
+
+    stage = _stage(applications=1, reviewers=3)  # 2 reviews, 3 reviewers with at least 1 each
+    run = AssignmentRun.objects.create(stage=stage, policy="total", min_load=1, max_load=2)
+    assignment_run_execute(run=run, actor=world.operator)
+    assert run.state == RunState.FAILED
+    with translation.override("en"):
+        assert run_message(run) == (
+            "The minimum load cannot be met: lower it, or start the run with fewer reviewers."
+        )
