@@ -219,6 +219,9 @@ RULES.update(PROGRAMS_APPS_RULES)
 from tests.programs.url_rules_scoring import SCORING_RULES  # noqa: E402  (as above)
 
 RULES.update(SCORING_RULES)
+from tests.programs.url_rules_review import REVIEW_RULES  # noqa: E402  (as above)
+
+RULES.update(REVIEW_RULES)
 
 
 def url_names(patterns: list[Any] | None = None, namespace: str = "") -> Iterator[str]:

@@ -49,6 +49,7 @@ for code, sentence in (
     ("membership.remove", _("%(actor)s removed %(object)s from the organisation.")),
     ("api_token.create", _("%(actor)s issued the API token %(object)s.")),
     ("api_token.revoke", _("%(actor)s revoked the API token %(object)s.")),
+    ("reviewer_profile.set", _("%(actor)s changed the reviewer profile of %(object)s.")),
 ):
     audit_action(code, sentence, group=GROUP)
 

@@ -693,3 +693,40 @@ def organization_update(*, organization: Organization, actor: Any, **values: Any
             actor=actor, action="organization.update", obj=locked, before=before, after=diff
         )
     return organization
+
+
+# --- reviewer role ---------------------------------------------------------------------------
+# The reviewer role (`ReviewerProfile`) is accounts' table; the programs app's reviewer pool
+# creates, activates and edits it only through this function.
+
+REVIEWER_PROFILE_EDITABLE = ("expertise", "affiliation", "is_active")
+
+
+@transaction.atomic
+def reviewer_profile_set(*, user: User, actor: Any, **values: Any) -> ReviewerProfile:
+    """Create the user's reviewer profile (active) or change `expertise`, `affiliation` or
+    `is_active`. The row is locked, "before" comes from the database, and one audit event
+    (`reviewer_profile.set`) lists what changed; the free text itself is not copied into the
+    audit trail (it may name people), only which fields changed."""
+    unknown = set(values) - set(REVIEWER_PROFILE_EDITABLE)
+    if unknown:
+        raise ValueError(f"not an editable reviewer profile field: {', '.join(sorted(unknown))}")
+    profile = ReviewerProfile.objects.select_for_update().filter(user=user).first()
+    created = profile is None
+    if profile is None:
+        profile = ReviewerProfile.objects.create(user=user, is_active=True)
+    diff = {k: v for k, v in values.items() if getattr(profile, k) != v}
+    before = {"is_active": None if created else profile.is_active}
+    for key, value in diff.items():
+        setattr(profile, key, value)
+    if diff:
+        profile.save(update_fields=sorted(diff))
+    if created or diff:
+        audit_record(
+            actor=actor,
+            action="reviewer_profile.set",
+            obj=user,
+            before={**before, "fields": sorted(diff)},
+            after={"is_active": profile.is_active, "fields": sorted(diff), "created": created},
+        )
+    return profile

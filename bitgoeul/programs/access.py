@@ -29,6 +29,7 @@ from bitgoeul.programs.enums import ApplicationState, CallState
 from bitgoeul.programs.models import (
     Application,
     Assignment,
+    AssignmentRun,
     Award,
     Call,
     CallAttachment,
@@ -37,6 +38,7 @@ from bitgoeul.programs.models import (
     Milestone,
     MilestoneReport,
     Review,
+    Reviewer,
     SelectionRun,
 )
 
@@ -442,6 +444,32 @@ def reviewer_assignments(user: Viewer) -> Q:
     )
 
 
+# --- review: reviewer pool, conflicts, assignment ------------------------------------------------
+
+
+def can_manage_reviewers(user: Viewer) -> bool:
+    """The reviewer pool is shared by every call: those who may open calls manage it."""
+    return can_open_calls(user)
+
+
+def require_reviewer_manager(user: Viewer) -> None:
+    if not can_manage_reviewers(user):
+        raise PermissionDenied
+
+
+def reviewer_for_editor(user: Viewer, reviewer_id: int) -> Reviewer:
+    """A reviewer's profile for pool managers and for the reviewer themself; 404 otherwise."""
+    reviewer = (
+        Reviewer.objects.select_related("user__reviewer_profile").filter(pk=reviewer_id).first()
+    )
+    if reviewer is None or not _signed_in(user):
+        raise Http404
+    assert isinstance(user, User)
+    if reviewer.pk != user.pk and not can_manage_reviewers(user):
+        raise Http404
+    return reviewer
+
+
 def stage_for_staff(user: Viewer, stage_id: int) -> EvaluationStage:
     """A stage of a call the user is staff of: 404 unless they may see the call, 403 when they
     only may read it."""
@@ -485,3 +513,20 @@ def application_for_result(user: Viewer, application_id: int) -> Application:
     if not can_see_selection_result(user, application):
         raise Http404
     return application
+
+
+def assignment_run_for_staff(user: Viewer, run_id: int) -> AssignmentRun:
+    run = AssignmentRun.objects.select_related("stage__call").filter(pk=run_id).first()
+    if run is None:
+        raise Http404
+    call_for_staff(user, run.stage.call_id)
+    return run
+
+
+def reviewer_row_fields(application: Application) -> frozenset[str]:
+    """The fields a reviewer sees of an application already filtered by
+    `applications_at_least(user, RECORD)` (lists of assignments): what `application_fields`
+    gives at RECORD, without a query per row. A reviewer who is also the call's staff sees
+    no more here than any reviewer (the conservative side in a blind call)."""
+    shown = APPLICATION_FIELDS.fields_for(ViewLevel.RECORD)
+    return shown if application.call.blind else shown | {"identity"}

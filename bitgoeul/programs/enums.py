@@ -75,6 +75,7 @@ class ConflictSource(models.TextChoices):
     SHAREHOLDING = "shareholding", _("Shareholding")
     ADVISORY = "advisory", _("Advisory role")
     CO_APPLICANT = "co_applicant", _("Same organisation as a co-applicant")
+    OTHER_TIE = "other_tie", _("Other tie to the applicant")
     DECLARED = "declared", _("Declared by the reviewer")
     STAFF = "staff", _("Recorded by staff")
 

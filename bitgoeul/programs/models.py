@@ -201,6 +201,11 @@ class Application(models.Model):
         EvaluationStage, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     staff_note = models.TextField(blank=True)  # the last request for changes
+    # Organisations applying together with the company (consortium partners); a reviewer tied
+    # to one of them is in conflict with the application (review area)
+    co_applicants = models.ManyToManyField(
+        Organization, blank=True, related_name="co_applications", verbose_name=_("co-applicants")
+    )
     created_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     updated_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")

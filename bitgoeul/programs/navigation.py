@@ -57,3 +57,14 @@ def scoring_nav_items(user: Any) -> list[tuple[str, str]]:
     if is_reviewer(user):
         return [(_("My reviews"), reverse("programs:my_reviews"))]
     return []
+
+
+@nav_provider("programs.review")
+def review_nav_items(user: Any) -> list[tuple[str, str]]:
+    items = []
+    # --- review
+    if access.can_manage_reviewers(user):
+        items.append((_("Reviewer pool"), reverse("programs:reviewer_pool")))
+    if is_reviewer(user):
+        items.append((_("Conflict of interest"), reverse("programs:review_declarations")))
+    return items
