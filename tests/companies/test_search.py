@@ -122,7 +122,7 @@ def test_list_page_query_count(
     for index in range(count):
         make_company(f"(주)회사{index}", technologies=("vision", "data"), description="AI 비전")
     client.force_login(world.operator)
-    with django_assert_max_num_queries(12):  # type: ignore[operator]
+    with django_assert_max_num_queries(10):  # type: ignore[operator]
         response = client.get(reverse("companies:list"), {"q": "비전"})
     assert response.status_code == 200
 
