@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
 from django import forms
@@ -82,9 +83,16 @@ class SearchForm(forms.Form):
         language = get_language() or "ko"
         technology = self.fields["technology"]
         assert isinstance(technology, forms.ChoiceField)
-        technology.choices = _blank(
-            [(t.code, t.display_name(language)) for t in Technology.objects.filter(is_active=True)],
-            _("Any technology"),
+        # read only when used (a technology filter sent, or the filters drawn), once per form:
+        # most searches have neither, the filters' HTML being cached (list.html)
+        technology.choices = functools.cache(
+            lambda: _blank(
+                [
+                    (t.code, t.display_name(language))
+                    for t in Technology.objects.filter(is_active=True)
+                ],
+                _("Any technology"),
+            )
         )
         # Names the platform defines follow the page's language (issue 10, item 11).
         english = language.startswith("en")

@@ -9,7 +9,7 @@ from dataclasses import dataclass, fields
 from typing import Any, overload
 
 from django.db import connection
-from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, When
+from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, QuerySet, When
 from django.utils import timezone
 
 from bitgoeul.companies import access
@@ -253,6 +253,13 @@ def _order(queryset: QuerySet[Company], sort: str, viewer: Any) -> QuerySet[Comp
     return queryset.order_by(key.desc(nulls_last=True), "organization__name", "pk")
 
 
+def listed_technologies() -> Prefetch[Any]:
+    """The technologies of each listed company as a list, `company.technology_list`: read in
+    one query, without the related manager and queryset Django builds per company for
+    `company.technologies.all()` (a fifth of a list page's rows' cost)."""
+    return Prefetch("technologies", to_attr="technology_list")
+
+
 class CompanyResults(Sequence[Company]):
     """One search as the web list and the API page it: `count()` stops at `RESULT_CAP`
     (`capped` then says there are more) and a slice fetches only the rows of that page.
@@ -268,6 +275,8 @@ class CompanyResults(Sequence[Company]):
     for by name first, so that a common word cannot push them out of the candidates); for an
     AI search, companies where AI is central (name, technologies, description) come before
     those that only mention it.
+
+    The companies of a slice carry their technologies as `technology_list`.
     """
 
     def __init__(
@@ -434,12 +443,12 @@ class CompanyResults(Sequence[Company]):
             return self[index : index + 1][0]
         start, stop = index.start or 0, min(index.stop or RESULT_CAP, RESULT_CAP)
         if not self.ranked_in_engine:
-            return list(self.queryset().prefetch_related("technologies")[start:stop])
+            return list(self.queryset().prefetch_related(listed_technologies())[start:stop])
         page = self._rank()[start:stop]
         rows = (
             Company.objects.filter(pk__in=[pk for pk, _ in page])
             .select_related("organization__parent")
-            .prefetch_related("technologies")
+            .prefetch_related(listed_technologies())
             .in_bulk()
         )
         out = []

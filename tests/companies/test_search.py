@@ -139,6 +139,20 @@ def test_api_search_pages(world: World, corpus: dict[str, Company], client: Clie
     }
 
 
+@pytest.mark.parametrize("text", ["비전", ""])  # ranked by the engine, and a plain list
+def test_api_search_reads_each_pages_technologies_in_one_query(
+    world: World, client: Client, text: str, django_assert_max_num_queries: object
+) -> None:
+    for index in range(12):
+        tags = ("vision", "data") if index % 2 else ()  # half without any
+        make_company(f"(주)비전{index}", technologies=tags, description="비전 검사")
+    client.force_login(world.operator)
+    with django_assert_max_num_queries(8):  # type: ignore[operator]
+        body = client.get("/api/v1/companies", {"q": text, "page_size": "12"}).json()
+    techs = {row["name"]: row["technologies"] for row in body["results"]}
+    assert (techs["(주)비전0"], sorted(techs["(주)비전1"])) == ([], ["data", "vision"])
+
+
 def test_api_rejects_bad_filters_with_the_field(world: World, client: Client) -> None:
     client.force_login(world.operator)
     response = client.get("/api/v1/companies", {"province": "mars"})
