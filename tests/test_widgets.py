@@ -1,4 +1,4 @@
-"""`core.widgets.Select` writes exactly the HTML of Django's select templates."""
+"""`core.widgets` write exactly the HTML of Django's widget templates."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import pytest
 from django import forms
 from django.utils.translation import gettext_lazy
 
+from bitgoeul.core import widgets
 from bitgoeul.core.widgets import Select
 
 CHOICES: list[Any] = [
@@ -41,3 +42,27 @@ def test_select_of_a_model_choice_field_renders_as_djangos(db: None) -> None:
     ours = Select(choices=choices).render("chapter", chosen.pk)
     django = forms.Select(choices=choices).render("chapter", chosen.pk)
     assert ours == django
+
+
+ATTRS: list[dict[str, Any] | None] = [
+    None,
+    {"id": "id_q", "required": True, "disabled": False, "placeholder": gettext_lazy("Search")},
+    {"class": "krds-input", "data-x": '<&">', "rows": 2},
+]
+
+
+@pytest.mark.parametrize("attrs", ATTRS)
+@pytest.mark.parametrize("value", [None, "", '로봇 <팔> & "손"', 0, 12.5, True, False])
+@pytest.mark.parametrize(
+    ("ours", "theirs"),
+    [
+        (widgets.TextInput, forms.TextInput),
+        (widgets.SearchInput, forms.SearchInput),
+        (widgets.CheckboxInput, forms.CheckboxInput),
+        (widgets.Textarea, forms.Textarea),
+    ],
+)
+def test_inputs_render_as_djangos(
+    ours: type[forms.Widget], theirs: type[forms.Widget], value: object, attrs: Any
+) -> None:
+    assert ours().render("q", value, attrs=attrs) == theirs().render("q", value, attrs=attrs)
