@@ -13,22 +13,20 @@ BATCH = 500
 
 def forwards(apps, schema_editor):
     Company = apps.get_model("companies", "Company")
-    rows = (
-        Company.objects.annotate(technology_count=Count("technologies"))
-        .select_related("organization")
-        .order_by("pk")
-    )
-    changed = []
-    for company in rows.iterator(chunk_size=BATCH):
-        names = (company.organization.name, company.organization.name_en)
-        weight = ai_weight(names, company.search_body.split(), company.technology_count)
-        company.search_ai_weight = weight
-        company.search_ai_central = ai_central(weight, company.technology_count)
-        changed.append(company)
-        if len(changed) >= BATCH:
-            Company.objects.bulk_update(changed, ["search_ai_weight", "search_ai_central"])
-            changed = []
-    Company.objects.bulk_update(changed, ["search_ai_weight", "search_ai_central"])
+    ids = list(Company.objects.order_by("pk").values_list("pk", flat=True))
+    # read and written a batch at a time (no cursor left open on the table being written)
+    for start in range(0, len(ids), BATCH):
+        rows = list(
+            Company.objects.filter(pk__in=ids[start : start + BATCH])
+            .annotate(technology_count=Count("technologies"))
+            .select_related("organization")
+        )
+        for company in rows:
+            names = (company.organization.name, company.organization.name_en)
+            weight = ai_weight(names, company.search_body.split(), company.technology_count)
+            company.search_ai_weight = weight
+            company.search_ai_central = ai_central(weight, company.technology_count)
+        Company.objects.bulk_update(rows, ["search_ai_weight", "search_ai_central"])
 
 
 class Migration(migrations.Migration):
