@@ -82,7 +82,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "bitgoeul.accounts.middleware.AuthenticationMiddleware",
     "bitgoeul.accounts.middleware.UserSessionMiddleware",
     "bitgoeul.web.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -151,9 +151,10 @@ INVITATION_DAYS = 14
 # Sessions live in the database, so logging out ends a session for good (a copied cookie is
 # refused) and a user can end their other sessions. Not `cached_db`: the cache is per process
 # (LocMemCache), so another worker could go on serving a session that was ended. The read is
-# one primary-key lookup. A session expires 12 hours after its last change (the last-seen
-# time is written every few minutes, so 12 hours after it was last used).
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# one primary-key lookup, which also reads a signed-in session's user (`session_store`). A
+# session expires 12 hours after its last change (the last-seen time is written every few
+# minutes, so 12 hours after it was last used).
+SESSION_ENGINE = "bitgoeul.accounts.session_store"
 SESSION_COOKIE_AGE = 12 * 60 * 60
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

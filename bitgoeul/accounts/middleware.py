@@ -3,13 +3,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.contrib import auth
 from django.contrib.auth import SESSION_KEY as AUTH_SESSION_KEY
+from django.contrib.auth.middleware import (
+    AuthenticationMiddleware as DjangoAuthenticationMiddleware,
+)
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
+from bitgoeul.accounts.backends import session_user
 from bitgoeul.accounts.models import Membership
 from bitgoeul.accounts.selectors import user_memberships
+from bitgoeul.accounts.session_store import SessionStore
 from bitgoeul.accounts.sessions import LAST_SEEN_EVERY, user_session_seen
 from bitgoeul.core.http import client_ip
 
@@ -95,3 +101,21 @@ def session_record_login(
         session.save()
     if session.session_key is not None:
         _record(request, user, session.session_key)
+
+
+def _request_user(request: HttpRequest) -> Any:
+    """Django's `get_user(request)`, with the user the session store read offered to the
+    backend (`accounts.session_store`)."""
+    if not hasattr(request, "_cached_user"):
+        store = request.session
+        with session_user(store.session_user() if isinstance(store, SessionStore) else None):
+            request._cached_user = auth.get_user(request)  # type: ignore[attr-defined]
+    return request._cached_user  # type: ignore[attr-defined]
+
+
+class AuthenticationMiddleware(DjangoAuthenticationMiddleware):
+    """Django's, taking the user read with the session instead of reading it again."""
+
+    def process_request(self, request: HttpRequest) -> None:
+        super().process_request(request)
+        request.user = SimpleLazyObject(lambda: _request_user(request))  # type: ignore[assignment]

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
 from bitgoeul.audit.registry import audit_actions, audit_object_types
+from bitgoeul.core.widgets import Select
 
 
 def action_label(sentence: str) -> str:
@@ -37,7 +38,8 @@ def object_type_choices() -> list[tuple[str, str]]:
 
 
 class AuditFilterForm(forms.Form):
-    action = forms.ChoiceField(label=_("Action"), required=False)
+    # the widgets that write their options without a template each (66 actions)
+    action = forms.ChoiceField(label=_("Action"), required=False, widget=Select)
     actor = forms.CharField(
         label=_("Who"),
         required=False,
@@ -45,7 +47,7 @@ class AuditFilterForm(forms.Form):
         help_text=_("A name or an e-mail address, or part of one."),
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
     )
-    object_type = forms.ChoiceField(label=_("Kind of record"), required=False)
+    object_type = forms.ChoiceField(label=_("Kind of record"), required=False, widget=Select)
     # set by links to one object's history, not typed by people
     object_id = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
     since = forms.DateField(

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from bitgoeul.accounts import access as accounts_access
@@ -238,11 +238,13 @@ def visible_filter(user: Viewer) -> Q:
     return companies_at_least(user, PUBLIC)
 
 
-def _company(organization_id: int) -> Company:
-    """The company (with its organisation and chapter), or 404. Only reads: a company
-    organisation gets its record when it is created (`services.profile`)."""
+def _company(organization_id: int, rows: QuerySet[Company] | None = None) -> Company:
+    """The company (with its organisation and chapter), or 404; from `rows` when given (a page
+    that reads more with the company). Only reads: a company organisation gets its record when
+    it is created (`services.profile`)."""
     found = (
-        Company.objects.select_related("organization__parent")
+        (Company.objects.all() if rows is None else rows)
+        .select_related("organization__parent")
         .filter(pk=organization_id, organization__kind=OrganizationKind.COMPANY)
         .first()
     )
@@ -251,9 +253,12 @@ def _company(organization_id: int) -> Company:
     return found
 
 
-def company_for_viewer(user: Viewer, organization_id: int) -> Company:
-    """The company whose page the user may see (public profile or more), or 404."""
-    company = _company(organization_id)
+def company_for_viewer(
+    user: Viewer, organization_id: int, rows: QuerySet[Company] | None = None
+) -> Company:
+    """The company whose page the user may see (public profile or more), or 404 (read from
+    `rows` when given)."""
+    company = _company(organization_id, rows)
     if not can_view_profile(user, company):
         raise Http404
     return company

@@ -70,6 +70,10 @@ def _out(company: Company, user: Any) -> dict[str, Any]:
     """The company as the caller may see it: fields above the caller's level on this company
     (access.COMPANY_FIELDS) are null."""
     org = company.organization
+    # a search result carries its technologies (`search.listed_technologies`); one company not
+    technologies = getattr(company, "technology_list", None)
+    if technologies is None:
+        technologies = company.technologies.all()
     values = {
         "id": company.pk,
         "name": org.name,
@@ -79,7 +83,7 @@ def _out(company: Company, user: Any) -> dict[str, Any]:
         "chapter": org.parent.name if org.parent else None,
         "ksic_code": company.ksic_code,
         "stage": company.stage,
-        "technologies": [t.code for t in company.technologies.all()],
+        "technologies": [t.code for t in technologies],
         "founded_on": company.founded_on,
         "website": company.website,
         "products": company.products,

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
 from django import forms
@@ -26,6 +27,7 @@ from bitgoeul.companies.models import Company, Technology
 from bitgoeul.companies.regions import PROVINCE_CHOICES, PROVINCES
 from bitgoeul.companies.score_math import SIGNALS
 from bitgoeul.companies.search import FILTER_FIELDS, SearchFilters, sort_allowed
+from bitgoeul.core import widgets
 
 UPLOAD_LIMIT = 30 * 1024 * 1024
 UPLOAD_EXTENSIONS = (".csv", ".txt", ".xlsx", ".xls", ".htm", ".html")
@@ -41,7 +43,7 @@ class SearchForm(forms.Form):
         label=_("Search"),
         required=False,
         max_length=200,
-        widget=forms.SearchInput(attrs={"placeholder": _("Name, product, technology…")}),
+        widget=widgets.SearchInput(attrs={"placeholder": _("Name, product, technology…")}),
     )
     chapter = forms.ModelChoiceField(
         label=_("Chapter"),
@@ -82,9 +84,16 @@ class SearchForm(forms.Form):
         language = get_language() or "ko"
         technology = self.fields["technology"]
         assert isinstance(technology, forms.ChoiceField)
-        technology.choices = _blank(
-            [(t.code, t.display_name(language)) for t in Technology.objects.filter(is_active=True)],
-            _("Any technology"),
+        # read only when used (a technology filter sent, or the filters drawn), once per form:
+        # most searches have neither, the filters' HTML being cached (list.html)
+        technology.choices = functools.cache(
+            lambda: _blank(
+                [
+                    (t.code, t.display_name(language))
+                    for t in Technology.objects.filter(is_active=True)
+                ],
+                _("Any technology"),
+            )
         )
         # Names the platform defines follow the page's language (issue 10, item 11).
         english = language.startswith("en")
@@ -275,10 +284,12 @@ class SharingForm(forms.Form):
     is_public = forms.BooleanField(
         label=_("Publish a public profile (names, description, products, technologies, region)"),
         required=False,
+        widget=widgets.CheckboxInput,
     )
     share_with_chapter = forms.BooleanField(
         label=_("Let our chapter's staff read our private data (figures, investments, score)"),
         required=False,
+        widget=widgets.CheckboxInput,
     )
 
 
@@ -318,7 +329,10 @@ class DecisionForm(forms.Form):
 
 class WatchForm(forms.Form):
     note = forms.CharField(
-        label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Note"),
+        required=False,
+        max_length=2000,
+        widget=widgets.Textarea(attrs={"rows": 2}),
     )
 
 

@@ -95,6 +95,12 @@ class Company(models.Model):
     search_name = models.TextField(blank=True, editable=False)
     search_body = models.TextField(blank=True, editable=False)
     search_tags = models.TextField(blank=True, editable=False)
+    # How central AI is to the company (`search_index.ai_weight`: AI in its name, its
+    # description's AI terms, its technologies) and whether AI is its business: an AI search
+    # ranks by these, written with the terms above so that a search reads two numbers
+    # instead of scoring every candidate's text.
+    search_ai_weight = models.FloatField(default=0.0, editable=False)
+    search_ai_central = models.BooleanField(default=False, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 

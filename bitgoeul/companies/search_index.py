@@ -1,24 +1,77 @@
 """Keep companies' search terms and the database's full-text index in step.
 
-Called by the services that write companies (never by signals): `company_terms` computes the
-three term columns, `search_index_sync` brings the SQLite FTS5 table up to date. PostgreSQL
-needs nothing more: its tsvector column is generated from the term columns.
+Called by the services that write companies (never by signals): `terms_many` computes the
+term columns and the AI weight an AI search ranks by, `search_index_sync` brings the SQLite
+FTS5 table up to date. PostgreSQL needs nothing more: its tsvector column is generated from the
+term columns.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from django.db import connection
 
 from bitgoeul.companies.models import Company, Technology
-from bitgoeul.search.terms import document_terms_many, name_terms
+from bitgoeul.search.ai_terms import ai_centrality
+from bitgoeul.search.terms import document_terms_many, name_terms, normalise
 
 FTS_TABLE = "companies_company_fts"
 BATCH = 500
 TAG_CACHE_LIMIT = 1000
 # the tag terms of each combination of technologies (with their names: staff may rename one)
 _tag_cache: dict[tuple[tuple[int, str, str, str], ...], str] = {}
+
+
+_AI_IN_NAME = re.compile(r"(?<![a-z])ai(?![a-z])|인공지능")
+AI_CENTRAL = 0.5  # the potential score's ai_centrality from which AI is the business
+
+
+def ai_weight(names: Sequence[str], body_terms: Sequence[str], technologies: int) -> float:
+    """How central AI is to a company, for ranking an AI search: the score's `ai_centrality`
+    (its description's AI terms and its AI technologies), plus one for AI in its name."""
+    in_name = any(_AI_IN_NAME.search(normalise(name)) for name in names if name)
+    return (1.0 if in_name else 0.0) + ai_centrality(body_terms, technologies)
+
+
+def ai_central(weight: float, technologies: int) -> bool:
+    """AI is central to a company with an AI technology, or an `ai_weight` (AI in its name,
+    its `ai_centrality`) of at least `AI_CENTRAL`; others only mention it."""
+    return technologies > 0 or weight >= AI_CENTRAL
+
+
+@dataclass(frozen=True)
+class Terms:
+    """What `terms_many` computes for one company: its term columns, and the AI weight an AI
+    search ranks by (these three None when its technologies were not given)."""
+
+    name: str
+    body: str
+    tags: str | None = None
+    ai_weight: float | None = None
+    ai_central: bool | None = None
+
+    def apply(self, company: Company) -> None:
+        """Set the company's columns (not saved)."""
+        company.search_name = self.name
+        company.search_body = self.body
+        if self.tags is not None:
+            company.search_tags = self.tags
+        if self.ai_weight is not None and self.ai_central is not None:
+            company.search_ai_weight = self.ai_weight
+            company.search_ai_central = self.ai_central
+
+
+# The columns `Terms.apply` writes (for bulk_update).
+SEARCH_FIELDS = (
+    "search_name",
+    "search_body",
+    "search_tags",
+    "search_ai_weight",
+    "search_ai_central",
+)
 
 
 def tag_terms(technologies: Iterable[Technology]) -> str:
@@ -41,22 +94,25 @@ def terms_many(
     names: Sequence[tuple[str, str]],
     bodies: Sequence[str],
     technologies: Sequence[Iterable[Technology]] | None = None,
-) -> list[tuple[str, str, str | None]]:
-    """(search_name, search_body, search_tags) for each company given by its names (Korean,
-    English), its `body_text` and its technologies (search_tags None when not given)."""
+) -> list[Terms]:
+    """The `Terms` of each company given by its names (Korean, English), its `body_text` and
+    its technologies (tags and AI weight None when not given)."""
     body_terms = document_terms_many(bodies)
-    out: list[tuple[str, str, str | None]] = []
+    out: list[Terms] = []
     for index, (korean, english) in enumerate(names):
-        tags = None
-        if technologies is not None:
-            techs = list(technologies[index])
-            key = tuple(sorted((t.pk or 0, t.code, t.name, t.name_en) for t in techs))
-            tags = _tag_cache.get(key)
-            if tags is None:
-                if len(_tag_cache) > TAG_CACHE_LIMIT:
-                    _tag_cache.clear()
-                tags = _tag_cache[key] = tag_terms(techs)
-        out.append((name_terms(f"{korean} {english}"), body_terms[index], tags))
+        name, body = name_terms(f"{korean} {english}"), body_terms[index]
+        if technologies is None:
+            out.append(Terms(name, body))
+            continue
+        techs = list(technologies[index])
+        key = tuple(sorted((t.pk or 0, t.code, t.name, t.name_en) for t in techs))
+        tags = _tag_cache.get(key)
+        if tags is None:
+            if len(_tag_cache) > TAG_CACHE_LIMIT:
+                _tag_cache.clear()
+            tags = _tag_cache[key] = tag_terms(techs)
+        weight = ai_weight((korean, english), body.split(), len(techs))
+        out.append(Terms(name, body, tags, weight, ai_central(weight, len(techs))))
     return out
 
 
@@ -68,13 +124,8 @@ def set_terms(
     """Fill the term columns of companies (not saved) from their names (Korean, English),
     descriptions, products and industry; `technologies` per company when known."""
     bodies = [body_text(c.description, c.description_en, c.products, c.industry) for c in companies]
-    for company, (name, body, tags) in zip(
-        companies, terms_many(names, bodies, technologies), strict=True
-    ):
-        company.search_name = name
-        company.search_body = body
-        if tags is not None:
-            company.search_tags = tags
+    for company, terms in zip(companies, terms_many(names, bodies, technologies), strict=True):
+        terms.apply(company)
 
 
 def search_index_sync(company_ids: Sequence[int]) -> None:

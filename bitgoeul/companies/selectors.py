@@ -117,6 +117,13 @@ def watchlist_for(user: Any) -> QuerySet[WatchlistEntry]:
     )
 
 
+def companies_with_watch_note(user: Any) -> QuerySet[Company]:
+    """Companies with the user's watchlist note on each as `watch_note` (None where the user
+    does not watch it), read with the company: the company page's one row."""
+    entry = WatchlistEntry.objects.filter(user_id=user.pk, company_id=OuterRef("pk"))
+    return Company.objects.annotate(watch_note=Subquery(entry.values("note")[:1]))
+
+
 def watched_company_ids(user: Any) -> set[int]:
     return set(WatchlistEntry.objects.filter(user=user).values_list("company_id", flat=True))
 

@@ -205,3 +205,47 @@ def test_a_password_reset_from_a_signed_in_browser_logs_it_out(owner: User) -> N
     )
     assert done.status_code == 302
     assert browser.get(reverse("accounts:account")).status_code == 302
+
+
+def user_reads(queries: Any) -> list[str]:
+    """The queries that read a user row on their own (not joined to its session)."""
+    return [q["sql"] for q in queries.captured_queries if 'FROM "accounts_user"' in q["sql"]]
+
+
+def test_a_signed_in_request_reads_its_user_with_the_session(owner: User) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    browser = logged_in(owner)
+    with CaptureQueriesContext(connection) as queries:
+        response = browser.get(reverse("accounts:account"))
+    assert (response.status_code, response.wsgi_request.user) == (200, owner)
+    assert user_reads(queries) == []
+    assert 'FROM "accounts_usersession"' in queries.captured_queries[0]["sql"]
+
+
+def test_the_user_read_with_the_session_must_be_the_sessions_user(
+    owner: User, teammate: User
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    browser = logged_in(owner)
+    # a row naming someone else (it must never happen) does not make the request theirs
+    UserSession.objects.filter(user=owner).update(user=teammate)
+    with CaptureQueriesContext(connection) as queries:
+        response = browser.get(reverse("accounts:account"))
+    assert (response.status_code, response.wsgi_request.user) == (200, owner)
+    assert len(user_reads(queries)) == 1
+
+
+def test_django_checks_still_apply_to_the_user_read_with_the_session(owner: User) -> None:
+    browser = logged_in(owner)
+    User.objects.filter(pk=owner.pk).update(is_active=False)
+    assert browser.get(reverse("accounts:account")).status_code == 302
+    User.objects.filter(pk=owner.pk).update(is_active=True)
+    browser = logged_in(owner)
+    owner.set_password("바뀐-비밀번호-2026")
+    owner.save()  # changed elsewhere: this session's password hash no longer matches
+    response = browser.get(reverse("accounts:account"))
+    assert (response.status_code, response.wsgi_request.user.is_authenticated) == (302, False)

@@ -142,3 +142,29 @@ def test_nominations_query_count(
     client.force_login(world.operator)
     with django_assert_max_num_queries(10):  # type: ignore[operator]
         assert client.get(reverse("companies:nominations")).status_code == 200
+
+
+def test_the_company_page_shows_the_viewers_own_watchlist_note(
+    world: World, company: Company, client: Client
+) -> None:
+    """The note is read with the company (one query): each staff member sees their own."""
+    with transaction.atomic():
+        watchlist_add(user=world.operator, company=company, note="투자 유치 후 다시 보기")
+    client.force_login(world.operator)
+    page = client.get(reverse("companies:detail", args=[company.pk])).content.decode()
+    assert ("투자 유치 후 다시 보기" in page, "관심기업 해제" in page, "메모 저장" in page) == (
+        True,
+        True,
+        True,
+    )
+    client.force_login(world.chapter_staff)  # follows the company's chapter, watches nothing
+    page = client.get(reverse("companies:detail", args=[company.pk])).content.decode()
+    assert (
+        "투자 유치 후 다시 보기" in page,
+        "관심기업 해제" in page,
+        "관심기업으로 등록" in page,
+    ) == (
+        False,
+        False,
+        True,
+    )

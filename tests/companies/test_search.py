@@ -122,7 +122,7 @@ def test_list_page_query_count(
     for index in range(count):
         make_company(f"(주)회사{index}", technologies=("vision", "data"), description="AI 비전")
     client.force_login(world.operator)
-    with django_assert_max_num_queries(12):  # type: ignore[operator]
+    with django_assert_max_num_queries(10):  # type: ignore[operator]
         response = client.get(reverse("companies:list"), {"q": "비전"})
     assert response.status_code == 200
 
@@ -137,6 +137,20 @@ def test_api_search_pages(world: World, corpus: dict[str, Company], client: Clie
         "(주)무등메디컬",
         "(주)빛고을비전",
     }
+
+
+@pytest.mark.parametrize("text", ["비전", ""])  # ranked by the engine, and a plain list
+def test_api_search_reads_each_pages_technologies_in_one_query(
+    world: World, client: Client, text: str, django_assert_max_num_queries: object
+) -> None:
+    for index in range(12):
+        tags = ("vision", "data") if index % 2 else ()  # half without any
+        make_company(f"(주)비전{index}", technologies=tags, description="비전 검사")
+    client.force_login(world.operator)
+    with django_assert_max_num_queries(8):  # type: ignore[operator]
+        body = client.get("/api/v1/companies", {"q": text, "page_size": "12"}).json()
+    techs = {row["name"]: row["technologies"] for row in body["results"]}
+    assert (techs["(주)비전0"], sorted(techs["(주)비전1"])) == ([], ["data", "vision"])
 
 
 def test_api_rejects_bad_filters_with_the_field(world: World, client: Client) -> None:

@@ -31,10 +31,6 @@ from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 BUDGET = 10  # queries per page (docs/architecture.md, "Keeping pages fast")
-# The company page with its private part: the session row and the unread count (every
-# signed-in page since server-side sessions and notifications) plus the six lists the page
-# shows (certifications, technologies, yearly figures, scores, investments, nominations).
-PRIVATE_COMPANY_PAGE_BUDGET = 12
 MANY = 25
 
 
@@ -140,9 +136,7 @@ def test_company_page(
             role=MembershipRole.ADMIN if role == "owner" else MembershipRole.MEMBER,
         ).user
     path = reverse("companies:detail", args=[company.organization_id])
-    private = role in ("owner", "teammate", "chapter_staff", "operator")
-    limit = PRIVATE_COMPANY_PAGE_BUDGET if private else BUDGET
-    html = get(client, user, path, django_assert_max_num_queries, limit)
+    html = get(client, user, path, django_assert_max_num_queries)
     assert html.count("빛고을투자") == (count if role != "anonymous" else 0)
 
 

@@ -77,7 +77,13 @@ from bitgoeul.companies.models import (
     WatchlistEntry,
 )
 from bitgoeul.companies.score_math import growth_rate
-from bitgoeul.companies.search_index import body_text, search_index_sync, set_terms, terms_many
+from bitgoeul.companies.search_index import (
+    SEARCH_FIELDS,
+    body_text,
+    search_index_sync,
+    set_terms,
+    terms_many,
+)
 from bitgoeul.companies.selectors import ChapterLookup
 from bitgoeul.companies.services.profile import PROFILE_FIELDS
 from bitgoeul.core.cells import neutralise_row
@@ -370,7 +376,6 @@ def _profile(values: dict[str, Any]) -> dict[str, Any]:
 
 
 _FIELDS = {f.name: f for f in Company._meta.concrete_fields}  # for values read back from JSON
-SEARCH_FIELDS = ("search_name", "search_body", "search_tags")
 
 
 class _Writer:
@@ -452,21 +457,18 @@ class _Writer:
             [[self.techs[i] for i in dict.fromkeys(p.technologies)] for p in rows],
         )
         companies = []
-        for p, (search_name, search_body, search_tags) in zip(rows, terms, strict=True):
+        for p, row_terms in zip(rows, terms, strict=True):
             prospect = p.row in prospects
-            companies.append(
-                Company(
-                    import_batch=self.batch,
-                    is_prospect=prospect,
-                    review_reason=_("no business registration number") if prospect else "",
-                    created_at=self.now,
-                    updated_at=self.now,
-                    search_name=search_name,
-                    search_body=search_body,
-                    search_tags=search_tags or "",
-                    **_profile(p.values),
-                )
+            company = Company(
+                import_batch=self.batch,
+                is_prospect=prospect,
+                review_reason=_("no business registration number") if prospect else "",
+                created_at=self.now,
+                updated_at=self.now,
+                **_profile(p.values),
             )
+            row_terms.apply(company)
+            companies.append(company)
         return companies
 
     def _create(self, rows: list[ParsedRow], companies: list[Company]) -> None:

@@ -22,7 +22,12 @@ from bitgoeul.companies.models import (
 )
 from bitgoeul.companies.regions import district_for, province_for
 from bitgoeul.companies.score_math import growth_rate
-from bitgoeul.companies.search_index import search_index_sync, set_terms, tag_terms
+from bitgoeul.companies.search_index import (
+    SEARCH_FIELDS,
+    search_index_sync,
+    set_terms,
+    tag_terms,
+)
 from bitgoeul.companies.selectors import ChapterLookup
 
 PROFILE_FIELDS = (
@@ -50,7 +55,7 @@ def _reindex(company: Company) -> None:
         [(company.organization.name, company.organization.name_en)],
         [list(company.technologies.all())],
     )
-    company.save(update_fields=["search_name", "search_body", "search_tags"])
+    company.save(update_fields=list(SEARCH_FIELDS))
     search_index_sync([company.pk])
 
 

@@ -22,10 +22,10 @@ from bitgoeul.companies.forms import (
     WatchForm,
 )
 from bitgoeul.companies.ksic import ksic_label
-from bitgoeul.companies.models import Certification, CompanyMetric, Investment, WatchlistEntry
+from bitgoeul.companies.models import Certification, CompanyMetric, Investment
 from bitgoeul.companies.presenters import breakdown_rows, metric_charts, peer_group_label
 from bitgoeul.companies.regions import BY_CODE
-from bitgoeul.companies.selectors import company_score_history
+from bitgoeul.companies.selectors import companies_with_watch_note, company_score_history
 from bitgoeul.companies.services import profile as services
 
 
@@ -33,7 +33,9 @@ def company_detail(request: HttpRequest, org_id: int) -> HttpResponse:
     """The company page: the public profile, the record for members and staff, and the
     private part (figures, investments, score and why) for those who may see it."""
     user: Any = request.user
-    company = access.company_for_viewer(user, org_id)
+    # staff may watch a company: its watchlist note (if any) is read with it
+    rows = companies_with_watch_note(user) if access.is_staff(user) else None
+    company = access.company_for_viewer(user, org_id, rows)
     # the fields of access.COMPANY_FIELDS this viewer may see here: the template shows these
     shown = access.company_fields(user, company)
     private = "score" in shown
@@ -59,9 +61,9 @@ def company_detail(request: HttpRequest, org_id: int) -> HttpResponse:
         and access.follows(user, company),
     }
     if context["can_watch"]:
-        entry = WatchlistEntry.objects.filter(user=user, company=company).first()
-        context["watch_entry"] = entry
-        context["watch_form"] = WatchForm(initial={"note": entry.note if entry else ""})
+        note = company.watch_note  # type: ignore[attr-defined]
+        context["watched"] = note is not None
+        context["watch_form"] = WatchForm(initial={"note": note or ""})
     if private:  # the score, the yearly figures, investments and nominations
         metrics = list(company.metrics.all())
         history = company_score_history(company)  # newest first: its first is the latest score
