@@ -7,7 +7,6 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
 from bitgoeul.audit.registry import audit_actions, audit_object_types
-from bitgoeul.core.widgets import Select
 
 
 def action_label(sentence: str) -> str:
@@ -38,8 +37,7 @@ def object_type_choices() -> list[tuple[str, str]]:
 
 
 class AuditFilterForm(forms.Form):
-    # the widgets that write their options without a template each (66 actions)
-    action = forms.ChoiceField(label=_("Action"), required=False, widget=Select)
+    action = forms.ChoiceField(label=_("Action"), required=False)
     actor = forms.CharField(
         label=_("Who"),
         required=False,
@@ -47,7 +45,7 @@ class AuditFilterForm(forms.Form):
         help_text=_("A name or an e-mail address, or part of one."),
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
     )
-    object_type = forms.ChoiceField(label=_("Kind of record"), required=False, widget=Select)
+    object_type = forms.ChoiceField(label=_("Kind of record"), required=False)
     # set by links to one object's history, not typed by people
     object_id = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
     since = forms.DateField(

@@ -27,7 +27,6 @@ from bitgoeul.companies.models import Company, Technology
 from bitgoeul.companies.regions import PROVINCE_CHOICES, PROVINCES
 from bitgoeul.companies.score_math import SIGNALS
 from bitgoeul.companies.search import FILTER_FIELDS, SearchFilters, sort_allowed
-from bitgoeul.core import widgets
 
 UPLOAD_LIMIT = 30 * 1024 * 1024
 UPLOAD_EXTENSIONS = (".csv", ".txt", ".xlsx", ".xls", ".htm", ".html")
@@ -43,7 +42,7 @@ class SearchForm(forms.Form):
         label=_("Search"),
         required=False,
         max_length=200,
-        widget=widgets.SearchInput(attrs={"placeholder": _("Name, product, technology…")}),
+        widget=forms.SearchInput(attrs={"placeholder": _("Name, product, technology…")}),
     )
     chapter = forms.ModelChoiceField(
         label=_("Chapter"),
@@ -284,12 +283,10 @@ class SharingForm(forms.Form):
     is_public = forms.BooleanField(
         label=_("Publish a public profile (names, description, products, technologies, region)"),
         required=False,
-        widget=widgets.CheckboxInput,
     )
     share_with_chapter = forms.BooleanField(
         label=_("Let our chapter's staff read our private data (figures, investments, score)"),
         required=False,
-        widget=widgets.CheckboxInput,
     )
 
 
@@ -332,7 +329,7 @@ class WatchForm(forms.Form):
         label=_("Note"),
         required=False,
         max_length=2000,
-        widget=widgets.Textarea(attrs={"rows": 2}),
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 

@@ -51,7 +51,7 @@ def test_the_migration_backfills_what_the_services_write(world: object) -> None:
     ]
     expected = [ai_columns(company) for company in written]
     Company.objects.update(search_ai_weight=0.0, search_ai_central=False)
-    migration = importlib.import_module("bitgoeul.companies.migrations.0007_company_ai_weight")
+    migration = importlib.import_module("bitgoeul.companies.migrations.0008_company_ai_weight")
     migration.forwards(apps, None)
     assert [ai_columns(company) for company in written] == expected
     assert expected[1][1] is True and expected[2] == (0.0, False)

@@ -31,7 +31,7 @@ def forwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("companies", "0006_import_batches_and_prospects"),
+        ("companies", "0007_import_row_count_and_preview"),
     ]
 
     operations = [
