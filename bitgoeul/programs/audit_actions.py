@@ -249,14 +249,6 @@ for code, sentence in (
     ("selection_run.start", _("%(actor)s started the selection run %(object)s.")),
     ("selection_run.rerun", _("%(actor)s reran the selection from saved inputs: %(object)s.")),
     ("selection_run.approve", _("%(actor)s approved the selection run %(object)s.")),
-    (
-        "application.selection_decided",
-        _("%(actor)s recorded the selection result of the application %(object)s."),
-    ),
-    (
-        "call.delivery_started",
-        _("%(actor)s moved the call %(object)s into delivery after selection."),
-    ),
 ):
     audit_action(code, sentence, group=SCORING_GROUP)
 
@@ -292,6 +284,7 @@ for code, sentence in (
     ("reviewer_tie.delete", _("%(actor)s deleted a tie of %(object)s.")),
     ("conflict.find", _("%(actor)s looked for conflicts of interest in %(object)s.")),
     ("conflict.declare", _("%(actor)s declared on a conflict of interest for %(object)s.")),
+    ("conflict.record", _("%(actor)s recorded a conflict of interest for %(object)s.")),
     ("assignment_run.start", _("%(actor)s started the reviewer assignment %(object)s.")),
     (
         "assignment_run.finish",

@@ -25,6 +25,7 @@ from bitgoeul.programs.enums import (
     CallState,
     MilestoneState,
     ReviewState,
+    RunState,
 )
 from bitgoeul.programs.models import (
     Application,
@@ -603,4 +604,75 @@ def reviewer_open_assignments(user: User) -> QuerySet[Assignment]:
         Assignment.objects.filter(reviewer_id=user.pk, active=True, application__in=readable)
         .select_related("application__call", "application__company__organization", "stage")
         .order_by("stage__review_due_at", "application_id")
+    )
+
+
+# --- integration: the staff steps of a call --------------------------------------------------
+
+
+@dataclass
+class StageStep:
+    stage: EvaluationStage
+    run_state: str  # the latest assignment run's state, "" when none was started
+    assigned: int  # active assignments
+    reviewed: int  # submitted reviews of active assignments
+
+
+@dataclass
+class CallSteps:
+    """What the call's staff page counts for each step (a few aggregate queries, whatever the
+    size of the call)."""
+
+    applications: int  # submitted or further (drafts are the companies' own)
+    by_state: dict[str, int]
+    stages: list[StageStep]
+    conflicts: int
+    selection_runs: int
+    selection_approved: bool
+    awards: int
+
+
+def call_steps(call: Call) -> CallSteps:
+    by_state = dict(
+        Application.objects.filter(call=call)
+        .exclude(state=ApplicationState.DRAFT)
+        .order_by()
+        .values("state")
+        .annotate(n=Count("pk"))
+        .values_list("state", "n")
+    )
+    counts: dict[int, tuple[int, int]] = {
+        row["stage_id"]: (row["assigned"], row["reviewed"])
+        for row in Assignment.objects.filter(application__call=call, active=True)
+        .order_by()
+        .values("stage_id")
+        .annotate(
+            assigned=Count("pk"),
+            reviewed=Count("pk", filter=Q(review__state=ReviewState.SUBMITTED)),
+        )
+    }
+    latest: dict[int, str] = {}
+    for stage_id, state in (
+        AssignmentRun.objects.filter(stage__call=call)
+        .order_by("stage_id", "-created_at", "-pk")
+        .values_list("stage_id", "state")
+    ):
+        latest.setdefault(stage_id, state)
+    runs = list(call.selection_runs.values_list("state", flat=True))
+    return CallSteps(
+        applications=sum(by_state.values()),
+        by_state=by_state,
+        stages=[
+            StageStep(
+                stage=stage,
+                run_state=latest.get(stage.pk, ""),
+                assigned=counts.get(stage.pk, (0, 0))[0],
+                reviewed=counts.get(stage.pk, (0, 0))[1],
+            )
+            for stage in EvaluationStage.objects.filter(call=call).order_by("order")
+        ],
+        conflicts=Conflict.objects.filter(application__call=call).count(),
+        selection_runs=len(runs),
+        selection_approved=RunState.APPROVED in runs,
+        awards=Award.objects.filter(application__call=call).count(),
     )

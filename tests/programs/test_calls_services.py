@@ -12,8 +12,8 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from bitgoeul.audit.models import AuditEvent
-from bitgoeul.programs.enums import CallState, EligibilityKind, FieldKind
-from bitgoeul.programs.models import Call, Criterion, EvaluationStage, FormField
+from bitgoeul.programs.enums import CallState, EligibilityKind, FieldKind, RunState
+from bitgoeul.programs.models import Call, Criterion, EvaluationStage, FormField, SelectionRun
 from bitgoeul.programs.services import call_forms, call_stages
 from bitgoeul.programs.services import calls as services
 from tests.conftest import World
@@ -239,11 +239,34 @@ def test_call_set_state_refuses_moves_not_in_the_table(
     assert Call.objects.get(pk=call.pk).state == current
 
 
+def test_delivery_waits_for_an_approved_selection_run(world: World) -> None:
+    call = complete_draft(world.operator_org)
+    services.call_set_state(call=call, state=CallState.PUBLISHED, actor=world.operator, now=NOW)
+    for state in (CallState.REVIEW, CallState.SELECTION):
+        services.call_set_state(call=call, state=state, actor=world.operator, now=call.closes_at)
+    SelectionRun.objects.create(
+        call=call, policy="rank", budget=call.budget, state=RunState.PROPOSED
+    )
+    with pytest.raises(ValidationError) as caught:
+        services.call_set_state(
+            call=call, state=CallState.DELIVERY, actor=world.operator, now=call.closes_at
+        )
+    assert [e.code for e in caught.value.error_list] == ["no_selection"]
+    assert Call.objects.get(pk=call.pk).state == CallState.SELECTION
+
+
 def test_call_walks_every_state_in_order(world: World) -> None:
     call = complete_draft(world.operator_org)
     services.call_set_state(call=call, state=CallState.PUBLISHED, actor=world.operator, now=NOW)
     after_close = call.closes_at
-    for state in (CallState.REVIEW, CallState.SELECTION, CallState.DELIVERY, CallState.CLOSED):
+    for state in (CallState.REVIEW, CallState.SELECTION):
+        services.call_set_state(call=call, state=state, actor=world.operator, now=after_close)
+    # delivery needs an approved selection run (what `selection_approve` leaves before it
+    # moves the call)
+    SelectionRun.objects.create(
+        call=call, policy="rank", budget=call.budget, state=RunState.APPROVED
+    )
+    for state in (CallState.DELIVERY, CallState.CLOSED):
         services.call_set_state(call=call, state=state, actor=world.operator, now=after_close)
     assert Call.objects.get(pk=call.pk).state == CallState.CLOSED
     assert [

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.test import Client
 
 from bitgoeul.accounts.services import api_token_create
-from bitgoeul.programs.enums import ConflictSource, RunState
+from bitgoeul.programs.enums import CallState, ConflictSource, RunState
 from bitgoeul.programs.models import Assignment, AssignmentRun, Conflict
 from tests.conftest import World
 from tests.programs.factories import ApplicationFactory, ReviewerFactory, StageFactory
@@ -71,7 +71,7 @@ def test_a_second_declaration_is_a_conflict(world: World, client: Client) -> Non
 def test_staff_run_and_deploy_through_the_api(
     world: World, client: Client, django_capture_on_commit_callbacks: Any
 ) -> None:
-    stage = StageFactory.create(reviewers_per_application=1)
+    stage = StageFactory.create(reviewers_per_application=1, call__state=CallState.REVIEW)
     ApplicationFactory.create(call=stage.call)
     ReviewerFactory.create()
     with transaction.atomic():

@@ -17,7 +17,7 @@ from bitgoeul.jobs.enums import JobStatus
 from bitgoeul.jobs.models import Job
 from bitgoeul.jobs.presenting import job_present
 from bitgoeul.notifications.models import Notification
-from bitgoeul.programs.enums import ConflictSource, RunState, TieKind
+from bitgoeul.programs.enums import CallState, ConflictSource, RunState, TieKind
 from bitgoeul.programs.jobs import _phase_text
 from bitgoeul.programs.models import (
     Application,
@@ -46,6 +46,7 @@ def _stage(*, applications: int, reviewers: int, blind: bool = False) -> Evaluat
     stage = StageFactory.create(
         reviewers_per_application=2,
         call__blind=blind,
+        call__state=CallState.REVIEW,
         review_due_at=timezone.make_aware(dt.datetime(2026, 12, 24, 18, 0)),
     )
     for i in range(applications):

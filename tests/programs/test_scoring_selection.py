@@ -212,7 +212,20 @@ def test_approve_effects(world: World, django_capture_on_commit_callbacks: Any) 
     event = AuditEvent.objects.get(action="selection_run.approve")
     assert event.after is not None
     assert (event.after["inputs_sha256"], event.after["seed"]) == (inputs_hash(run.inputs), 0)
-    assert AuditEvent.objects.filter(action="application.selection_decided").count() == 4
+    # the states move through the areas' own services, each audited once per change
+    assert sorted(
+        (e.object_id, e.after["state"])
+        for e in AuditEvent.objects.filter(action="application.set_state")
+        if e.after is not None
+    ) == sorted(
+        (str(a.pk), ApplicationState.SELECTED if n in "AC" else ApplicationState.NOT_SELECTED)
+        for n, a in apps.items()
+    )
+    assert [
+        e.after["state"]
+        for e in AuditEvent.objects.filter(action="call.set_state").order_by("pk")
+        if e.after is not None
+    ] == [CallState.SELECTION, CallState.DELIVERY]
     notice = Notification.objects.get(recipient=members["A"], kind="programs.selection_result")
     assert notice.params["selected"] is True
     assert notice.params["comments"] == ["실증 계획이 구체적입니다."]

@@ -43,11 +43,12 @@ from bitgoeul.programs.affinity import (
     TechnologyTerms,
     affinity_matrix,
 )
-from bitgoeul.programs.enums import RunState
+from bitgoeul.programs.enums import CallState, RunState
 from bitgoeul.programs.models import (
     Application,
     Assignment,
     AssignmentRun,
+    Call,
     Conflict,
     EvaluationStage,
     Reviewer,
@@ -70,6 +71,25 @@ class RunError(ValueError):
     """A run that cannot be started, edited or deployed (message for people)."""
 
 
+# Reviewers are assigned while the call is in review: before it, applications are still
+# coming in; from selection on, the scores are what selection reads (staff move the call to
+# selection on its page when the reviewing is over).
+ASSIGNMENT_CALL_STATES = {CallState.REVIEW}
+
+
+def _check_call_state(stage: EvaluationStage) -> None:
+    # the call's row locked and read again: a move to selection sent at the same time waits
+    # for this write instead of passing beside it
+    state = (
+        Call.objects.select_for_update().filter(pk=stage.call_id).values_list("state", flat=True)
+    ).get()
+    if state not in ASSIGNMENT_CALL_STATES:
+        raise RunError(
+            _("Reviewers are assigned while the call is in review; this call is %(state)s.")
+            % {"state": CallState(state).label}
+        )
+
+
 # --- start and compute ---------------------------------------------------------------------
 
 
@@ -81,6 +101,7 @@ def assignment_run_start(
     `RunError` for a policy the engine does not know or loads in the wrong order."""
     from bitgoeul.jobs.services import job_start
 
+    _check_call_state(stage)
     if policy not in {p.value for p in engine.AssignmentPolicy}:
         raise RunError(_("Choose the policy: total or fair."))
     if min_load < 0 or max_load < 1 or min_load > max_load:
@@ -457,6 +478,7 @@ def _proposal(run: AssignmentRun) -> AssignmentRun:
     )
     if locked.state != RunState.PROPOSED:
         raise RunError(_("Only a proposal that is not deployed can be changed."))
+    _check_call_state(locked.stage)
     return locked
 
 

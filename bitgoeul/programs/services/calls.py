@@ -26,11 +26,12 @@ from django.utils.translation import gettext as _
 from bitgoeul.accounts.enums import OrganizationKind
 from bitgoeul.accounts.models import Organization
 from bitgoeul.audit.services import audit_record
-from bitgoeul.programs.enums import CallState
+from bitgoeul.programs.enums import CallState, RunState
 from bitgoeul.programs.files import check_document
 from bitgoeul.programs.models import (
     Call,
     CallAttachment,
+    SelectionRun,
 )
 
 # state → the states a call may move to from it (one way: a published call is never a draft
@@ -342,8 +343,10 @@ def call_set_state(*, call: Call, state: str, actor: Any, now: dt.datetime | Non
     The row is locked and its state read again, so two moves sent at once cannot both pass;
     a move `TRANSITIONS` does not list raises IllegalTransition. Publishing checks the call is
     complete (`call_publish_problems`: `CallIncomplete` lists what is missing) and records
-    `published_at`; review starts only once applications have closed. Side effects: one audit
-    event with the state before and after. The instance passed in is brought up to date."""
+    `published_at`; review starts only once applications have closed; delivery starts only
+    with an approved selection run (`selection_approve` approves the run, then moves the call
+    here: the awards it creates are what is delivered). Side effects: one audit event with the
+    state before and after. The instance passed in is brought up to date."""
     now = now or timezone.now()
     current = Call.objects.select_for_update().get(pk=call.pk)
     before = CallState(current.state)
@@ -358,6 +361,14 @@ def call_set_state(*, call: Call, state: str, actor: Any, now: dt.datetime | Non
         raise ValidationError(
             _("Applications are still open: review starts after the closing time."),
             code="still_open",
+        )
+    if (
+        state == CallState.DELIVERY
+        and not SelectionRun.objects.filter(call=current, state=RunState.APPROVED).exists()
+    ):
+        raise ValidationError(
+            _("Delivery starts when a selection run is approved, on the selection page."),
+            code="no_selection",
         )
     current.state = state
     current.updated_at = now

@@ -39,6 +39,7 @@ from bitgoeul.programs.models import (
     Call,
     Conflict,
     EvaluationStage,
+    Reviewer,
     ReviewerTie,
 )
 from bitgoeul.programs.selectors import call_review_applications, stage_applications
@@ -273,4 +274,51 @@ def conflict_declare(
     staff = [u for u in (run.deployed_by, run.created_by) if u is not None] if run else []
     if staff:
         notify(recipients=staff, kind=CONFLICT_DECLARED, obj=row, actor=actor)
+    return row
+
+
+class ConflictExists(ValueError):
+    """Staff already recorded this pair."""
+
+
+@transaction.atomic
+def conflict_record(
+    *, application: Application, reviewer: Reviewer, actor: Any, note: str
+) -> Conflict:
+    """A conflict that call staff learnt of otherwise (a phone call, a letter): recorded by
+    hand with source STAFF and `note` as its detail. The pair's active assignments become
+    inactive (the reviewer no longer sees the application: `access` reads `Conflict`), as a
+    declaration does. One audit event `conflict.record` on the application; a second record
+    of the same pair raises `ConflictExists`."""
+    # the application's row locked: a deploy of the stage sent at the same time finds the
+    # conflict (it looks for conflicts again before it activates rows)
+    locked = Application.objects.select_for_update(of=("self",)).get(pk=application.pk)
+    if Conflict.objects.filter(
+        application=locked, reviewer=reviewer, source=ConflictSource.STAFF
+    ).exists():
+        raise ConflictExists
+    row = Conflict.objects.create(
+        application=locked,
+        reviewer=reviewer,
+        source=ConflictSource.STAFF,
+        detail=note.strip()[:300],
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    active = Assignment.objects.select_for_update().filter(
+        application=locked, reviewer=reviewer, active=True
+    )
+    deactivated = sorted(active.values_list("pk", flat=True))
+    Assignment.objects.filter(pk__in=deactivated).update(active=False)
+    audit_record(
+        actor=actor,
+        action="conflict.record",
+        obj=locked,
+        after={
+            "conflict_id": row.pk,
+            "reviewer": reviewer.pk,
+            "source": ConflictSource.STAFF.value,
+            "note": row.detail,
+            "assignments_deactivated": deactivated,
+        },
+    )
     return row

@@ -412,15 +412,21 @@ def selection_approve(*, run: SelectionRun, actor: Any) -> SelectionRun:
     """Approve a proposed run. Side effects, in one transaction:
     - the run becomes APPROVED (approved_by, approved_at); no other run of the call may be;
     - each decided application that is still submitted becomes SELECTED or NOT_SELECTED
-      (written here under a row lock: the applications area's state service is not on main);
+      through the applications area's `application_set_state` (its transition table and
+      audit event `application.set_state`);
     - an `Award` (amount = the decided amount, state AGREEMENT) for each selected application;
-    - the call moves to DELIVERY;
+    - the call moves to DELIVERY through `call_set_state` (by SELECTION first when it is still
+      in REVIEW; each move audited `call.set_state`);
     - each applicant company's members are notified with the result and the evaluation summary
       (calibrated score, rank band, reviewers' comments to the applicant, never their names);
-    - audit: `selection_run.approve` (inputs' SHA-256 and seed), one
-      `application.selection_decided` per application, `call.delivery_started`.
+    - audit: `selection_run.approve` (inputs' SHA-256, seed, and the decided applications).
     Raises `SelectionError` when the run is not a proposal, decided nothing, or another run of
     the call was approved."""
+    # imported here: the services of calls and applications import nothing of selection, but
+    # keeping the areas' modules loosely tied keeps import cycles out
+    from bitgoeul.programs.services.applications import application_set_state
+    from bitgoeul.programs.services.calls import call_set_state
+
     run = SelectionRun.objects.select_for_update().get(pk=run.pk)
     call = Call.objects.select_for_update().get(pk=run.call_id)
     if run.state != RunState.PROPOSED:
@@ -432,6 +438,8 @@ def selection_approve(*, run: SelectionRun, actor: Any) -> SelectionRun:
     decisions = {d.application_id: d for d in run.decisions.all()}
     if not decisions:
         raise SelectionError(_("This run decided nothing: no application had a scored review."))
+    # every row locked up front in one order (pk): two approvals or a withdrawal sent at the
+    # same time queue behind each other instead of deadlocking in the per-row service calls
     applications = list(
         Application.objects.select_for_update()
         .filter(pk__in=list(decisions), state__in=COMPETING)
@@ -443,18 +451,10 @@ def selection_approve(*, run: SelectionRun, actor: Any) -> SelectionRun:
     summaries = selection_summaries(run, [a.pk for a in applications])
     for application in applications:
         decision = decisions[application.pk]
-        before = application.state
-        application.state = (
-            ApplicationState.SELECTED if decision.selected else ApplicationState.NOT_SELECTED
-        )
-        application.updated_at = now
-        application.save(update_fields=["state", "updated_at"])
-        audit_record(
+        application_set_state(
+            application=application,
+            state=ApplicationState.SELECTED if decision.selected else ApplicationState.NOT_SELECTED,
             actor=actor,
-            action="application.selection_decided",
-            obj=application,
-            before={"state": before},
-            after={"state": application.state, "selection_run": run.pk},
         )
         if decision.selected:
             Award.objects.create(
@@ -463,21 +463,15 @@ def selection_approve(*, run: SelectionRun, actor: Any) -> SelectionRun:
                 amount=decision.amount,
                 state=AwardState.AGREEMENT,
             )
-    call_before = call.state
-    call.state = CallState.DELIVERY
-    call.updated_at = now
-    call.save(update_fields=["state", "updated_at"])
-    audit_record(
-        actor=actor,
-        action="call.delivery_started",
-        obj=call,
-        before={"state": call_before},
-        after={"state": call.state, "selection_run": run.pk},
-    )
+    # the run is approved before the call moves: `call_set_state` lets a call into delivery
+    # only with an approved run
     run.state = RunState.APPROVED
     run.approved_by = actor if getattr(actor, "is_authenticated", False) else None
     run.approved_at = now
     run.save(update_fields=["state", "approved_by", "approved_at"])
+    if call.state == CallState.REVIEW:
+        call_set_state(call=call, state=CallState.SELECTION, actor=actor, now=now)
+    call_set_state(call=call, state=CallState.DELIVERY, actor=actor, now=now)
     audit_record(
         actor=actor,
         action="selection_run.approve",
@@ -490,6 +484,7 @@ def selection_approve(*, run: SelectionRun, actor: Any) -> SelectionRun:
             "policy": run.policy,
             "budget": run.budget,
             "selected": sum(1 for d in decisions.values() if d.selected),
+            "applications": [a.pk for a in applications],
         },
     )
     members = _company_members({a.company_id for a in applications})

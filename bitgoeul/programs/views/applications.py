@@ -93,11 +93,16 @@ def application_start(request: AuthenticatedHttpRequest, call_id: int) -> HttpRe
 
 @login_required
 def my_applications(request: AuthenticatedHttpRequest) -> HttpResponse:
-    rows = list(selectors.my_applications(request.user)[:200])
+    # with the award (scoring's approval creates it): the row links to the result and the award
+    rows = list(selectors.my_applications(request.user).select_related("award")[:200])
     now = timezone.now()
+    others = [a for a in rows if a.state not in EDITABLE]
+    for application in others:
+        application.result_shown = access.can_see_selection_result(request.user, application)  # type: ignore[attr-defined]
+        application.award_shown = getattr(application, "award", None)  # type: ignore[attr-defined]
     context = {
         "drafts": [a for a in rows if a.state in EDITABLE],
-        "others": [a for a in rows if a.state not in EDITABLE],
+        "others": others,
         "server_now": now,
         "has_company": bool(access.applicant_company_ids(request.user)),
     }

@@ -51,6 +51,34 @@ STATE_ACTIONS = {
     CallState.CLOSED: gettext_lazy("Close the call"),
 }
 
+# The staff steps of a call, in order (the "Steps" section of the call's page): which one the
+# call's state is at, and what staff do next.
+CURRENT_STEP = {
+    CallState.DRAFT: "",
+    CallState.PUBLISHED: "applications",
+    CallState.REVIEW: "review",
+    CallState.SELECTION: "selection",
+    CallState.DELIVERY: "awards",
+    CallState.CLOSED: "awards",
+}
+NEXT_STEP = {
+    CallState.DRAFT: gettext_lazy("Complete the call below, then publish it."),
+    CallState.PUBLISHED: gettext_lazy(
+        "Applications are open. After the closing time, close applications and start review."
+    ),
+    CallState.REVIEW: gettext_lazy(
+        "Check conflicts of interest, assign reviewers for each stage and follow the scores; "
+        "when the reviewing is over, move to selection."
+    ),
+    CallState.SELECTION: gettext_lazy(
+        "Run the selection and approve one run: the call then moves to delivery."
+    ),
+    CallState.DELIVERY: gettext_lazy(
+        "Record the agreements and follow the milestones; close the call when they are done."
+    ),
+    CallState.CLOSED: gettext_lazy("The call is closed."),
+}
+
 
 def _call_form(user: Any, data: Any = None, initial: Any = None) -> CallForm:
     return CallForm(
@@ -123,9 +151,14 @@ def _manage_context(call: Call, **forms: Any) -> dict[str, Any]:
     for stage in stages:
         stage.total = sum(c.weight for c in stage.criteria.all())
         stage.criterion_form = stage_forms.get(stage.pk) or CriterionForm(prefix=f"c{stage.pk}")
-    next_states = sorted(services.TRANSITIONS[call.state])
+    # delivery is not a button here: approving a selection run moves the call there (with the
+    # awards it creates), and `call_set_state` refuses it without one
+    next_states = sorted(services.TRANSITIONS[call.state] - {CallState.DELIVERY})
     return {
         "call": call,
+        "steps": selectors.call_steps(call),
+        "current_step": CURRENT_STEP[CallState(call.state)],
+        "next_step": NEXT_STEP[CallState(call.state)],
         "stages": stages,
         "rules": rule_sentences(parts["rules"]),
         "attachments": parts["attachments"],

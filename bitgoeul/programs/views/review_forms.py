@@ -83,6 +83,34 @@ class DeclarationForm(forms.Form):
         return data
 
 
+class _ApplicationChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return f"#{obj.pk} {obj.title}"
+
+
+class _ReviewerChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.user.name or obj.user.email)
+
+
+class StaffConflictForm(forms.Form):
+    """A conflict staff record by hand (source "recorded by staff"); the querysets are the
+    call's applications in review and the reviewer pool."""
+
+    application = _ApplicationChoice(label=_("Application"), queryset=None)
+    reviewer = _ReviewerChoice(label=_("Reviewer"), queryset=None)
+    note = forms.CharField(
+        label=_("What is the conflict?"),
+        help_text=_("Where staff learnt of it; only staff read it."),
+        max_length=300,
+    )
+
+    def __init__(self, *args: Any, applications: Any, reviewers: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["application"].queryset = applications  # type: ignore[attr-defined]
+        self.fields["reviewer"].queryset = reviewers  # type: ignore[attr-defined]
+
+
 class RunForm(forms.Form):
     policy = forms.ChoiceField(
         label=_("Policy"),

@@ -17,8 +17,19 @@ from bitgoeul.accounts.models import Organization, User
 from bitgoeul.programs import access
 from bitgoeul.programs.enums import ConflictSource
 from bitgoeul.programs.models import Reviewer, ReviewerTie
-from bitgoeul.programs.selectors import call_conflicts, reviewer_open_assignments, reviewer_pool
-from bitgoeul.programs.services.conflicts import AlreadyDeclared, conflict_declare, conflicts_find
+from bitgoeul.programs.selectors import (
+    call_conflicts,
+    call_review_applications,
+    reviewer_open_assignments,
+    reviewer_pool,
+)
+from bitgoeul.programs.services.conflicts import (
+    AlreadyDeclared,
+    ConflictExists,
+    conflict_declare,
+    conflict_record,
+    conflicts_find,
+)
 from bitgoeul.programs.services.reviewers import (
     TieError,
     reviewer_add,
@@ -30,6 +41,7 @@ from bitgoeul.programs.views.review_forms import (
     DeclarationForm,
     ReviewerAddForm,
     ReviewerProfileForm,
+    StaffConflictForm,
     TieForm,
 )
 
@@ -130,10 +142,35 @@ def tie_delete(request: HttpRequest, reviewer_id: int, tie_id: int) -> HttpRespo
     return redirect("programs:reviewer_edit", reviewer_id=reviewer.pk)
 
 
+def _staff_conflict_form(call: Any, data: Any = None) -> StaffConflictForm:
+    return StaffConflictForm(
+        data,
+        prefix="record",
+        applications=call_review_applications(call).order_by("pk"),
+        reviewers=Reviewer.objects.select_related("user").order_by("user__name", "pk"),
+    )
+
+
 @login_required
 def call_conflicts_page(request: HttpRequest, call_id: int) -> HttpResponse:
     call = access.call_for_staff(request.user, call_id)
-    if request.method == "POST":
+    form = _staff_conflict_form(call)
+    if request.method == "POST" and request.POST.get("action") == "record":
+        form = _staff_conflict_form(call, request.POST)
+        if form.is_valid():
+            try:
+                conflict_record(
+                    application=form.cleaned_data["application"],
+                    reviewer=form.cleaned_data["reviewer"],
+                    actor=request.user,
+                    note=form.cleaned_data["note"],
+                )
+            except ConflictExists:
+                form.add_error(None, _("Staff already recorded this conflict of interest."))
+            else:
+                messages.success(request, _("The conflict of interest is recorded."))
+                return redirect("programs:call_conflicts", call_id=call.pk)
+    elif request.method == "POST":
         report = conflicts_find(call=call, actor=request.user)
         messages.success(
             request,
@@ -145,7 +182,12 @@ def call_conflicts_page(request: HttpRequest, call_id: int) -> HttpResponse:
     return render(
         request,
         "programs/review/conflicts.html",
-        {"call": call, "conflicts": conflicts, "declared": ConflictSource.DECLARED},
+        {
+            "call": call,
+            "conflicts": conflicts,
+            "declared": ConflictSource.DECLARED,
+            "record_form": form,
+        },
     )
 
 
