@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bitgoeul.programs.enums import RunState, TieKind
+from bitgoeul.programs.enums import CallState, RunState, TieKind
 from bitgoeul.programs.models import Assignment, AssignmentRun, Reviewer, ReviewerTie
 from tests.conftest import World
 from tests.programs.factories import ApplicationFactory, ReviewerFactory, StageFactory
@@ -28,7 +28,8 @@ def _tie_kwargs(w: World) -> dict[str, Any]:
 
 
 def _run(w: World) -> AssignmentRun:
-    stage = StageFactory.create(reviewers_per_application=1)
+    # in review: runs are started, edited and deployed only then
+    stage = StageFactory.create(reviewers_per_application=1, call__state=CallState.REVIEW)
     application = ApplicationFactory.create(call=stage.call)
     run = AssignmentRun.objects.create(
         stage=stage,
@@ -103,7 +104,7 @@ REVIEW_RULES: dict[str, Rule] = {
         everyone(403, operator=202, anonymous=401),
         method="post",
         json=True,
-        kwargs=lambda w: {"stage_id": StageFactory.create().pk},
+        kwargs=lambda w: {"stage_id": StageFactory.create(call__state=CallState.REVIEW).pk},
         data=lambda w: {"policy": "total", "min_load": 0, "max_load": 5},
     ),
     "api-1:assignment_run_detail": Rule(

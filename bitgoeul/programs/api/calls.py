@@ -424,8 +424,9 @@ def call_update(request: HttpRequest, call_id: int, payload: CallPatch) -> dict[
 @router.post("/calls/{call_id}/state", response=CallDetailOut, summary="Publish or move a call on")
 def call_set_state(request: HttpRequest, call_id: int, payload: StateIn) -> dict[str, Any]:
     """Move the call one step: published, review, selection, delivery, closed. 409 when the
-    call is not in the state before that step, or (publishing) not complete: the message lists
-    what is missing."""
+    call is not in the state before that step, (publishing) not complete, or (delivery) has no
+    approved selection run — approving one moves the call there: the message says what is
+    missing."""
     user = request.user
     call = access.call_for_staff(user, call_id)
     if payload.state not in CallState.values:
