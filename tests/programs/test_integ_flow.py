@@ -217,6 +217,23 @@ def test_the_call_page_leads_staff_to_every_step_in_order(world: World, client: 
     assert applications_item.endswith(f"</a> ({len(apps)})")
 
 
+def test_each_staff_step_leads_back_to_the_call_page(world: World, client: Client) -> None:
+    call, stage, _apps = closed_call(world)
+    call_set_state(call=call, state=CallState.REVIEW, actor=world.operator)
+    client.force_login(world.operator)
+    back = reverse("programs:call_manage", args=[call.pk])
+    pages = [
+        reverse("programs:call_applications", args=[call.pk]),
+        reverse("programs:call_conflicts", args=[call.pk]),
+        reverse("programs:stage_assignment", args=[stage.pk]),
+        reverse("programs:score_table", args=[call.pk]),
+        reverse("programs:selection", args=[call.pk]),
+        reverse("programs:call_awards", args=[call.pk]),
+    ]
+    missing = [url for url in pages if back not in _links(client.get(url).content.decode())]
+    assert missing == []
+
+
 def test_my_applications_link_to_the_result_and_the_award(
     world: World, client: Client, django_capture_on_commit_callbacks: Any
 ) -> None:
