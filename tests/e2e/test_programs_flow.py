@@ -121,7 +121,13 @@ def scene() -> dict[str, Any]:
     criteria = [
         CriterionFactory.create(stage=stage, order=1, name="기술성", weight=60, max_score=10),
         CriterionFactory.create(
-            stage=stage, order=2, name="사업성", name_en="Business", weight=40, max_score=5
+            stage=stage,
+            order=2,
+            name="사업성",
+            name_en="Business",
+            description="시장성과 사업화 계획의 구체성",
+            weight=40,
+            max_score=5,
         ),
     ]
     company = company_record(CompanyFactory.create(name="(주)빛고을비전"))
