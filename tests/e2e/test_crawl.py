@@ -19,7 +19,7 @@ import html
 import os
 import re
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -197,6 +197,29 @@ AXE_RUN = """async () => {
 }"""
 
 
+def texts_in(value: object) -> Iterator[str]:
+    """The strings of a value, and of the lists and objects in a JSON value (form answers,
+    keywords)."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, list):
+        for item in value:
+            yield from texts_in(item)
+        strings = [item for item in value if isinstance(item, str)]
+        if strings:
+            yield ", ".join(strings)  # a list of keywords is shown joined
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from texts_in(item)
+
+
+def data_lines(text: str) -> set[str]:
+    """The lines of an entered text, as written and as shown once formatted (a body's list
+    markers and heading marks are not on the page)."""
+    lines = {part.strip() for part in text.splitlines() if part.strip()}
+    return lines | {re.sub(r"^(?:[-*+]|#+|\d+[.)])\s+", "", line) for line in lines}
+
+
 def data_strings() -> list[str]:
     """Every text people entered (names, descriptions, addresses): allowed in either language."""
     values: set[str] = set()
@@ -206,12 +229,13 @@ def data_strings() -> list[str]:
             names = [
                 f.name
                 for f in model._meta.get_fields()
-                if isinstance(f, models.CharField | models.TextField) and not f.choices
+                if isinstance(f, models.CharField | models.TextField | models.JSONField)
+                and not f.choices
             ]
             for row in model._default_manager.values_list(*names) if names else []:
                 for value in row:
-                    if value and isinstance(value, str):
-                        values.update(part.strip() for part in value.splitlines() if part.strip())
+                    for text in texts_in(value):
+                        values.update(data_lines(text))
     # Codes (slugs, action names, e-mail addresses) are not names: lower-case ASCII without a
     # space is left out, so that a code on a page is still caught.
     return sorted(

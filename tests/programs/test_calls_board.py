@@ -375,3 +375,19 @@ def test_api_list_queries_do_not_grow(
         CallFactory.create()
     with django_assert_max_num_queries(3):  # type: ignore[operator]
         assert len(client.get("/api/v1/calls").json()["results"]) == 11
+
+
+def test_the_apply_button_is_shown_to_those_who_can_apply(client: Client, world: World) -> None:
+    """Anonymous visitors (sent to log in) and company members get the button; a signed-in
+    user without a company (staff, a reviewer) gets a sentence instead of a link to a 403."""
+    call = CallFactory.create()
+    url = f"/calls/{call.pk}/"
+    button = f'href="/calls/{call.pk}/apply/"'
+    shown = {}
+    for role in ("anonymous", "owner", "reviewer", "chapter_staff"):
+        client.logout()
+        user = world.user(role)
+        if user is not None:
+            client.force_login(user)
+        shown[role] = button in client.get(url).content.decode()
+    assert shown == {"anonymous": True, "owner": True, "reviewer": False, "chapter_staff": False}

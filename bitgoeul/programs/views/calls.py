@@ -68,6 +68,9 @@ def call_detail(request: HttpRequest, call_id: int) -> HttpResponse:
         "deadline": selectors.call_deadline(call, now),
         "accepting": call.state == "published" and call.opens_at <= now < call.closes_at,
         "is_staff": access.is_call_staff(request.user, call),
+        # a signed-in user without a company would only meet a refusal on the apply page
+        "can_apply": not request.user.is_authenticated
+        or bool(access.applicant_company_ids(request.user)),
         "rules": rule_sentences(parts.pop("rules")),
         # the apply page belongs to the applications area (programs:application_start)
         "apply_url": f"/calls/{call.pk}/apply/",
