@@ -32,7 +32,10 @@ def award_nav_items(user: Any) -> list[tuple[str, str]]:
     items = []
     if access.is_company_member(user):
         items.append((_("Our agreements"), reverse("programs:my_awards")))
-    if access.may_manage_awards(user):
+    # Those who open calls reach agreements from "Manage calls" (one menu item for the staff
+    # side of programmes keeps the menu on one line at 1366 px); others who staff calls of
+    # their organisation (institutions co-organising) get their own entry.
+    if access.may_manage_awards(user) and not access.can_open_calls(user):
         items.append((_("Agreements and milestones"), reverse("programs:awards_manage")))
     return items
 
@@ -61,10 +64,6 @@ def scoring_nav_items(user: Any) -> list[tuple[str, str]]:
 
 @nav_provider("programs.review")
 def review_nav_items(user: Any) -> list[tuple[str, str]]:
-    items = []
-    # --- review
-    if access.can_manage_reviewers(user):
-        items.append((_("Reviewer pool"), reverse("programs:reviewer_pool")))
-    if is_reviewer(user):
-        items.append((_("Conflict of interest"), reverse("programs:review_declarations")))
-    return items
+    # The pool is reached from "Manage calls", declarations from "My reviews" (one menu item per
+    # role's side of programmes).
+    return []

@@ -405,6 +405,19 @@ def test_menu_has_calls_for_everyone_and_manage_for_openers(client: Client, worl
     assert nav_items(world.owner) == [("Calls", "/calls/")]
 
 
+def test_the_staff_side_of_programmes_is_one_menu_item_leading_to_the_rest(
+    client: Client, world: World
+) -> None:
+    """The menu stays on one line at 1366 px: those who open calls get "Manage calls" only,
+    and that page leads to the reviewer pool and to the agreements."""
+    client.force_login(world.operator)
+    page = client.get("/calls/manage/").content.decode()
+    menu = page[page.index("<nav") : page.index("</nav>")]
+    assert 'href="/calls/manage/"' in menu
+    assert 'href="/programs/reviewers/"' not in menu and 'href="/awards/manage/"' not in menu
+    assert 'href="/programs/reviewers/"' in page and 'href="/awards/manage/"' in page
+
+
 def test_staff_list_queries_do_not_grow(
     client: Client, world: World, django_assert_max_num_queries: object
 ) -> None:
