@@ -22,7 +22,6 @@ from django.utils import timezone
 from bitgoeul.accounts.models import Organization, User
 from bitgoeul.companies.models import Company, Technology
 from bitgoeul.core.demo import demo_loader
-from bitgoeul.optimize.selection.problem import DecisionReason
 from bitgoeul.programs.enums import (
     ApplicationState,
     AwardState,
@@ -51,7 +50,6 @@ from bitgoeul.programs.models import (
     Review,
     Reviewer,
     Score,
-    SelectionDecision,
     SelectionRun,
 )
 
@@ -337,6 +335,7 @@ def _review(
     *,
     share_done: float,
     deployed: bool = True,
+    strong: frozenset[int] = frozenset(),
 ) -> dict[int, list[float]]:
     """A deployed assignment run of the first stage (3 reviewers each, the demo reviewer on
     several) and reviews: `share_done` of them submitted with scores. Returns the totals of
@@ -389,7 +388,10 @@ def _review(
             )
             weighted = 0.0
             for criterion in criteria:
-                value = Decimal(rng.randint(5, 10))
+                # the applications in `strong` are scored high, so the engine selects them
+                value = Decimal(
+                    rng.randint(9, 10) if application.pk in strong else rng.randint(5, 10)
+                )
                 Score.objects.create(review=review, criterion=criterion, value=value)
                 weighted += float(value) / criterion.max_score * criterion.weight
             review.total = round(weighted, 2)
@@ -410,49 +412,48 @@ def _review(
 def _select(
     scene: _Scene, call: Call, applications: list[Application], totals: dict[int, list[float]]
 ) -> tuple[SelectionRun, list[Application]]:
-    """An approved selection run by rank within the budget; selected applications are marked."""
-    ranked = sorted(
-        applications,
-        key=lambda a: (-(sum(totals.get(a.pk, [0])) / max(len(totals.get(a.pk, [])), 1)), a.pk),
+    """A selection run decided by the engine, as staff would start it (rank rule, mean scores,
+    a fixed seed), then approved; its inputs are saved, so the run reruns to the same result."""
+    from bitgoeul.programs.services.selection import (
+        SelectionSettings,
+        selection_run_compute,
     )
+
+    settings = SelectionSettings(policy="rank", score_basis="mean", seed=20260301)
     run = SelectionRun.objects.create(
         call=call,
-        policy="rank",
+        policy=settings.policy,
         budget=call.budget,
-        seed=20260301,
-        score_basis="mean",
-        state=RunState.APPROVED,
-        inputs={"budget": call.budget, "candidates": [a.pk for a in ranked]},
-        result={"selected": 0},
+        seed=settings.seed,
+        score_basis=settings.score_basis,
+        inputs={
+            "settings": {
+                "policy": settings.policy,
+                "budget": None,
+                "score_basis": settings.score_basis,
+                "floor_kind": "",
+                "floors": {},
+                "lottery_band": None,
+                "seed": settings.seed,
+            }
+        },
         created_by=scene.staff,
-        approved_by=scene.staff,
-        approved_at=scene.now - dt.timedelta(days=1),
     )
-    left = call.budget
-    selected = []
-    for rank, application in enumerate(ranked, start=1):
-        scores = totals.get(application.pk, [])
-        score = round(sum(scores) / len(scores), 2) if scores else 0.0
-        amount = application.requested_amount or 0
-        chosen = amount <= left
-        if chosen:
-            left -= amount
-            selected.append(application)
-        SelectionDecision.objects.create(
-            run=run,
-            application=application,
-            selected=chosen,
-            reason=DecisionReason.SELECTED if chosen else DecisionReason.BUDGET,
-            note="" if chosen else "예산 소진",
-            score=score,
-            amount=amount if chosen else 0,
-            rank=rank,
-        )
+    selection_run_compute(run=run)
+    run.refresh_from_db()
+    if run.state != RunState.PROPOSED:
+        raise RuntimeError(f"the demo selection did not solve: {run.result}")
+    run.state, run.approved_by = RunState.APPROVED, scene.staff
+    run.approved_at = scene.now - dt.timedelta(days=1)
+    run.save(update_fields=["state", "approved_by", "approved_at"])
+    chosen = set(run.decisions.filter(selected=True).values_list("application_id", flat=True))
+    selected = [a for a in applications if a.pk in chosen]
+    for application in applications:
         Application.objects.filter(pk=application.pk).update(
-            state=ApplicationState.SELECTED if chosen else ApplicationState.NOT_SELECTED
+            state=ApplicationState.SELECTED
+            if application.pk in chosen
+            else ApplicationState.NOT_SELECTED
         )
-    run.result = {"selected": len(selected), "spent": call.budget - left}
-    run.save(update_fields=["result"])
     return run, selected
 
 
@@ -606,8 +607,10 @@ def load_programs(rng: random.Random) -> str:
     )
     if created:
         applications = _applications(scene, call, [founder_company, *companies[30:39]])
-        totals = _review(scene, call, applications, share_done=1.0)
-        totals[applications[0].pk] = [99.0]  # the founder's company is selected in the demo
+        # the founder's company is scored high, so the engine selects it
+        totals = _review(
+            scene, call, applications, share_done=1.0, strong=frozenset([applications[0].pk])
+        )
         run, selected = _select(scene, call, applications, totals)
         _deliver(scene, run, selected)
         made.append(call)

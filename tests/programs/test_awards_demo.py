@@ -14,6 +14,7 @@ from bitgoeul.programs.models import (
     MilestoneReport,
     Review,
     SelectionDecision,
+    SelectionRun,
 )
 from bitgoeul.web.demo import load_demo
 
@@ -54,3 +55,16 @@ def test_demo_has_calls_in_every_stage_and_loads_twice() -> None:
     assert Milestone.objects.filter(award__in=awards, state=MilestoneState.SUBMITTED).count() == 1
     for award in Award.objects.all():
         assert sum(award.milestones.values_list("tranche", flat=True)) <= award.amount
+
+
+@pytest.mark.django_db
+def test_the_demo_selections_were_decided_by_the_engine_and_rerun_to_the_same_result() -> None:
+    from bitgoeul.programs.services.selection import selection_solve
+
+    load_demo()
+    runs = list(SelectionRun.objects.filter(state=RunState.APPROVED))
+    assert len(runs) == 2
+    for run in runs:
+        stored = set(run.decisions.filter(selected=True).values_list("application_id", flat=True))
+        again = {int(d.application) for d in selection_solve(run.inputs).decisions if d.selected}
+        assert stored == again and stored
