@@ -12,12 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from bitgoeul.accounts.enums import MembershipRole
-from bitgoeul.accounts.models import Membership, User
+from bitgoeul.accounts.models import User
 from bitgoeul.core.visibility import ViewLevel
 from bitgoeul.notifications.registry import Kind, kind_register
 from bitgoeul.notifications.services import notify
-from bitgoeul.programs import access
+from bitgoeul.programs import access, selectors
 from bitgoeul.programs.models import (
     Application,
     Assignment,
@@ -135,28 +134,14 @@ for _kind in AWARD_KINDS:
     kind_register(_kind)
 
 
-def _company_members(company_id: int) -> list[User]:
-    return [
-        m.user for m in Membership.objects.filter(organization_id=company_id).select_related("user")
-    ]
-
-
-def _call_staff(call: Call) -> list[User]:
-    """The staff and administrators of the call's organiser and co-organisers (operator staff
-    elsewhere may open the call, but the organisers run it and are the ones told)."""
-    org_ids = [call.organizer_id, *call.co_organizers.values_list("pk", flat=True)]
-    return [
-        m.user
-        for m in Membership.objects.filter(
-            organization_id__in=org_ids, role__in=[MembershipRole.ADMIN, MembershipRole.STAFF]
-        ).select_related("user")
-    ]
+def _members_of(company_id: int) -> list[User]:
+    return selectors.company_member_users({company_id}).get(company_id, [])
 
 
 def report_submitted_notify(*, report: MilestoneReport, call: Call, actor: Any) -> int:
     milestone = report.milestone
     return notify(
-        recipients=_call_staff(call),
+        recipients=selectors.call_staff_users(call),
         kind=REPORT_SUBMITTED,
         obj=report,
         params={"order": milestone.order, "deliverable": milestone.deliverable},
@@ -173,7 +158,7 @@ def report_reviewed_notify(*, report: MilestoneReport, actor: Any) -> int:
     else:
         kind, params = REPORT_RETURNED, {"order": milestone.order, "comments": report.review_note}
     return notify(
-        recipients=_company_members(milestone.award.application.company_id),
+        recipients=_members_of(milestone.award.application.company_id),
         kind=kind,
         obj=report,
         params=params,
@@ -183,7 +168,7 @@ def report_reviewed_notify(*, report: MilestoneReport, actor: Any) -> int:
 
 def milestone_reminder_notify(*, milestone: Milestone, today: dt.date, actor: Any) -> int:
     return notify(
-        recipients=_company_members(milestone.award.application.company_id),
+        recipients=_members_of(milestone.award.application.company_id),
         kind=MILESTONE_DUE,
         obj=milestone,
         params={"due": milestone.due_on.isoformat(), "days": (milestone.due_on - today).days},

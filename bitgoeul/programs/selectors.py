@@ -13,7 +13,8 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bitgoeul.accounts.models import Organization, User
+from bitgoeul.accounts.enums import MembershipRole, OrganizationKind
+from bitgoeul.accounts.models import Membership, Organization, User
 from bitgoeul.accounts.types import Viewer
 from bitgoeul.core.visibility import ViewLevel
 from bitgoeul.programs import access
@@ -676,3 +677,29 @@ def call_steps(call: Call) -> CallSteps:
         selection_approved=RunState.APPROVED in runs,
         awards=Award.objects.filter(application__call=call).count(),
     )
+
+
+# --- recipients of the app's notices -----------------------------------------------------------
+
+
+def call_staff_users(call: Call) -> list[User]:
+    """Staff and administrators of the call's organiser and co-organisers (operator staff
+    elsewhere may open the call, but the organisers run it and are the ones told)."""
+    org_ids = [call.organizer_id, *call.co_organizers.values_list("pk", flat=True)]
+    rows = Membership.objects.filter(
+        organization_id__in=org_ids, role__in=[MembershipRole.ADMIN, MembershipRole.STAFF]
+    ).select_related("user")
+    return list({m.user_id: m.user for m in rows}.values())
+
+
+def company_member_users(company_ids: set[int]) -> dict[int, list[User]]:
+    """The active members of each company, by company id (one query)."""
+    members: dict[int, list[User]] = {}
+    rows = Membership.objects.filter(
+        organization_id__in=company_ids,
+        organization__kind=OrganizationKind.COMPANY,
+        user__is_active=True,
+    ).select_related("user")
+    for membership in rows:
+        members.setdefault(membership.organization_id, []).append(membership.user)
+    return members

@@ -20,15 +20,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bitgoeul.accounts.access import membership_rows
-from bitgoeul.accounts.enums import MembershipRole, OrganizationKind
-from bitgoeul.accounts.models import Membership, User
+from bitgoeul.accounts.enums import OrganizationKind
+from bitgoeul.accounts.models import User
 from bitgoeul.accounts.types import Actor
 from bitgoeul.audit.services import audit_record
 from bitgoeul.companies.models import Company
 from bitgoeul.companies.notification_kinds import APPLIED as COMPANY_APPLIED
 from bitgoeul.companies.services.watchlists import watchers_notify
 from bitgoeul.notifications.services import notify
-from bitgoeul.programs import access
+from bitgoeul.programs import access, selectors
 from bitgoeul.programs import files as documents
 from bitgoeul.programs.answers import clean_answers, is_empty, meanings
 from bitgoeul.programs.eligibility import Failure, check_eligibility
@@ -403,7 +403,7 @@ def application_submit(*, application: Application, actor: User) -> ApplicationR
         after={"state": S.SUBMITTED, "revision": number},
     )
     notify(
-        recipients=call_staff(call),
+        recipients=selectors.call_staff_users(call),
         kind=APPLICATION_SUBMITTED,
         obj=current,
         params={"revision": number},
@@ -414,22 +414,6 @@ def application_submit(*, application: Application, actor: User) -> ApplicationR
             company=current.company, kind=COMPANY_APPLIED, params={"what": call.title}, actor=actor
         )
     return revision
-
-
-def call_staff(call: Call) -> list[User]:
-    """Staff and administrators of the call's organiser and co-organisers."""
-    org_ids = [call.organizer_id, *call.co_organizers.values_list("pk", flat=True)]
-    rows = Membership.objects.filter(
-        organization_id__in=org_ids, role__in=[MembershipRole.ADMIN, MembershipRole.STAFF]
-    ).select_related("user")
-    users = {m.user_id: m.user for m in rows}
-    return list(users.values())
-
-
-def company_members(company: Company) -> list[User]:
-    return [
-        m.user for m in Membership.objects.filter(organization_id=company.pk).select_related("user")
-    ]
 
 
 def _copy_files_to_draft(current: Application, revision: ApplicationRevision | None) -> None:
@@ -486,7 +470,9 @@ def application_set_state(
     )
     if state == S.CHANGES_REQUESTED:
         notify(
-            recipients=company_members(current.company),
+            recipients=selectors.company_member_users({current.company_id}).get(
+                current.company_id, []
+            ),
             kind=CHANGES_REQUESTED,
             obj=current,
             params={"note": note},

@@ -19,8 +19,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bitgoeul.accounts.enums import OrganizationKind
-from bitgoeul.accounts.models import Membership, User
 from bitgoeul.audit.services import audit_record
 from bitgoeul.jobs.services import job_start
 from bitgoeul.notifications.services import notify
@@ -32,6 +30,7 @@ from bitgoeul.optimize.selection.problem import (
     SelectionResult,
 )
 from bitgoeul.optimize.status import Status
+from bitgoeul.programs import selectors
 from bitgoeul.programs.enums import ApplicationState, AwardState, CallState, RunState
 from bitgoeul.programs.models import (
     Application,
@@ -395,18 +394,6 @@ def selection_what_if(inputs: dict[str, Any]) -> list[Variant]:
 # --- approval -------------------------------------------------------------------------------------
 
 
-def _company_members(company_ids: set[int]) -> dict[int, list[User]]:
-    members: dict[int, list[User]] = {}
-    rows = Membership.objects.filter(
-        organization_id__in=company_ids,
-        organization__kind=OrganizationKind.COMPANY,
-        user__is_active=True,
-    ).select_related("user")
-    for membership in rows:
-        members.setdefault(membership.organization_id, []).append(membership.user)
-    return members
-
-
 @transaction.atomic
 def selection_approve(*, run: SelectionRun, actor: Any) -> SelectionRun:
     """Approve a proposed run. Side effects, in one transaction:
@@ -487,7 +474,7 @@ def selection_approve(*, run: SelectionRun, actor: Any) -> SelectionRun:
             "applications": [a.pk for a in applications],
         },
     )
-    members = _company_members({a.company_id for a in applications})
+    members = selectors.company_member_users({a.company_id for a in applications})
     for application in applications:
         decision = decisions[application.pk]
         notify(
