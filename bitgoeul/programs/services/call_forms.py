@@ -25,6 +25,7 @@ from bitgoeul.programs.services.calls import (
     call_lock,
     check_small_int,
     check_text,
+    part_save,
     reorder_rows,
 )
 
@@ -298,18 +299,15 @@ def form_field_update(*, field: FormField, actor: Any, **changes: Any) -> FormFi
     before = {name: getattr(row, name) for name in FORM_FIELD_FIELDS}
     after = {**before, **changes}
     _check_form_field(current, after, pk=row.pk)
-    changed = [name for name in FORM_FIELD_FIELDS if after[name] != before[name]]
-    if not changed:
-        return row
-    for name in changed:
-        setattr(row, name, after[name])
-    row.save(update_fields=changed)
-    audit_record(
-        actor=actor,
+    part_save(
+        call=current,
+        row=row,
+        part="field",
+        fields=FORM_FIELD_FIELDS,
+        before=before,
+        after=after,
         action="call.field_update",
-        obj=current,
-        before={"field": row.pk, **{n: before[n] for n in changed}},
-        after={"field": row.pk, **{n: after[n] for n in changed}},
+        actor=actor,
     )
     return row
 

@@ -21,6 +21,7 @@ from bitgoeul.programs.services.calls import (
     check_aware,
     check_small_int,
     check_text,
+    part_save,
     reorder_rows,
 )
 
@@ -96,18 +97,15 @@ def stage_update(*, stage: EvaluationStage, actor: Any, **changes: Any) -> Evalu
     before = {name: getattr(row, name) for name in STAGE_FIELDS}
     after = {**before, **changes}
     _check_stage(after)
-    changed = [name for name in STAGE_FIELDS if after[name] != before[name]]
-    if not changed:
-        return row
-    for name in changed:
-        setattr(row, name, after[name])
-    row.save(update_fields=changed)
-    audit_record(
-        actor=actor,
+    part_save(
+        call=current_call,
+        row=row,
+        part="stage",
+        fields=STAGE_FIELDS,
+        before=before,
+        after=after,
         action="call.stage_update",
-        obj=current_call,
-        before={"stage": row.pk, **{n: before[n] for n in changed}},
-        after={"stage": row.pk, **{n: after[n] for n in changed}},
+        actor=actor,
     )
     return row
 
@@ -179,18 +177,15 @@ def criterion_update(*, criterion: Criterion, actor: Any, **changes: Any) -> Cri
     before = {name: getattr(row, name) for name in CRITERION_FIELDS}
     after = {**before, **changes}
     _check_criterion(after)
-    changed = [name for name in CRITERION_FIELDS if after[name] != before[name]]
-    if not changed:
-        return row
-    for name in changed:
-        setattr(row, name, after[name])
-    row.save(update_fields=changed)
-    audit_record(
-        actor=actor,
+    part_save(
+        call=current_call,
+        row=row,
+        part="criterion",
+        fields=CRITERION_FIELDS,
+        before=before,
+        after=after,
         action="call.criterion_update",
-        obj=current_call,
-        before={"criterion": row.pk, **{n: before[n] for n in changed}},
-        after={"criterion": row.pk, **{n: after[n] for n in changed}},
+        actor=actor,
     )
     return row
 

@@ -142,6 +142,34 @@ def call_lock(call: Call, states: set[str]) -> Call:
     return locked
 
 
+def part_save(
+    *,
+    call: Call,
+    row: Any,
+    part: str,
+    fields: Sequence[str],
+    before: dict[str, Any],
+    after: dict[str, Any],
+    action: str,
+    actor: Any,
+) -> None:
+    """Write the changed fields of a part of the call (a stage, a criterion, a form field;
+    `after` already checked) and audit them on the call, naming the part by its id."""
+    changed = [name for name in fields if after[name] != before[name]]
+    if not changed:
+        return
+    for name in changed:
+        setattr(row, name, after[name])
+    row.save(update_fields=changed)
+    audit_record(
+        actor=actor,
+        action=action,
+        obj=call,
+        before={part: row.pk, **{n: before[n] for n in changed}},
+        after={part: row.pk, **{n: after[n] for n in changed}},
+    )
+
+
 def reorder_rows(rows: Sequence[Any], ids: Sequence[int]) -> tuple[list[int], list[int]]:
     """Give `rows` the order of `ids` (1, 2, …); returns the ids before and after. Orders are
     moved out of the way first: (call, order) is unique for stages."""
