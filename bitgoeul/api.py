@@ -98,3 +98,4 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 api.add_router("/", accounts_router)
 api.add_router("/", "bitgoeul.companies.api.router")
 api.add_router("/", "bitgoeul.programs.api.router")
+api.add_router("/", "bitgoeul.equipment.api.router")

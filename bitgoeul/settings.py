@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "bitgoeul.notifications",
     "bitgoeul.companies",
     "bitgoeul.programs",
+    "bitgoeul.equipment",
     "bitgoeul.web",
 ]
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("bitgoeul.notifications.urls")),
     path("", include("bitgoeul.companies.urls")),
     path("", include("bitgoeul.programs.urls")),
+    path("", include("bitgoeul.equipment.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", api.urls),
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False), name="api_docs"),

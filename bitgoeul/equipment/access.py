@@ -1,0 +1,202 @@
+"""Who may do what with equipment, and what each viewer sees of a booking. Views, the API,
+exports, feeds and notifications all ask these; access functions only read.
+
+Catalogue: an item that is active and public is seen by everyone, signed in or not; every item
+is seen by operator staff and by the staff of its host institution (or of its centre's host),
+who manage it (rules, blackouts, accessories, photos) and decide its bookings.
+
+Who may book: a member (any role) of a company, for that company. Staff of the host (and
+operator staff) may book on a company's behalf and override a rule, which is audited.
+
+Bookings (`booking_view_level`):
+- PRIVATE: members of the booking company, staff of the item's host, operator staff;
+- PUBLIC: anyone who sees the item: only that the time is taken (`BOOKING_FIELDS`: item,
+  starts_at, ends_at — never the company, its purpose or its fee);
+- NONE otherwise.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from bitgoeul.accounts.access import is_operator_staff, membership_rows
+from bitgoeul.accounts.enums import MembershipRole, OrganizationKind
+from bitgoeul.accounts.models import User
+from bitgoeul.accounts.types import Viewer
+from bitgoeul.companies.models import Company
+from bitgoeul.core.visibility import FieldPolicy, ViewLevel
+from bitgoeul.equipment.models import Booking, Item
+
+STAFF_ROLES = {MembershipRole.ADMIN, MembershipRole.STAFF}
+
+BOOKING_FIELDS = FieldPolicy(
+    "booking",
+    {
+        "item": ViewLevel.PUBLIC,
+        "starts_at": ViewLevel.PUBLIC,
+        "ends_at": ViewLevel.PUBLIC,
+        "blocked_until": ViewLevel.PUBLIC,
+        "state": ViewLevel.PRIVATE,
+        "company": ViewLevel.PRIVATE,
+        "booked_by": ViewLevel.PRIVATE,
+        "series": ViewLevel.PRIVATE,
+        "purpose": ViewLevel.PRIVATE,
+        "award": ViewLevel.PRIVATE,
+        "accessories": ViewLevel.PRIVATE,
+        "fee_krw": ViewLevel.PRIVATE,
+        "fee_detail": ViewLevel.PRIVATE,
+        "override_reason": ViewLevel.PRIVATE,
+        "decision_note": ViewLevel.PRIVATE,
+        "cancel_reason": ViewLevel.PRIVATE,
+        "checked_in_at": ViewLevel.PRIVATE,
+        "created_at": ViewLevel.PRIVATE,
+    },
+)
+
+
+def _signed_in(user: Viewer) -> bool:
+    return isinstance(user, User) and user.is_authenticated
+
+
+def host_org_ids(user: Viewer) -> set[int]:
+    """Organisations (not companies) where the user is staff or administrator: an item whose
+    host (or whose centre's host) is one of them is managed by the user."""
+    return {
+        org_id
+        for org_id, kind, role, _ in membership_rows(user)
+        if kind != OrganizationKind.COMPANY and role in STAFF_ROLES
+    }
+
+
+def company_org_ids(user: Viewer) -> set[int]:
+    """Company organisations the user is a member of (any role)."""
+    return {
+        org_id for org_id, kind, _, _ in membership_rows(user) if kind == OrganizationKind.COMPANY
+    }
+
+
+# --- catalogue ---------------------------------------------------------------------------------
+
+
+def managed_items_q(user: Viewer) -> Q:
+    """Items the user manages, as a filter (nothing for anonymous visitors)."""
+    if is_operator_staff(user):
+        return Q()
+    hosts = host_org_ids(user)
+    if not hosts:
+        return Q(pk__in=[])
+    return Q(host_id__in=hosts) | Q(centre__host_id__in=hosts)
+
+
+def items_for_viewer(user: Viewer) -> QuerySet[Item]:
+    """Items the viewer may see: active public items, and every item the viewer manages."""
+    public = Q(is_active=True, is_public=True)
+    if not _signed_in(user):
+        return Item.objects.filter(public)
+    return Item.objects.filter(public | managed_items_q(user))
+
+
+def can_manage_item(user: Viewer, item: Item) -> bool:
+    if is_operator_staff(user):
+        return True
+    hosts = host_org_ids(user)
+    return item.host_id in hosts or item.centre.host_id in hosts
+
+
+def can_manage_catalogue(user: Viewer) -> bool:
+    """Operator staff, and staff of an institution that hosts a centre or an item."""
+    if is_operator_staff(user):
+        return True
+    hosts = host_org_ids(user)
+    if not hosts:
+        return False
+    return Item.objects.filter(Q(host_id__in=hosts) | Q(centre__host_id__in=hosts)).exists()
+
+
+def item_for_viewer(user: Viewer, item_id: int) -> Item:
+    """The item if the viewer may see it, else 404 (outsiders learn nothing)."""
+    item = (
+        items_for_viewer(user)
+        .select_related("centre", "category", "host")
+        .filter(pk=item_id)
+        .first()
+    )
+    if item is None:
+        raise Http404
+    return item
+
+
+def item_for_manager(user: Viewer, item_id: int) -> Item:
+    item = item_for_viewer(user, item_id)
+    if not can_manage_item(user, item):
+        raise PermissionDenied
+    return item
+
+
+# --- booking -----------------------------------------------------------------------------------
+
+
+def bookable_companies(user: Viewer) -> QuerySet[Company]:
+    """Companies the user may book for: those it is a member of."""
+    return Company.objects.filter(organization_id__in=company_org_ids(user))
+
+
+def can_book_for(user: Viewer, company: Company) -> bool:
+    return company.organization_id in company_org_ids(user)
+
+
+def can_book_on_behalf(user: Viewer, item: Item) -> bool:
+    """Host staff (and operator staff) book for any company and may override a rule."""
+    return can_manage_item(user, item)
+
+
+def booking_view_level(user: Viewer, booking: Booking) -> ViewLevel:
+    if booking.company.organization_id in company_org_ids(user):
+        return ViewLevel.PRIVATE
+    if can_manage_item(user, booking.item):
+        return ViewLevel.PRIVATE
+    if items_for_viewer(user).filter(pk=booking.item_id).exists():
+        return ViewLevel.PUBLIC
+    return ViewLevel.NONE
+
+
+def bookings_at_least(user: Viewer, level: ViewLevel) -> Q:
+    """The same rule as `booking_view_level`, as a filter on Booking."""
+    if level <= ViewLevel.NONE:
+        return Q()
+    private = Q(company__organization_id__in=company_org_ids(user))
+    if is_operator_staff(user):
+        private = Q()
+    elif _signed_in(user):
+        hosts = host_org_ids(user)
+        if hosts:
+            private |= Q(item__host_id__in=hosts) | Q(item__centre__host_id__in=hosts)
+    if level >= ViewLevel.PRIVATE:
+        return private
+    return private | Q(item__in=items_for_viewer(user))
+
+
+def booking_for_viewer(
+    user: Viewer, booking_id: int, level: ViewLevel = ViewLevel.PRIVATE
+) -> Booking:
+    """The booking if the viewer has at least `level` on it, else 404."""
+    booking = (
+        Booking.objects.select_related("item", "item__centre", "company", "company__organization")
+        .filter(pk=booking_id)
+        .first()
+    )
+    if booking is None or booking_view_level(user, booking) < level:
+        raise Http404
+    return booking
+
+
+def can_decide_booking(user: Viewer, booking: Booking) -> bool:
+    """Approve or reject a booking awaiting approval, check it in, release it: host staff."""
+    return can_manage_item(user, booking.item)
+
+
+def can_cancel_booking(user: Viewer, booking: Booking) -> bool:
+    """Members of the booking company, and host staff."""
+    return can_book_for(user, booking.company) or can_manage_item(user, booking.item)

@@ -1,0 +1,5 @@
+"""`/api/v1` operations of the equipment app: one module per area, all on one router."""
+
+from bitgoeul.equipment.api.base import router
+
+__all__ = ["router"]

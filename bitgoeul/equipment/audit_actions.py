@@ -1,0 +1,33 @@
+"""The sentence shown on the audit page for each action code of the equipment app. Korean
+sentences put a fixed noun after the inserted names, so no particle depends on a name."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from bitgoeul.audit.registry import audit_action, audit_object_type, pk_resolver
+from bitgoeul.equipment.models import Booking, Item
+
+# --- bookings ----------------------------------------------------------------------------------
+
+BOOKINGS_GROUP = _("Equipment bookings")
+
+for code, sentence in (
+    ("booking.create", _("%(actor)s booked %(object)s.")),
+    ("booking.set_state", _("%(actor)s changed the state of the booking %(object)s.")),
+):
+    audit_action(code, sentence, group=BOOKINGS_GROUP)
+
+audit_object_type(
+    "equipment.booking",
+    label=_("equipment booking"),
+    resolve=pk_resolver(
+        lambda: Booking.objects.select_related("item"),
+        lambda booking: f"{booking.item.name} · {booking.starts_at:%Y-%m-%d %H:%M}",
+    ),
+)
+audit_object_type(
+    "equipment.item",
+    label=_("equipment item"),
+    resolve=pk_resolver(lambda: Item.objects.all(), lambda item: item.name),
+)
