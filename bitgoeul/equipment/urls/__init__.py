@@ -2,12 +2,13 @@
 
 from django.urls import URLPattern, URLResolver
 
-from bitgoeul.equipment.urls import bookings, catalogue, feeds
+from bitgoeul.equipment.urls import bookings, catalogue, feeds, lifecycle
 
 app_name = "equipment"
 
 urlpatterns: list[URLPattern | URLResolver] = [
     *catalogue.urlpatterns,
     *bookings.urlpatterns,
+    *lifecycle.urlpatterns,
     *feeds.urlpatterns,
 ]
