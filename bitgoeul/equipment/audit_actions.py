@@ -3,10 +3,11 @@ sentences put a fixed noun after the inserted names, so no particle depends on a
 
 from __future__ import annotations
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bitgoeul.audit.registry import audit_action, audit_object_type, pk_resolver
-from bitgoeul.equipment.models import Booking, Item
+from bitgoeul.equipment.models import Booking, BookingSeries, Item
 
 # --- bookings ----------------------------------------------------------------------------------
 
@@ -23,11 +24,32 @@ audit_object_type(
     label=_("equipment booking"),
     resolve=pk_resolver(
         lambda: Booking.objects.select_related("item"),
-        lambda booking: f"{booking.item.name} · {booking.starts_at:%Y-%m-%d %H:%M}",
+        lambda booking: (
+            f"{booking.item.name} · {timezone.localtime(booking.starts_at):%Y-%m-%d %H:%M}"
+        ),
     ),
 )
 audit_object_type(
     "equipment.item",
     label=_("equipment item"),
     resolve=pk_resolver(lambda: Item.objects.all(), lambda item: item.name),
+)
+
+# --- rules: recurring bookings -----------------------------------------------------------------
+
+audit_action(
+    "booking_series.create",
+    _("%(actor)s booked %(object)s as a recurring series."),
+    group=BOOKINGS_GROUP,
+)
+audit_object_type(
+    "equipment.bookingseries",
+    label=_("recurring equipment booking"),
+    resolve=pk_resolver(
+        lambda: BookingSeries.objects.select_related("item"),
+        lambda series: (
+            f"{series.item.name} · "
+            f"{timezone.localtime(series.first_starts_at):%Y-%m-%d %H:%M} × {series.count}"
+        ),
+    ),
 )
