@@ -27,7 +27,7 @@ from bitgoeul.accounts.models import User
 from bitgoeul.accounts.types import Viewer
 from bitgoeul.companies.models import Company
 from bitgoeul.core.visibility import FieldPolicy, ViewLevel
-from bitgoeul.equipment.models import Booking, Item
+from bitgoeul.equipment.models import Booking, BookingSeries, Item
 
 STAFF_ROLES = {MembershipRole.ADMIN, MembershipRole.STAFF}
 
@@ -200,3 +200,32 @@ def can_decide_booking(user: Viewer, booking: Booking) -> bool:
 def can_cancel_booking(user: Viewer, booking: Booking) -> bool:
     """Members of the booking company, and host staff."""
     return can_book_for(user, booking.company) or can_manage_item(user, booking.item)
+
+
+# --- rules: the booking form and recurring series ----------------------------------------------
+
+
+def booking_form_companies(user: Viewer, item: Item) -> QuerySet[Company]:
+    """The companies the user may pick on the item's booking form: every company for host staff
+    (who book on a company's behalf), else the companies the user is a member of."""
+    if can_book_on_behalf(user, item):
+        return Company.objects.all()
+    return bookable_companies(user)
+
+
+def can_use_booking_form(user: Viewer, item: Item) -> bool:
+    return item.is_active and (can_book_on_behalf(user, item) or bookable_companies(user).exists())
+
+
+def series_for_viewer(user: Viewer, series_id: int) -> BookingSeries:
+    """A recurring booking, for members of its company and staff of its item's host; else 404."""
+    series = (
+        BookingSeries.objects.select_related("item", "item__centre", "company__organization")
+        .filter(pk=series_id)
+        .first()
+    )
+    if series is None or not (
+        can_book_for(user, series.company) or can_manage_item(user, series.item)
+    ):
+        raise Http404
+    return series

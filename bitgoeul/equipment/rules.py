@@ -316,22 +316,35 @@ def _quota_problem(quota: Quota, used: int, asked: int) -> Problem:
     else:
         scope = _("all equipment")
     period = _("a week") if quota.period == QuotaPeriod.WEEK else _("a month")
+    values = {
+        "limit": quota.limit,
+        "scope": scope,
+        "period": period,
+        "used": _hours(used) if quota.measure == QuotaMeasure.HOURS else used,
+        "asked": _hours(asked),
+    }
     if quota.measure == QuotaMeasure.HOURS:
-        message = _(
-            "A company may book %(limit)s hours of %(scope)s in %(period)s. %(used)s hours are "
-            "already booked in this period and this booking adds %(asked)s."
-        ) % {
-            "limit": quota.limit,
-            "scope": scope,
-            "period": period,
-            "used": _hours(used),
-            "asked": _hours(asked),
-        }
+        message = (
+            ngettext(
+                "A company may book %(limit)s hour of %(scope)s in %(period)s. %(used)s hours are "
+                "already booked in this period and this booking adds %(asked)s hours.",
+                "A company may book %(limit)s hours of %(scope)s in %(period)s. %(used)s hours are "
+                "already booked in this period and this booking adds %(asked)s hours.",
+                quota.limit,
+            )
+            % values
+        )
     else:
-        message = _(
-            "A company may make %(limit)s bookings of %(scope)s in %(period)s, and %(used)s are "
-            "already made in this period."
-        ) % {"limit": quota.limit, "scope": scope, "period": period, "used": used}
+        message = (
+            ngettext(
+                "A company may make %(limit)s booking of %(scope)s in %(period)s, and "
+                "%(used)s are already made in this period.",
+                "A company may make %(limit)s bookings of %(scope)s in %(period)s, and "
+                "%(used)s are already made in this period.",
+                quota.limit,
+            )
+            % values
+        )
     if quota.peak_only:
         message += " " + _("Only time in peak hours counts (%(days)s, %(from)s–%(until)s).") % {
             "days": _weekday_names(quota.peak_days),
