@@ -84,6 +84,12 @@ def check_times(request: BookingRequest) -> list[Problem]:
     return []
 
 
+def check_active(request: BookingRequest) -> list[Problem]:
+    if request.item.is_active:
+        return []
+    return [Problem("inactive", _("This item cannot be booked at the moment."))]
+
+
 def check_length(request: BookingRequest) -> list[Problem]:
     item = request.item
     minutes = (request.ends_at - request.starts_at).total_seconds() / 60
@@ -395,16 +401,15 @@ def check_quotas(request: BookingRequest) -> list[Problem]:
 def check_accessories(request: BookingRequest) -> list[Problem]:
     """Accessories asked for belong to the item, and bookings overlapping in time (the
     accessory is back at the booking's end; the buffer is the item's) share its quantity."""
-    if not request.accessories:
-        return []
+    asked = {pk: quantity for pk, quantity in request.accessories.items() if quantity != 0}
+    if not asked:
+        return []  # a quantity of 0 is an accessory not asked for
     known = {
         accessory.pk: accessory
-        for accessory in Accessory.objects.filter(
-            item_id=request.item.pk, pk__in=list(request.accessories)
-        )
+        for accessory in Accessory.objects.filter(item_id=request.item.pk, pk__in=list(asked))
     }
     problems = []
-    for accessory_id, quantity in request.accessories.items():
+    for accessory_id, quantity in asked.items():
         accessory = known.get(accessory_id)
         if accessory is None or quantity < 1:
             problems.append(
@@ -432,6 +437,7 @@ def check_accessories(request: BookingRequest) -> list[Problem]:
 
 RULES = [
     check_times,
+    check_active,
     check_length,
     check_notice,
     check_opening_hours,

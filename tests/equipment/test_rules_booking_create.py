@@ -135,9 +135,19 @@ def test_override_never_bypasses_the_database(company: Company) -> None:
         book(item, company, 11, 13, override_reason="급한 일정")
 
 
-def test_approval_needed_leaves_the_booking_pending(company: Company) -> None:
+def test_approval_needed_leaves_the_booking_pending_unless_staff_book(company: Company) -> None:
     item = ItemFactory.create(requires_approval=True)
     assert book(item, company, 10, 11).state == BookingState.PENDING
+    on_behalf = booking_create(
+        item=item,
+        company=company,
+        starts_at=at(7, 12),
+        ends_at=at(7, 13),
+        actor=UserFactory.create(),
+        on_behalf=True,
+        now=NOW,
+    )
+    assert on_behalf.state == BookingState.CONFIRMED
 
 
 def test_the_award_in_delivery_is_kept_on_the_booking(company: Company) -> None:

@@ -315,6 +315,8 @@ def test_quota_message(item: Item, company: Company) -> None:
 def test_accessory_quantity_shared_by_overlapping_bookings(item: Item, company: Company) -> None:
     lens = Accessory.objects.create(item=item, name="광각 렌즈", quantity=2)
     assert codes(item, company, at(7, 10), at(7, 11), accessories={lens.pk: 2}) == []
+    assert codes(item, company, at(7, 10), at(7, 11), accessories={lens.pk: 0}) == []
+    assert codes(item, company, at(7, 10), at(7, 11), accessories={lens.pk: -1}) == ["accessory"]
     assert codes(item, company, at(7, 10), at(7, 11), accessories={lens.pk: 3}) == [
         "accessory_quantity"
     ]
@@ -353,3 +355,9 @@ def test_every_broken_rule_is_named(company: Company) -> None:
         "closed",
         "stage",
     ]
+
+
+def test_an_inactive_item_cannot_be_booked(item: Item, company: Company) -> None:
+    assert codes(item, company, at(7, 10), at(7, 11)) == []
+    item.is_active = False
+    assert codes(item, company, at(7, 10), at(7, 11)) == ["inactive"]

@@ -61,6 +61,7 @@ def booking_create(
     actor: Any,
     purpose: str = "",
     override_reason: str = "",
+    on_behalf: bool = False,
     accessories: Mapping[int, int] | None = None,
     series_id: int | None = None,
     now: dt.datetime | None = None,
@@ -78,7 +79,8 @@ def booking_create(
     the rules it broke are recorded in its audit event and the reason is kept on it. Raises
     `BookingConflict` if the time (with the buffer) is taken: no override bypasses that. A
     booking of an item that needs approval waits for the host (PENDING), unless made by host
-    staff on a company's behalf. An item that needs a programme award records the company's
+    staff on a company's behalf (`on_behalf`: the caller checked `access.can_book_on_behalf`)
+    or with an override. An item that needs a programme award records the company's
     award in delivery on the booking."""
     now = now or timezone.now()
     accessories = {pk: qty for pk, qty in (accessories or {}).items() if qty}
@@ -115,6 +117,7 @@ def booking_create(
             actor=actor,
             purpose=purpose,
             override_reason=override_reason,
+            pending=member.requires_approval and not (override_reason or on_behalf),
             series_id=series_id,
             bundle=bundle,
             now=now,
@@ -145,12 +148,12 @@ def _hold(
     actor: Any,
     purpose: str,
     override_reason: str,
+    pending: bool,
     series_id: int | None,
     bundle: uuid.UUID | None,
     now: dt.datetime,
 ) -> Booking:
     fee, detail = booking_fee(item, company, starts_at, ends_at)
-    pending = item.requires_approval and not override_reason
     booking = Booking(
         item=item,
         company=company,

@@ -166,6 +166,7 @@ def series_create(
     purpose: str = "",
     accessories: Mapping[int, int] | None = None,
     override_reason: str = "",
+    on_behalf: bool = False,
     now: dt.datetime | None = None,
 ) -> BookingSeries:
     """Book every instance of the plan except those whose `Instance.key` is in `skip`, and
@@ -204,6 +205,7 @@ def series_create(
                 actor=actor,
                 purpose=purpose,
                 override_reason=override_reason,
+                on_behalf=on_behalf,
                 accessories=accessories,
                 series_id=series.pk,
                 now=now,

@@ -150,9 +150,8 @@ class BookingForm(forms.Form):
     def accessory_fields(self) -> list[forms.BoundField]:
         return [self[f"accessory_{accessory.pk}"] for accessory in self.accessories]
 
-    def main_fields(self) -> list[forms.BoundField]:
-        names = ["company", "start_day", "start_time", "end_day", "end_time", "purpose"]
-        return [self[name] for name in names]
+    def time_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in ("start_day", "start_time", "end_day", "end_time")]
 
     def repeat_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in ("repeat", "interval", "count")]
@@ -208,6 +207,7 @@ def book(request: AuthenticatedHttpRequest, item_id: int) -> HttpResponse:
                 purpose=data["purpose"],
                 accessories=data["accessory_quantities"],
                 override_reason=override_reason,
+                on_behalf=on_behalf,
             )
             return redirect("equipment:series_booked", series_id=series.pk)
         booking = booking_create(
@@ -219,6 +219,7 @@ def book(request: AuthenticatedHttpRequest, item_id: int) -> HttpResponse:
             purpose=data["purpose"],
             accessories=data["accessory_quantities"],
             override_reason=override_reason,
+            on_behalf=on_behalf,
         )
     except BookingRefused as refused:
         context["problems"] = [p.message for p in refused.problems]
@@ -230,7 +231,7 @@ def book(request: AuthenticatedHttpRequest, item_id: int) -> HttpResponse:
         ]
     except SeriesRefused as refused:
         context["problems"] = refused.messages
-        if plan is not None:
+        if plan is not None and refused.instance is not None:
             context["instances"] = series_preview(
                 plan=plan, accessories=data["accessory_quantities"]
             )
