@@ -25,6 +25,7 @@ from bitgoeul.accounts.access import is_operator_staff, membership_rows
 from bitgoeul.accounts.enums import MembershipRole, OrganizationKind
 from bitgoeul.accounts.models import User
 from bitgoeul.accounts.types import Viewer
+from bitgoeul.companies.access import companies_at_least
 from bitgoeul.companies.models import Company
 from bitgoeul.core.visibility import FieldPolicy, ViewLevel
 from bitgoeul.equipment.models import Booking, BookingSeries, Item
@@ -206,10 +207,12 @@ def can_cancel_booking(user: Viewer, booking: Booking) -> bool:
 
 
 def booking_form_companies(user: Viewer, item: Item) -> QuerySet[Company]:
-    """The companies the user may pick on the item's booking form: every company for host staff
-    (who book on a company's behalf), else the companies the user is a member of."""
+    """The companies the user may pick on the item's booking form: for host staff (who book on
+    a company's behalf) every company they may see (the companies' own visibility rule) that is
+    not a prospect still missing its registration number; else the companies the user is a
+    member of."""
     if can_book_on_behalf(user, item):
-        return Company.objects.all()
+        return Company.objects.filter(companies_at_least(user, ViewLevel.PUBLIC), is_prospect=False)
     return bookable_companies(user)
 
 

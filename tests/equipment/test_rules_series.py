@@ -127,6 +127,11 @@ def test_preview_shows_the_taken_instance_and_the_rule_problems(
 def test_preview_counts_the_buffer_of_a_booking_before(company: Company) -> None:
     item = ItemFactory.create(buffer_minutes=30)
     booking_create(
+        item=item, company=company, starts_at=at(6, 8), ends_at=at(6, 9, 30), actor=None, now=NOW
+    )
+    sunday = plan(item, company, first=at(6, 10), count=2)
+    assert series_preview(plan=sunday, now=NOW)[0].conflict is False  # held until 10:00 exactly
+    booking_create(
         item=item, company=company, starts_at=at(7, 8), ends_at=at(7, 9, 45), actor=None, now=NOW
     )
     [first, second] = series_preview(plan=plan(item, company, count=2), now=NOW)

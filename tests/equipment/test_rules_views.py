@@ -183,9 +183,13 @@ def test_host_staff_book_on_behalf_and_override_with_a_reason(
 ) -> None:
     item.max_minutes = 60
     item.save()
+    prospect = company_record(world.other_company)
+    Company.objects.filter(pk=prospect.pk).update(is_prospect=True)
     signed_in(client, world.operator)
     url = reverse("equipment:book", args=[item.pk])
-    assert "override_reason" in client.get(url).context["form"].fields
+    form = client.get(url).context["form"]
+    assert "override_reason" in form.fields
+    assert list(form.fields["company"].queryset) == [company]  # not the prospect
     response = client.post(
         url, form_data(company, grid_time(3, 10), override_reason="센터장 승인 시연")
     )
