@@ -24,7 +24,7 @@ from bitgoeul.equipment.models import (
     PublicHoliday,
     Quota,
 )
-from bitgoeul.equipment.rules import check_booking
+from bitgoeul.equipment.rules import check_booking, check_bundle
 from bitgoeul.programs.enums import AwardState
 from tests.equipment.factories import BookingFactory, CentreFactory, ItemFactory
 from tests.equipment.rules_helpers import NOW, at, codes, request
@@ -361,3 +361,27 @@ def test_an_inactive_item_cannot_be_booked(item: Item, company: Company) -> None
     assert codes(item, company, at(7, 10), at(7, 11)) == []
     item.is_active = False
     assert codes(item, company, at(7, 10), at(7, 11)) == ["inactive"]
+
+
+def test_peak_only_booking_quota_ignores_off_peak_bookings(item: Item, company: Company) -> None:
+    Quota.objects.create(
+        item=item,
+        measure=QuotaMeasure.BOOKINGS,
+        period=QuotaPeriod.WEEK,
+        limit=1,
+        peak_only=True,
+        peak_from=dt.time(9),
+        peak_until=dt.time(18),
+    )
+    BookingFactory.create(item=item, company=company, starts_at=at(7, 18), ends_at=at(7, 20))
+    assert codes(item, company, at(8, 10), at(8, 11)) == []  # the evening one did not count
+    BookingFactory.create(item=item, company=company, starts_at=at(8, 17), ends_at=at(8, 19))
+    assert codes(item, company, at(9, 10), at(9, 11)) == ["quota"]
+    assert codes(item, company, at(9, 18), at(9, 19)) == []  # off-peak: free of the quota
+
+
+def test_bundle_partners_are_checked_and_named(item: Item, company: Company) -> None:
+    partner = ItemFactory.create(name="라이다 센서", is_active=False)
+    [problem] = check_bundle(request(item, company, at(7, 10), at(7, 11)), [partner])
+    assert problem.code == "inactive"
+    assert problem.message.startswith("라이다 센서(함께 예약하는 장비): ")
