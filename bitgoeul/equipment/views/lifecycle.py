@@ -361,7 +361,10 @@ def _statement(request: HttpRequest) -> tuple[Statement, StatementForm, list[Com
         raise PermissionDenied
     form = StatementForm(request.GET or None)
     month = form.cleaned_data.get("month") if form.is_valid() else None
-    month = month or timezone.localtime(timezone.now(), SEOUL).date().replace(day=1)
+    if month is None:
+        month = timezone.localtime(timezone.now(), SEOUL).date().replace(day=1)
+        if not form.errors:  # show the month shown, rather than an empty field
+            form = StatementForm(initial={"month": f"{month:%Y-%m}"})
     return company_statement(company, month), form, companies
 
 
