@@ -60,7 +60,7 @@ def test_booking_page_shows_the_fee_history_and_the_host_s_actions(
     assert (
         "100,000" in page,
         reverse("equipment:booking_approve", args=[booking.pk]) in page,
-        "Awaiting approval" in page,
+        "승인 대기" in page,
     ) == (True, True, True)
     client.force_login(scene.member)
     page = client.get(_detail(booking)).content.decode()
@@ -230,7 +230,7 @@ def test_waitlist_join_page_says_to_book_free_time(scene: Scene, client: Client)
         {"company": scene.company.pk, "day": day, "start": "10:00", "end": "11:00"},
     )
     assert response.status_code == 200
-    assert "book it instead" in response.content.decode()
+    assert "이 시간은 비어 있습니다. 대기하지 말고 바로 예약해 주세요." in response.content.decode()
     assert WaitlistEntry.objects.count() == 0
 
 
@@ -336,7 +336,7 @@ def test_statement_xlsx_has_each_line_and_the_totals(scene: Scene, client: Clien
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert sheet is not None
     rows = [list(row) for row in sheet.iter_rows(values_only=True)]
-    assert [row[0] for row in rows[2:]] == [used.pk, late.pk, "Total"]
+    assert [row[0] for row in rows[2:]] == [used.pk, late.pk, "합계"]
     assert rows[-1][5:] == [100_000, 50_000, 150_000]
 
 
