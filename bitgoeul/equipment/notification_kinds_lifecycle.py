@@ -18,16 +18,18 @@ from bitgoeul.core.visibility import ViewLevel
 from bitgoeul.equipment import access
 from bitgoeul.equipment.models import Booking, WaitlistEntry
 from bitgoeul.equipment.selectors_lifecycle import company_member_users, host_staff_users
+from bitgoeul.equipment.services.lifecycle import note_text
 from bitgoeul.notifications.registry import Kind, kind_register
 from bitgoeul.notifications.services import notify
 
+BOOKING_PENDING = "equipment.booking_pending"
 BOOKING_DECIDED = "equipment.booking_decided"
 BOOKING_CANCELLED = "equipment.booking_cancelled"
 BOOKING_RELEASED = "equipment.booking_released"
 BOOKING_REMINDER = "equipment.booking_reminder"
 WAITLIST_OFFERED = "equipment.waitlist_offered"
 
-_BOOKING_RELATED = ("item", "item__centre", "company")
+_BOOKING_RELATED = ("item", "item__centre", "company__organization")
 
 
 def _when(moment: Any) -> str:
@@ -46,12 +48,18 @@ def _sees_booking(user: Any, booking: Booking) -> bool:
     return access.booking_view_level(user, booking) >= ViewLevel.PRIVATE
 
 
+def _pending_text(booking: Booking, params: dict[str, Any]) -> str:
+    return _("%(company)s booked this item; the booking awaits your approval.") % {
+        "company": booking.company.organization.name
+    }
+
+
 def _decided_text(booking: Booking, params: dict[str, Any]) -> str:
     if params.get("approved"):
         text = _("The host approved your booking.")
     else:
         text = _("The host rejected your booking.")
-    note = str(params.get("note", ""))
+    note = note_text(str(params.get("note", "")))
     return _("%(text)s Note: %(note)s") % {"text": text, "note": note} if note else text
 
 
@@ -109,6 +117,11 @@ def _booking_kind(code: str, label: Any, text: Any) -> Kind:
 
 KINDS = [
     _booking_kind(
+        BOOKING_PENDING,
+        gettext_lazy("A booking of equipment I host awaits my approval"),
+        _pending_text,
+    ),
+    _booking_kind(
         BOOKING_DECIDED,
         gettext_lazy("The host approved or rejected a booking of my company"),
         _decided_text,
@@ -145,6 +158,17 @@ for _kind in KINDS:
 def _others(users: list[User], actor: Any) -> list[User]:
     """Nobody is told about what they did themselves."""
     return [user for user in users if user.pk != getattr(actor, "pk", None)]
+
+
+def booking_pending_notify(*, booking: Booking, actor: Any) -> int:
+    """Tell the item's host staff that a booking awaits their approval. `booking_create`'s
+    callers send it when the booking they made is PENDING (the waitlist's acceptance does)."""
+    return notify(
+        recipients=_others(host_staff_users(booking.item), actor),
+        kind=BOOKING_PENDING,
+        obj=booking,
+        actor=actor,
+    )
 
 
 def booking_decided_notify(*, booking: Booking, approved: bool, note: str, actor: Any) -> int:

@@ -17,7 +17,7 @@ from django.utils import timezone
 from bitgoeul.equipment.enums import BookingState, WaitlistState
 from bitgoeul.equipment.models import Booking, WaitlistEntry
 from bitgoeul.equipment.selectors_lifecycle import company_statement
-from bitgoeul.equipment.services.lifecycle import booking_set_state
+from bitgoeul.equipment.services.lifecycle import booking_set_state, bookings_release
 from tests.equipment.factories import BookingFactory, ItemFactory, grid_time
 from tests.equipment.lifecycle_scene import Scene, make_scene
 
@@ -194,6 +194,35 @@ def test_booking_list_queries_do_not_grow_with_rows(
     client.force_login(scene.member)
     with django_assert_max_num_queries(14):
         assert client.get(reverse("equipment:booking_list")).status_code == 200
+
+
+@pytest.mark.parametrize("rows", [1, 12])
+def test_approvals_and_statement_queries_do_not_grow_with_rows(
+    scene: Scene, client: Client, django_assert_max_num_queries: Any, rows: int
+) -> None:
+    for day in range(rows):
+        BookingFactory.create(
+            item=scene.item,
+            company=scene.company,
+            starts_at=grid_time(days=day + 1),
+            state=BookingState.PENDING,
+        )
+    client.force_login(scene.host_staff)
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("equipment:approvals")).status_code == 200
+    client.force_login(scene.member)
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("equipment:statement")).status_code == 200
+
+
+def test_a_lapsed_booking_says_why_in_the_reader_s_language(scene: Scene, client: Client) -> None:
+    scene.item.requires_approval = True
+    scene.item.save()
+    booking = scene.book()
+    bookings_release(now=booking.starts_at)
+    client.force_login(scene.member)
+    page = client.get(_detail(booking)).content.decode()
+    assert "운영 기관이 시작 전까지 승인하지 않아 예약이 반려되었습니다." in page
 
 
 # --- waitlist pages ----------------------------------------------------------------------------

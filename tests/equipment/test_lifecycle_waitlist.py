@@ -204,3 +204,19 @@ def test_withdrawing_an_offer_passes_it_on(scene: Scene) -> None:
     first.refresh_from_db()
     waitlist_withdraw(entry=first, actor=first.user)
     assert _states(first, second) == [WaitlistState.WITHDRAWN, WaitlistState.OFFERED]
+
+
+def test_accepting_an_offer_of_an_item_that_needs_approval_tells_the_host(scene: Scene) -> None:
+    scene.item.requires_approval = True
+    scene.item.save()
+    start = grid_time(days=3)
+    booking = scene.book(starts_at=start)
+    entry = _join(scene, start)
+    booking_set_state(booking=booking, state=BookingState.CANCELLED, actor=scene.member)
+    entry.refresh_from_db()
+    created = waitlist_accept(entry=entry, actor=scene.other_member)
+    notices = Notification.objects.filter(kind="equipment.booking_pending")
+    assert created.state == BookingState.PENDING
+    assert [(n.recipient_id, n.object_id) for n in notices] == [
+        (scene.host_staff.pk, str(created.pk))
+    ]

@@ -16,6 +16,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from bitgoeul.audit.services import audit_record
 from bitgoeul.equipment import guard
@@ -153,7 +154,15 @@ class ReleaseSummary:
     offers_expired: int
 
 
+# stored as a code (the note is kept as written), shown in the reader's language
 LAPSED_NOTE = "not decided before the start"
+
+
+def note_text(note: str) -> str:
+    """A decision note as shown: the system's own note translated, a person's as written."""
+    if note == LAPSED_NOTE:
+        return gettext("The host did not decide before the start, so the booking lapsed.")
+    return note
 
 
 def bookings_release(*, now: dt.datetime | None = None, dry_run: bool = False) -> ReleaseSummary:

@@ -52,6 +52,7 @@ from bitgoeul.equipment.services.lifecycle import (
     IllegalTransition,
     booking_set_state,
     cancel_charge,
+    note_text,
 )
 from bitgoeul.equipment.services.waitlist import (
     waitlist_accept,
@@ -135,7 +136,7 @@ def _history(booking: Booking) -> list[dict[str, Any]]:
                 "at": event.at,
                 "who": actor_subject(event.actor),
                 "state": BookingState(state).label,
-                "note": after.get("note") or after.get("override_reason") or "",
+                "note": note_text(after.get("note") or after.get("override_reason") or ""),
             }
         )
     return rows
@@ -162,6 +163,7 @@ def booking_detail(request: HttpRequest, booking_id: int) -> HttpResponse:
             "free_until": booking.starts_at - dt.timedelta(hours=booking.item.free_cancel_hours),
             "forms": _decision_forms(booking),
             "statement_url": _statement_url(user, booking),
+            "decision_note": note_text(booking.decision_note),
         },
     )
 
