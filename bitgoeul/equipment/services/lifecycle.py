@@ -82,7 +82,9 @@ def booking_set_state(
     from bitgoeul.equipment.services.waitlist import waitlist_offer_freed
 
     now = now or timezone.now()
-    current = Booking.objects.select_for_update().select_related("item").get(pk=booking.pk)
+    current = (
+        Booking.objects.select_for_update(of=("self",)).select_related("item").get(pk=booking.pk)
+    )
     before = current.state
     if state not in TRANSITIONS[before]:
         raise IllegalTransition(before, state)

@@ -175,7 +175,11 @@ def waitlist_accept(*, entry: WaitlistEntry, actor: Any, now: dt.datetime | None
     from bitgoeul.equipment.notification_kinds_lifecycle import booking_pending_notify
 
     now = now or timezone.now()
-    current = WaitlistEntry.objects.select_for_update().select_related("item").get(pk=entry.pk)
+    current = (
+        WaitlistEntry.objects.select_for_update(of=("self",))
+        .select_related("item")
+        .get(pk=entry.pk)
+    )
     if current.state != WaitlistState.OFFERED or (
         current.offer_expires_at is not None and current.offer_expires_at <= now
     ):
