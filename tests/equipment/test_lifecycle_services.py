@@ -13,12 +13,14 @@ from bitgoeul.audit.models import AuditEvent
 from bitgoeul.equipment import access
 from bitgoeul.equipment.enums import BookingState
 from bitgoeul.equipment.guard import BookingConflict
+from bitgoeul.equipment.models import Booking
 from bitgoeul.equipment.services.lifecycle import (
     IllegalTransition,
     booking_reminders_send,
     booking_set_state,
     bookings_release,
     cancel_charge,
+    clock_move,
 )
 from bitgoeul.notifications.models import Notification
 from tests.equipment.factories import grid_time
@@ -266,3 +268,15 @@ def test_no_reminder_for_a_cancelled_booking(scene: Scene) -> None:
     booking = scene.book(starts_at=grid_time(days=3))
     booking_set_state(booking=booking, state=BookingState.CANCELLED, actor=scene.member)
     assert booking_reminders_send(now=booking.starts_at - dt.timedelta(hours=2)) == 0
+
+
+def test_the_clock_leaves_a_booking_a_person_moved_first(scene: Scene) -> None:
+    """The release read the booking as confirmed; the company checked in before the lock."""
+    booking = scene.book()
+    stale = Booking.objects.get(pk=booking.pk)
+    booking_set_state(
+        booking=booking, state=BookingState.CHECKED_IN, actor=scene.member, now=booking.starts_at
+    )
+    moved = clock_move(stale, BookingState.NO_SHOW, booking.starts_at + dt.timedelta(hours=1))
+    booking.refresh_from_db()
+    assert (moved, booking.state) == (False, BookingState.CHECKED_IN)

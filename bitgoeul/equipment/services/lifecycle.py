@@ -192,16 +192,23 @@ def bookings_release(*, now: dt.datetime | None = None, dry_run: bool = False) -
         from bitgoeul.equipment.selectors_lifecycle import offers_past_expiry
 
         return ReleaseSummary(len(no_shows), len(ended), len(lapsed), offers_past_expiry(now))
-    for booking in no_shows:
-        booking_set_state(booking=booking, state=BookingState.NO_SHOW, actor=None, now=now)
-    for booking in ended:
-        booking_set_state(booking=booking, state=BookingState.COMPLETED, actor=None, now=now)
-    for booking in lapsed:
-        booking_set_state(
-            booking=booking, state=BookingState.REJECTED, actor=None, note=LAPSED_NOTE, now=now
-        )
+    released = sum(clock_move(booking, BookingState.NO_SHOW, now) for booking in no_shows)
+    completed = sum(clock_move(booking, BookingState.COMPLETED, now) for booking in ended)
+    rejected = sum(
+        clock_move(booking, BookingState.REJECTED, now, note=LAPSED_NOTE) for booking in lapsed
+    )
     expired = waitlist_offers_expire(now=now)
-    return ReleaseSummary(len(no_shows), len(ended), len(lapsed), expired)
+    return ReleaseSummary(released, completed, rejected, expired)
+
+
+def clock_move(booking: Booking, state: str, now: dt.datetime, note: str = "") -> bool:
+    """One move made by the clock; False when a person moved the booking first (checked in,
+    approved, cancelled between the read and the lock), which is left as they made it."""
+    try:
+        booking_set_state(booking=booking, state=state, actor=None, note=note, now=now)
+    except IllegalTransition:
+        return False
+    return True
 
 
 def reminders_due(now: dt.datetime) -> QuerySet[Booking]:
