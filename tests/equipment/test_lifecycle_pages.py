@@ -223,6 +223,14 @@ def test_a_lapsed_booking_says_why_in_the_reader_s_language(scene: Scene, client
     client.force_login(scene.member)
     page = client.get(_detail(booking)).content.decode()
     assert "운영 기관이 시작 전까지 승인하지 않아 예약이 반려되었습니다." in page
+    # the history names who moved it: the booker, then the clock (not "시스템이", a subject)
+    assert (
+        scene.member.name in page,
+        '<td data-label="처리한 사람">시스템(자동 처리)</td>' in page,
+    ) == (
+        True,
+        True,
+    )
 
 
 # --- waitlist pages ----------------------------------------------------------------------------

@@ -18,10 +18,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from bitgoeul.accounts.access import is_operator_staff
-from bitgoeul.audit.presenters import actor_subject
 from bitgoeul.companies.models import Company
 from bitgoeul.core.cells import neutralise_row
 from bitgoeul.equipment import access
@@ -123,6 +123,16 @@ def _decision_forms(booking: Booking) -> tuple[DecisionForm, RejectForm]:
 # --- one booking -------------------------------------------------------------------------------
 
 
+def _who(actor: Any) -> str:
+    """Who moved the booking, as a name (the audit trail holds only the id): the system for
+    the clock, a tombstone for an erased account."""
+    if actor is None:
+        return pgettext("booking history", "The system")
+    if actor.deleted_at is not None:
+        return pgettext("booking history", "Deleted user #%(id)s") % {"id": actor.pk}
+    return str(actor.name or actor.email)
+
+
 def _history(booking: Booking) -> list[dict[str, Any]]:
     """The state history: who moved the booking to which state, when, with which note."""
     rows = []
@@ -134,7 +144,7 @@ def _history(booking: Booking) -> list[dict[str, Any]]:
         rows.append(
             {
                 "at": event.at,
-                "who": actor_subject(event.actor),
+                "who": _who(event.actor),
                 "state": BookingState(state).label,
                 "note": note_text(after.get("note") or after.get("override_reason") or ""),
             }
