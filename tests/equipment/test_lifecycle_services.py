@@ -280,3 +280,22 @@ def test_the_clock_leaves_a_booking_a_person_moved_first(scene: Scene) -> None:
     moved = clock_move(stale, BookingState.NO_SHOW, booking.starts_at + dt.timedelta(hours=1))
     booking.refresh_from_db()
     assert (moved, booking.state) == (False, BookingState.CHECKED_IN)
+
+
+def test_completion_waits_for_the_buffer_so_it_stays_refused(scene: Scene) -> None:
+    scene.item.buffer_minutes = 30
+    scene.item.save()
+    booking = scene.book(hours=2)
+    booking_set_state(
+        booking=booking, state=BookingState.CHECKED_IN, actor=scene.member, now=booking.starts_at
+    )
+    at_end = bookings_release(now=booking.ends_at)
+    with pytest.raises(BookingConflict):
+        scene.book(starts_at=booking.ends_at, hours=1, company=scene.other_company)
+    after_buffer = bookings_release(now=booking.ends_at + dt.timedelta(minutes=30))
+    booking.refresh_from_db()
+    assert (at_end.completed, after_buffer.completed, booking.state) == (
+        0,
+        1,
+        BookingState.COMPLETED,
+    )

@@ -99,7 +99,7 @@ def booking_set_state(
     elif state == BookingState.CANCELLED:
         current.cancel_fee_krw = charge
         current.cancelled_by, current.cancelled_at, current.cancel_reason = user, now, note
-    current.save()
+    current.save(update_fields=_CHANGED_FIELDS)
     freed = before in HOLDING_STATES and state not in HOLDING_STATES
     if freed:
         guard.release(current)
@@ -171,7 +171,7 @@ def bookings_release(*, now: dt.datetime | None = None, dry_run: bool = False) -
     """What `bitgoeul equipment release` does every few minutes:
     - a confirmed booking nobody checked in within the item's `check_in_grace_minutes` after
       its start becomes NO_SHOW, which frees the rest of its time for the waitlist;
-    - a checked-in booking that has ended becomes COMPLETED;
+    - a checked-in booking whose end (and buffer after it) has passed becomes COMPLETED;
     - a booking still awaiting approval when it starts is rejected ("not decided before the
       start");
     - waitlist offers past their expiry lapse and the time goes to the next entry.
@@ -186,7 +186,8 @@ def bookings_release(*, now: dt.datetime | None = None, dry_run: bool = False) -
         for booking in started.select_related("item")
         if booking.starts_at + dt.timedelta(minutes=booking.item.check_in_grace_minutes) <= now
     ]
-    ended = list(Booking.objects.filter(state=BookingState.CHECKED_IN, ends_at__lte=now))
+    # completed once its buffer has passed too: completing frees the time, buffer included
+    ended = list(Booking.objects.filter(state=BookingState.CHECKED_IN, blocked_until__lte=now))
     lapsed = list(Booking.objects.filter(state=BookingState.PENDING, starts_at__lte=now))
     if dry_run:
         from bitgoeul.equipment.selectors_lifecycle import offers_past_expiry
