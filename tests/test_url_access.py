@@ -225,6 +225,9 @@ RULES.update(REVIEW_RULES)
 from tests.equipment.url_rules_rules import RULES_RULES  # noqa: E402  (as above)
 
 RULES.update(RULES_RULES)
+from tests.equipment.url_rules_lifecycle import RULES as EQUIPMENT_LIFECYCLE_RULES  # noqa: E402
+
+RULES.update(EQUIPMENT_LIFECYCLE_RULES)
 
 
 def url_names(patterns: list[Any] | None = None, namespace: str = "") -> Iterator[str]:

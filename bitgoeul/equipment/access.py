@@ -17,6 +17,8 @@ Bookings (`booking_view_level`):
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -28,7 +30,8 @@ from bitgoeul.accounts.types import Viewer
 from bitgoeul.companies.access import companies_at_least
 from bitgoeul.companies.models import Company
 from bitgoeul.core.visibility import FieldPolicy, ViewLevel
-from bitgoeul.equipment.models import Booking, BookingSeries, Item
+from bitgoeul.equipment.enums import BookingState
+from bitgoeul.equipment.models import Booking, BookingSeries, Item, WaitlistEntry
 
 STAFF_ROLES = {MembershipRole.ADMIN, MembershipRole.STAFF}
 
@@ -232,3 +235,49 @@ def series_for_viewer(user: Viewer, series_id: int) -> BookingSeries:
     ):
         raise Http404
     return series
+
+
+# --- lifecycle ---------------------------------------------------------------------------------
+
+# Check-in opens this long before the start. Host staff may check a booking in until it ends
+# (they see the company at the door); the company's own members may check in from their phone
+# until the item's grace period after the start has passed, after which `bitgoeul equipment
+# release` frees the time.
+CHECK_IN_OPENS_MINUTES = 30
+
+
+def can_check_in(user: Viewer, booking: Booking, now: dt.datetime) -> bool:
+    if booking.state != BookingState.CONFIRMED:
+        return False
+    if now < booking.starts_at - dt.timedelta(minutes=CHECK_IN_OPENS_MINUTES):
+        return False
+    if can_manage_item(user, booking.item):
+        return now < booking.ends_at
+    grace_ends = booking.starts_at + dt.timedelta(minutes=booking.item.check_in_grace_minutes)
+    return can_book_for(user, booking.company) and now < grace_ends
+
+
+def can_see_approvals(user: Viewer) -> bool:
+    """The approval queue: those who manage items (host staff, operator staff)."""
+    return _signed_in(user) and can_manage_catalogue(user)
+
+
+def can_view_statement(user: Viewer, company: Company) -> bool:
+    """A company's monthly statement: its members and operator staff."""
+    return can_book_for(user, company) or is_operator_staff(user)
+
+
+def can_use_waitlist_entry(user: Viewer, entry: WaitlistEntry) -> bool:
+    """Accept an offer or withdraw: the members of the company that waits."""
+    return can_book_for(user, entry.company)
+
+
+def waitlist_entry_for_member(user: Viewer, entry_id: int) -> WaitlistEntry:
+    entry = (
+        WaitlistEntry.objects.select_related("item", "item__centre", "company")
+        .filter(pk=entry_id)
+        .first()
+    )
+    if entry is None or not can_use_waitlist_entry(user, entry):
+        raise Http404
+    return entry

@@ -8,4 +8,9 @@ class EquipmentConfig(AppConfig):
     def ready(self) -> None:
         # Registers the audit sentences, menu items, home sections, notification kinds, job
         # kinds and demo loader of this app as its modules land.
-        from bitgoeul.equipment import audit_actions  # noqa: F401
+        from bitgoeul.equipment import (  # noqa: F401
+            audit_actions,
+            home_lifecycle,
+            navigation_lifecycle,
+            notification_kinds_lifecycle,
+        )

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bitgoeul.audit.registry import audit_action, audit_object_type, pk_resolver
-from bitgoeul.equipment.models import Booking, BookingSeries, Item
+from bitgoeul.equipment.models import Booking, BookingSeries, Item, WaitlistEntry
 
 # --- bookings ----------------------------------------------------------------------------------
 
@@ -51,5 +51,27 @@ audit_object_type(
             f"{series.item.name} · "
             f"{timezone.localtime(series.first_starts_at):%Y-%m-%d %H:%M} × {series.count}"
         ),
+    ),
+)
+
+# --- lifecycle ---------------------------------------------------------------------------------
+
+LIFECYCLE_GROUP = _("Equipment waitlist")
+
+for code, sentence in (
+    ("waitlist.join", _("%(actor)s joined the waitlist: %(object)s.")),
+    ("waitlist.withdraw", _("%(actor)s left the waitlist: %(object)s.")),
+    ("waitlist.offer", _("%(actor)s offered freed time to the waitlist: %(object)s.")),
+    ("waitlist.accept", _("%(actor)s accepted a waitlist offer: %(object)s.")),
+    ("waitlist.expire", _("%(actor)s closed a lapsed waitlist entry: %(object)s.")),
+):
+    audit_action(code, sentence, group=LIFECYCLE_GROUP)
+
+audit_object_type(
+    "equipment.waitlistentry",
+    label=_("waitlist entry"),
+    resolve=pk_resolver(
+        lambda: WaitlistEntry.objects.select_related("item"),
+        lambda entry: f"{entry.item.name} · {timezone.localtime(entry.starts_at):%Y-%m-%d %H:%M}",
     ),
 )

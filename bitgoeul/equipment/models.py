@@ -332,6 +332,8 @@ class Booking(models.Model):
         USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     cancel_reason = models.CharField(_("reason"), max_length=300, blank=True)
+    # what a late cancellation costs (`late_cancel_percent` of `fee_krw`), fixed when cancelled
+    cancel_fee_krw = models.BigIntegerField(_("late cancellation charge (KRW)"), default=0)
     reminded_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)

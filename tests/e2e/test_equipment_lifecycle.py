@@ -1,0 +1,104 @@
+"""A booking's life in a browser (issue 13): the host approves a company's booking from the
+approval queue on a desktop, the company checks in at the door from a phone, and reads its
+monthly statement. The bookings themselves are made by `booking_create` (the booking form is the
+rules area's page). Screenshots land in docs/screenshots/equipment-*.png."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from playwright.sync_api import Browser, BrowserContext, Page, expect
+
+from bitgoeul.accounts.models import User
+from bitgoeul.equipment.enums import BookingState
+from bitgoeul.equipment.models import Booking
+from bitgoeul.equipment.services.bookings import booking_create
+from bitgoeul.web.demo import DEMO_PASSWORD
+from tests.e2e.conftest import login, screenshot
+from tests.equipment.factories import grid_time
+from tests.equipment.lifecycle_scene import make_scene
+
+pytestmark = pytest.mark.e2e
+
+DESKTOP = {"width": 1366, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+
+class Browsing:
+    def __init__(self, browser: Browser, base: str) -> None:
+        self.browser, self.base = browser, base
+        self.contexts: list[BrowserContext] = []
+        self.errors: list[str] = []
+
+    def as_user(self, user: User, viewport: dict[str, int]) -> Page:
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        context = self.browser.new_context(viewport=viewport, locale="ko-KR")  # type: ignore[arg-type]
+        self.contexts.append(context)
+        host = urlsplit(self.base).hostname or "localhost"
+        cookie = {"name": "django_language", "value": "ko", "domain": host, "path": "/"}
+        context.add_cookies([cookie])  # type: ignore[list-item]
+        page = context.new_page()
+        page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda exc: self.errors.append(str(exc)))
+        login(page, self.base, user.email)
+        return page
+
+    def url(self, name: str, *args: Any) -> str:
+        return self.base + reverse(name, args=args)
+
+
+@pytest.fixture
+def browsing(browser: Browser, live_server: Any, transactional_db: None) -> Iterator[Browsing]:
+    browsing = Browsing(browser, str(live_server.url))
+    yield browsing
+    for context in browsing.contexts:
+        context.close()
+    assert browsing.errors == []
+
+
+def test_host_approves_and_the_company_checks_in_from_a_phone(browsing: Browsing) -> None:
+    scene = make_scene(requires_approval=True)
+    start = (timezone.now() + dt.timedelta(minutes=10)).replace(second=0, microsecond=0)
+    start -= dt.timedelta(minutes=start.minute % 15)
+    with transaction.atomic():
+        today = booking_create(
+            item=scene.item,
+            company=scene.company,
+            starts_at=start,
+            ends_at=start + dt.timedelta(hours=2),
+            actor=scene.member,
+            purpose="보행 보조 로봇의 낙상 감지 정확도 측정",
+        )
+    scene.book(starts_at=grid_time(days=5))
+
+    host = browsing.as_user(scene.host_staff, DESKTOP)
+    host.goto(browsing.url("equipment:approvals"))
+    expect(host.locator("article.decision")).to_have_count(2)
+    screenshot(host, "equipment-approvals")
+    card = host.locator("article.decision").filter(has_text="낙상 감지")
+    card.locator("textarea").first.fill("입실 전 안전 교육을 받아 주세요.")
+    card.get_by_role("button", name="승인").click()
+    expect(host.locator("article.decision")).to_have_count(1)
+    today.refresh_from_db()
+    assert today.state == BookingState.CONFIRMED
+
+    phone = browsing.as_user(scene.member, PHONE)
+    phone.goto(browsing.url("equipment:booking_detail", today.pk))
+    expect(phone.get_by_text("입실 전 안전 교육을 받아 주세요.").first).to_be_visible()
+    screenshot(phone, "equipment-check-in-phone")
+    phone.get_by_role("button", name="지금 입실 확인").click()
+    expect(phone.get_by_text("입실 확인되었습니다.")).to_be_visible()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert Booking.objects.get(pk=today.pk).state == BookingState.CHECKED_IN
+
+    phone.goto(browsing.url("equipment:statement"))
+    expect(phone.locator("table.statement")).to_be_visible()
+    screenshot(phone, "equipment-statement-phone")
