@@ -77,17 +77,11 @@ def booking_list_filter(
     now: dt.datetime,
     when: str = "",
     state: str = "",
-    item_id: int | None = None,
-    company_id: int | None = None,
 ) -> QuerySet[Booking]:
     """Upcoming (not yet ended, soonest first) or past (ended, latest first) bookings, of a
-    state, an item, a company."""
+    state."""
     if state:
         bookings = bookings.filter(state=state)
-    if item_id:
-        bookings = bookings.filter(item_id=item_id)
-    if company_id:
-        bookings = bookings.filter(company_id=company_id)
     if when == "past":
         return bookings.filter(ends_at__lte=now).order_by("-starts_at", "-pk")
     return bookings.filter(ends_at__gt=now).order_by("starts_at", "pk")

@@ -72,11 +72,12 @@ def booking_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     is_member = bool(access.company_org_ids(user))
     hosts = bool(access.host_org_ids(user)) or is_operator_staff(user)
-    scope = request.GET.get("scope") or ("company" if is_member else "host")
-    if (scope == "company" and not is_member) or (scope == "host" and not hosts):
-        scope = "company" if is_member else "host"
     if not is_member and not hosts:
         raise PermissionDenied
+    # members of a company that also host equipment (operator staff in a company) get tabs
+    scope = "host" if request.GET.get("scope") == "host" and hosts else "company"
+    if not is_member:
+        scope = "host"
     form = BookingFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     bookings = company_bookings(user) if scope == "company" else hosted_bookings(user)
@@ -99,7 +100,6 @@ def booking_list(request: HttpRequest) -> HttpResponse:
             "waitlist": list(waitlist_of_user(user)) if scope == "company" else [],
             "companies": list(access.bookable_companies(user).select_related("organization")),
             "pending_count": approval_queue(user).count() if hosts else 0,
-            "now": now,
         },
     )
 
