@@ -157,3 +157,36 @@ def test_the_award_in_delivery_is_kept_on_the_booking(company: Company) -> None:
     )
     assert book(item, company, 10, 11).award_id == award.pk
     assert book(ItemFactory.create(), company, 10, 11).award_id is None
+
+
+def test_a_booking_awaiting_approval_is_announced_to_the_host_staff_once(company: Company) -> None:
+    from bitgoeul.accounts.enums import MembershipRole
+    from bitgoeul.equipment.enums import Frequency
+    from bitgoeul.equipment.services.series import SeriesPlan, series_create
+    from bitgoeul.notifications.models import Notification
+    from tests.factories import MembershipFactory
+
+    item = ItemFactory.create(requires_approval=True)
+    host_staff = UserFactory.create()
+    MembershipFactory.create(user=host_staff, organization=item.host, role=MembershipRole.STAFF)
+    single = book(item, company, 10, 11)
+    series = series_create(
+        plan=SeriesPlan(
+            item=item,
+            company=company,
+            frequency=Frequency.DAILY,
+            interval=1,
+            first_starts_at=at(8, 10),
+            duration_minutes=60,
+            count=3,
+        ),
+        actor=UserFactory.create(),
+        now=NOW,
+    )
+    first = series.bookings.order_by("starts_at").first()
+    assert first is not None
+    notices = Notification.objects.filter(kind="equipment.booking_pending").order_by("pk")
+    assert [(n.recipient_id, n.object_id) for n in notices] == [
+        (host_staff.pk, str(single.pk)),
+        (host_staff.pk, str(first.pk)),
+    ]

@@ -136,6 +136,11 @@ def booking_create(
         if override_reason:
             after["overridden_rules"] = sorted({p.code for p in problems})
         audit_record(actor=actor, action="booking.create", obj=written, after=after)
+    if booking.state == BookingState.PENDING and series_id is None:
+        # a series announces itself once (`series_create`), not once per booking
+        from bitgoeul.equipment.notification_kinds_lifecycle import booking_pending_notify
+
+        booking_pending_notify(booking=booking, actor=actor)
     return booking
 
 

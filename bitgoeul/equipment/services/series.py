@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from bitgoeul.audit.services import audit_record
 from bitgoeul.companies.models import Company
-from bitgoeul.equipment.enums import HOLDING_STATES, Frequency
+from bitgoeul.equipment.enums import HOLDING_STATES, BookingState, Frequency
 from bitgoeul.equipment.guard import BookingConflict
 from bitgoeul.equipment.models import Booking, BookingSeries, Item
 from bitgoeul.equipment.rules import BookingRequest, Problem, check_bundle
@@ -240,4 +240,9 @@ def series_create(
             "override_reason": override_reason,
         },
     )
+    pending = series.bookings.filter(state=BookingState.PENDING).order_by("starts_at").first()
+    if pending is not None:
+        from bitgoeul.equipment.notification_kinds_lifecycle import booking_pending_notify
+
+        booking_pending_notify(booking=pending, actor=actor)
     return series

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from bitgoeul.audit.services import audit_record
 from bitgoeul.companies.models import Company
-from bitgoeul.equipment.enums import HOLDING_STATES, BookingState, WaitlistState
+from bitgoeul.equipment.enums import HOLDING_STATES, WaitlistState
 from bitgoeul.equipment.guard import on_grid
 from bitgoeul.equipment.models import Booking, Item, WaitlistEntry
 from bitgoeul.equipment.services.bookings import booking_create
@@ -168,12 +168,10 @@ def waitlist_offer_freed(*, item: Item, now: dt.datetime | None = None) -> list[
 @transaction.atomic
 def waitlist_accept(*, entry: WaitlistEntry, actor: Any, now: dt.datetime | None = None) -> Booking:
     """Book the offered time for the waiting company through `booking_create` (its rules, fee,
-    approval and the database's guarantee); a booking that needs approval is announced to the
-    host's staff. Raises `ValidationError` if the offer is not open,
+    approval and the database's guarantee; a booking that needs approval is announced to the
+    host's staff there). Raises `ValidationError` if the offer is not open,
     and whatever `booking_create` raises (`BookingRefused`, `BookingConflict`: someone booked
     the time directly), in which case nothing changes."""
-    from bitgoeul.equipment.notification_kinds_lifecycle import booking_pending_notify
-
     now = now or timezone.now()
     current = (
         WaitlistEntry.objects.select_for_update(of=("self",))
@@ -193,8 +191,6 @@ def waitlist_accept(*, entry: WaitlistEntry, actor: Any, now: dt.datetime | None
         purpose=current.purpose,
         now=now,
     )
-    if booking.state == BookingState.PENDING:
-        booking_pending_notify(booking=booking, actor=actor)
     current.state = WaitlistState.ACCEPTED
     current.booking = booking
     current.save(update_fields=["state", "booking"])
