@@ -212,10 +212,18 @@ def _count(queryset: QuerySet[Any]) -> Subquery:
 
 
 def companies_recent_in(parent_ids: set[int], limit: int = 8) -> list[Company]:
-    """The newest companies under the chapters (or association) given, with their chapter."""
+    """The newest companies under the chapters (or association) given, with their chapter:
+    their names only (the home lists them; the whole rows made SQLite sort every company's
+    description and search text to keep eight)."""
     return list(
         Company.objects.filter(organization__parent_id__in=parent_ids, import_batch__isnull=True)
         .select_related("organization__parent")
+        .only(
+            "organization__name",
+            "organization__name_en",
+            "organization__parent__name",
+            "organization__parent__name_en",
+        )
         .order_by("-organization__created_at", "-pk")[:limit]
     )
 

@@ -24,8 +24,8 @@ HOME_CALLS = 5
 def _calls_section(user: Any) -> list[HomeSection]:
     """Call staff: their calls still in progress, with counts of applications (one query);
     nothing for people without such a call (the menu leads to "Manage calls")."""
-    if not getattr(user, "is_authenticated", False):
-        return []
+    if not access.may_staff_calls(user):
+        return []  # a company member: no query to build and find empty
     calls = list(selectors.calls_for_staff(user).exclude(state=CallState.CLOSED)[:HOME_CALLS])
     if not calls:
         return []
