@@ -150,9 +150,19 @@ PROFILE_IMPORTANT_FIELDS = (
 
 def company_home_record(organization_id: int) -> Company | None:
     """A company with its organisation, chapter and number of technologies (one query), for
-    the member's home page; None for an organisation without a record."""
+    the member's home page; None for an organisation without a record. Only what the home
+    shows is read: the important fields, the names and the consent (the count groups by every
+    column read)."""
     return (
         Company.objects.select_related("organization__parent")
+        .only(
+            *(name for name in PROFILE_IMPORTANT_FIELDS if name != "technologies"),
+            "chapter_consent_at",
+            "organization__name",
+            "organization__name_en",
+            "organization__parent__name",
+            "organization__parent__name_en",
+        )
         .annotate(technology_count=Count("technologies"))
         .filter(pk=organization_id)
         .first()
