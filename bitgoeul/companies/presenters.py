@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
 from typing import Any
 
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
+from bitgoeul.accounts.types import Viewer
+from bitgoeul.companies import access
 from bitgoeul.companies.ksic import SECTIONS
-from bitgoeul.companies.models import CompanyMetric, CompanyScore, Investment
+from bitgoeul.companies.models import Company, CompanyMetric, CompanyScore, Investment
+from bitgoeul.companies.regions import BY_CODE
 from bitgoeul.companies.score_math import SIGNALS
 
 SIGNAL_LABELS = {
@@ -173,3 +179,76 @@ def metric_charts(metrics: list[CompanyMetric]) -> list[dict[str, Any]]:
                 }
             )
     return charts
+
+
+# --- the directory's result rows ---------------------------------------------------------------
+
+PRODUCTS_SHOWN = 60  # characters of a company's products in a result row
+
+
+@dataclass(frozen=True)
+class ResultRow:
+    """One row of the company list, as `companies/_results.html` shows it: each cell's text
+    worked out once here rather than by a dozen tags and filters per row in the template."""
+
+    pk: int
+    url: str
+    name: str
+    name_en: str
+    watched: bool
+    needs_review: bool  # shown to those who see scores
+    region: str  # province and district, or "—"
+    chapter: str  # the chapter's name, or "—"
+    technologies: list[str]  # names in the page's language
+    products: str  # cut to PRODUCTS_SHOWN characters, or "—"
+    potential: float | None  # None: "—" (none yet, or not the viewer's to see)
+    growth_percent: str  # "12" for +12 %, "" for "—"
+
+
+def result_rows(
+    companies: Iterable[Company],
+    viewer: Viewer,
+    *,
+    watched: Collection[int],
+    can_see_scores: bool,
+    language: str | None = None,
+) -> list[ResultRow]:
+    """The list's rows for the viewer: scores only where `access.company_fields` lets the
+    viewer see them, names of provinces and technologies in the page's language."""
+    # as the template filters read the language: `province_name`, `org_name`, LANGUAGE_CODE
+    language = language or get_language() or "ko"
+    english = language.startswith("en")
+    rows = []
+    for company in companies:
+        organization = company.organization
+        shown = access.company_fields(viewer, company) if can_see_scores else frozenset()
+        province = BY_CODE.get(company.province or "")
+        province_name = (
+            (str(province.name_en) if english else province.name) if province else company.province
+        )
+        region = province_name or "—"
+        if company.district:
+            region += f" {company.district}"
+        parent = organization.parent
+        growth = company.growth if "growth" in shown else None
+        rows.append(
+            ResultRow(
+                pk=company.pk,
+                url=reverse("companies:detail", args=[company.pk]),
+                name=organization.name,
+                name_en=organization.name_en,
+                watched=company.pk in watched,
+                needs_review=can_see_scores and company.needs_review,
+                region=region,
+                chapter=(parent.display_name(language) if parent else "") or "—",
+                technologies=[
+                    tech.name_en if language == "en" else tech.name
+                    for tech in company.technology_list  # type: ignore[attr-defined]
+                ],
+                products=Truncator(company.products or "").chars(PRODUCTS_SHOWN) or "—",
+                potential=company.potential_score if "potential_score" in shown else None,
+                # as `{% widthratio growth 0.01 1 %}` wrote it: a share as a whole percentage
+                growth_percent="" if growth is None else str(round(float(growth) / 0.01)),
+            )
+        )
+    return rows

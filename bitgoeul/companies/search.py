@@ -409,7 +409,9 @@ class CompanyResults(Sequence[Company]):
         if about_ai:
             fields += ["search_ai_weight", "search_ai_central"]
         keys: dict[int, tuple[int, bool, float]] = {}
-        for row in Company.objects.filter(pk__in=ids).values_list(*fields):
+        # by the organisation's id: the same column as `pk__in`, but read as plain integers
+        # (the pk is a one-to-one key, whose lookup treats each of the 300 ids as an object)
+        for row in Company.objects.filter(organization__id__in=ids).values_list(*fields):
             pk, names = row[0], (row[1], row[2])
             weight, central = (row[3], row[4]) if about_ai else (0.0, False)
             keys[pk] = (name_match(names, key), about_ai and not central, -round(weight, 1))
@@ -446,7 +448,7 @@ class CompanyResults(Sequence[Company]):
             return list(self.queryset().prefetch_related(listed_technologies())[start:stop])
         page = self._rank()[start:stop]
         rows = (
-            Company.objects.filter(pk__in=[pk for pk, _ in page])
+            Company.objects.filter(organization__id__in=[pk for pk, _ in page])
             .select_related("organization__parent")
             .prefetch_related(listed_technologies())
             .in_bulk()

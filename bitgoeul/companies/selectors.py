@@ -150,9 +150,19 @@ PROFILE_IMPORTANT_FIELDS = (
 
 def company_home_record(organization_id: int) -> Company | None:
     """A company with its organisation, chapter and number of technologies (one query), for
-    the member's home page; None for an organisation without a record."""
+    the member's home page; None for an organisation without a record. Only what the home
+    shows is read: the important fields, the names and the consent (the count groups by every
+    column read)."""
     return (
         Company.objects.select_related("organization__parent")
+        .only(
+            *(name for name in PROFILE_IMPORTANT_FIELDS if name != "technologies"),
+            "chapter_consent_at",
+            "organization__name",
+            "organization__name_en",
+            "organization__parent__name",
+            "organization__parent__name_en",
+        )
         .annotate(technology_count=Count("technologies"))
         .filter(pk=organization_id)
         .first()
@@ -212,10 +222,18 @@ def _count(queryset: QuerySet[Any]) -> Subquery:
 
 
 def companies_recent_in(parent_ids: set[int], limit: int = 8) -> list[Company]:
-    """The newest companies under the chapters (or association) given, with their chapter."""
+    """The newest companies under the chapters (or association) given, with their chapter:
+    their names only (the home lists them; the whole rows made SQLite sort every company's
+    description and search text to keep eight)."""
     return list(
         Company.objects.filter(organization__parent_id__in=parent_ids, import_batch__isnull=True)
         .select_related("organization__parent")
+        .only(
+            "organization__name",
+            "organization__name_en",
+            "organization__parent__name",
+            "organization__parent__name_en",
+        )
         .order_by("-organization__created_at", "-pk")[:limit]
     )
 

@@ -94,6 +94,12 @@ def is_call_staff(user: Viewer, call: Call) -> bool:
     return call.co_organizers.filter(pk__in=org_ids).exists()
 
 
+def may_staff_calls(user: Viewer) -> bool:
+    """Whether `calls_staffed_by` can match any call for the user: operator staff, and staff of
+    an organisation other than a company (a company member staffs no call)."""
+    return _signed_in(user) and (is_operator_staff(user) or bool(_staff_org_ids(user)))
+
+
 def calls_staffed_by(user: Viewer) -> Q:
     """The same rule as `is_call_staff`, for querysets of `Call`."""
     if not _signed_in(user):
@@ -293,7 +299,7 @@ def can_see_award(user: Viewer, award: Award) -> bool:
 def may_manage_awards(user: Viewer) -> bool:
     """Operator staff, and staff of an organisation that may organise calls (the page of
     the calls with awards they staff)."""
-    return _signed_in(user) and (is_operator_staff(user) or bool(_staff_org_ids(user)))
+    return may_staff_calls(user)
 
 
 def is_company_member(user: Viewer) -> bool:

@@ -24,9 +24,14 @@ HOME_CALLS = 5
 def _calls_section(user: Any) -> list[HomeSection]:
     """Call staff: their calls still in progress, with counts of applications (one query);
     nothing for people without such a call (the menu leads to "Manage calls")."""
-    if not getattr(user, "is_authenticated", False):
-        return []
-    calls = list(selectors.calls_for_staff(user).exclude(state=CallState.CLOSED)[:HOME_CALLS])
+    if not access.may_staff_calls(user):
+        return []  # a company member: no query to build and find empty
+    calls = list(
+        selectors.calls_for_staff(user)
+        .exclude(state=CallState.CLOSED)
+        .select_related(None)  # the organiser is not shown here
+        .only("title", "state", "closes_at")[:HOME_CALLS]  # nor the call's text (grouped by)
+    )
     if not calls:
         return []
     return [
@@ -55,7 +60,16 @@ def award_home_sections(request: Any) -> list[HomeSection]:
     user = request.user
     sections: list[HomeSection] = []
     if access.is_company_member(user):
-        due = list(milestones_needing_reports(access.awards_of_member(user))[:5])
+        due = list(
+            milestones_needing_reports(access.awards_of_member(user)).only(
+                # what the section lists (the award, application and call rows are wide)
+                "order",
+                "deliverable",
+                "due_on",
+                "state",
+                "award__application__call__title",
+            )[:5]
+        )
         if due:
             sections.append(HomeSection("programs/awards/home_company.html", {"due": due}))
     if access.may_manage_awards(user):
@@ -79,6 +93,9 @@ def application_home_sections(request: Any) -> list[HomeSection]:
     drafts = list(
         selectors.my_applications(request.user)
         .filter(state__in=[ApplicationState.DRAFT, ApplicationState.CHANGES_REQUESTED])
+        .select_related(None)
+        .select_related("call")
+        .only("state", "call__title", "call__closes_at")  # what the section lists
         .order_by("call__closes_at", "pk")[:HOME_DRAFTS]
     )
     if not drafts:

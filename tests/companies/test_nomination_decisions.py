@@ -3,6 +3,8 @@ step before anything is recorded, and the outcome message naming the chapter tol
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -64,6 +66,13 @@ def test_a_decision_is_confirmed_before_it_is_recorded(
         False,
         data["note"],
     )
+    radios = re.findall(
+        r'<input type="radio" name="decision" value="(\w+)"[^>]*>', change.content.decode()
+    )
+    checked = re.findall(
+        r'<input type="radio" name="decision" value="(\w+)"[^>]* checked>', change.content.decode()
+    )
+    assert (radios, checked) == (["accepted", "declined"], ["declined"])  # the choice kept
 
     done = client.post(url, data | {"confirm": "yes"}, follow=True)
     nomination.refresh_from_db()

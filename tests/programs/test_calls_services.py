@@ -619,3 +619,22 @@ def test_published_weights_cannot_stop_adding_up_to_100(world: World) -> None:
     with pytest.raises(ValidationError):
         call_stages.stage_create(call=call, actor=world.operator, name="발표평가")
     assert [c.weight for c in Criterion.objects.filter(stage__call=call)] == [60, 40]
+
+
+@pytest.mark.parametrize("role", ["anonymous", "owner", "teammate", "chapter_staff", "operator"])
+def test_may_staff_calls_is_false_only_where_no_call_can_be_staffed(
+    world: World, role: str
+) -> None:
+    """The homes skip the calls section on `may_staff_calls` alone: it must never hide a call
+    that `calls_staffed_by` would find."""
+    from bitgoeul.programs import access
+
+    CallFactory.create(organizer=world.chapter)
+    CallFactory.create(organizer=world.company)  # a company organises none in practice
+    user = world.user(role)
+    staffed = Call.objects.filter(access.calls_staffed_by(user)).count()
+    expected = {"anonymous": 0, "owner": 0, "teammate": 0, "chapter_staff": 1, "operator": 2}
+    assert (access.may_staff_calls(user), staffed) == (
+        role in {"chapter_staff", "operator"},
+        expected[role],
+    )

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from bitgoeul.companies import access
 from bitgoeul.companies.forms import ExportForm, SearchForm
+from bitgoeul.companies.presenters import result_rows
 from bitgoeul.companies.search import CompanyResults
 from bitgoeul.companies.selectors import watched_company_ids
 from bitgoeul.jobs.services import job_start
@@ -43,8 +44,6 @@ def company_list(request: HttpRequest) -> HttpResponse:
     # Counts stop at RESULT_CAP ("more than 300"), and only the page's rows are fetched.
     companies = CompanyResults(viewer=user, text=text, filters=filters, sort=sort)
     page = Paginator(companies, PAGE_SIZE).get_page(request.GET.get("page"))
-    for company in page.object_list:
-        company.shown = access.company_fields(user, company)  # type: ignore[attr-defined]
     query = params.copy()
     query.pop("page", None)
     filter_query = query.copy()  # the key of the cached filters fragment (list.html)
@@ -59,8 +58,13 @@ def company_list(request: HttpRequest) -> HttpResponse:
         "can_see_scores": can_see_scores,
         "is_staff": access.is_staff(user),
         "can_import": access.can_import(user),
-        "watched": watched_company_ids(user) if user.is_authenticated else set(),
     }
+    context["rows"] = result_rows(
+        page.object_list,
+        user,
+        watched=watched_company_ids(user) if user.is_authenticated else set(),
+        can_see_scores=can_see_scores,
+    )
     if not live:
         return render(request, "companies/list.html", context)
     response = render(request, "companies/_results.html", context)
