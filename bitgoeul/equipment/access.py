@@ -200,3 +200,18 @@ def can_decide_booking(user: Viewer, booking: Booking) -> bool:
 def can_cancel_booking(user: Viewer, booking: Booking) -> bool:
     """Members of the booking company, and host staff."""
     return can_book_for(user, booking.company) or can_manage_item(user, booking.item)
+
+
+# --- api ---------------------------------------------------------------------------------------
+
+
+def managed_bookings_q(user: Viewer) -> Q:
+    """Bookings of the items the user manages (host and operator staff), as a filter."""
+    if not _signed_in(user):
+        return Q(pk__in=[])
+    if is_operator_staff(user):
+        return Q()
+    hosts = host_org_ids(user)
+    if not hosts:
+        return Q(pk__in=[])
+    return Q(item__host_id__in=hosts) | Q(item__centre__host_id__in=hosts)
