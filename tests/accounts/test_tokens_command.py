@@ -43,12 +43,9 @@ def test_create_is_audited_without_an_actor() -> None:
     UserFactory.create(email="robot@example.kr")
     _create("--email", "robot@example.kr", "--scope", "write", "--expires-in-days", "30")
     event = AuditEvent.objects.get(action="api_token.create")
-    assert (event.actor, event.after["scope"], event.after["via"]) == (
-        None,
-        "write",
-        "command line",
-    )
-    assert event.after["expires_at"] is not None
+    after = event.after or {}
+    assert (event.actor, after["scope"], after["via"]) == (None, "write", "command line")
+    assert after["expires_at"] is not None
 
 
 @pytest.mark.parametrize(
