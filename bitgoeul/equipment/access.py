@@ -215,3 +215,9 @@ def managed_bookings_q(user: Viewer) -> Q:
     if not hosts:
         return Q(pk__in=[])
     return Q(item__host_id__in=hosts) | Q(item__centre__host_id__in=hosts)
+
+
+def can_follow_item(user: Viewer, item: Item) -> bool:
+    """Make an iCal feed of an item's bookings: anyone signed in who sees the item (what the
+    feed shows of each booking is still `booking_view_level`)."""
+    return _signed_in(user) and items_for_viewer(user).filter(pk=item.pk).exists()

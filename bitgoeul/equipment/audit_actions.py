@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from bitgoeul.audit.registry import audit_action, audit_object_type, pk_resolver
-from bitgoeul.equipment.models import Booking, Item
+from bitgoeul.equipment.models import Booking, CalendarFeed, Item
 
 # --- bookings ----------------------------------------------------------------------------------
 
@@ -30,4 +30,24 @@ audit_object_type(
     "equipment.item",
     label=_("equipment item"),
     resolve=pk_resolver(lambda: Item.objects.all(), lambda item: item.name),
+)
+
+
+# --- feeds -------------------------------------------------------------------------------------
+
+FEEDS_GROUP = _("Calendar feeds")
+
+for code, sentence in (
+    ("calendar_feed.create", _("%(actor)s made the calendar link %(object)s.")),
+    ("calendar_feed.revoke", _("%(actor)s revoked the calendar link %(object)s.")),
+):
+    audit_action(code, sentence, group=FEEDS_GROUP)
+
+audit_object_type(
+    "equipment.calendarfeed",
+    label=_("calendar link"),
+    resolve=pk_resolver(
+        lambda: CalendarFeed.objects.all(),
+        lambda feed: f"{feed.prefix}… ({feed.get_scope_display()})",
+    ),
 )
