@@ -91,6 +91,24 @@ def test_post_overlapping_time_is_409_conflict(client: Client, scene: Scene) -> 
     assert Booking.objects.count() == 1
 
 
+def test_post_of_a_taken_time_is_409_whatever_the_rules_say(client: Client, scene: Scene) -> None:
+    _book(scene, (11, 13))
+    scene.item.min_minutes = 180
+    scene.item.save()
+    answer = _post(client, _body(scene), scene.headers(scene.owner))
+    assert (answer.status_code, answer.json()["error"]["code"]) == (409, "conflict")
+
+
+def test_post_touching_the_buffer_of_a_booking_is_409(client: Client, scene: Scene) -> None:
+    scene.item.buffer_minutes = 30
+    scene.item.save()
+    _book(scene, (8, 10))  # holds until 10:30
+    late = _body(scene, starts_at=grid_time(3, 10).isoformat().replace("10:00", "10:30"))
+    early = _body(scene)  # 10:00: inside the buffer
+    assert _post(client, early, scene.headers(scene.owner)).status_code == 409
+    assert _post(client, late, scene.headers(scene.owner)).status_code == 201
+
+
 def test_post_breaking_rules_is_422_with_each_problem(client: Client, scene: Scene) -> None:
     scene.item.min_minutes = 180
     scene.item.notice_minutes = 7 * 24 * 60
@@ -103,6 +121,15 @@ def test_post_breaking_rules_is_422_with_each_problem(client: Client, scene: Sce
         ["too_short", "notice"],
     )
     assert Booking.objects.count() == 0
+
+
+def test_post_of_a_time_out_of_range_is_422_and_not_remembered(
+    client: Client, scene: Scene
+) -> None:
+    body = _body(scene, ends_at="9999-12-31T23:45:00+09:00")
+    answer = _post(client, body, scene.headers(scene.owner), key="far")
+    assert (answer.status_code, answer.json()["error"]["field"]) == (422, "ends_at")
+    assert (Booking.objects.count(), IdempotencyRecord.objects.count()) == (0, 0)
 
 
 def test_post_with_a_read_token_is_refused(client: Client, scene: Scene) -> None:

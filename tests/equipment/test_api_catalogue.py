@@ -129,6 +129,11 @@ def test_availability_reads_a_time_without_offset_as_korea_time(
             "2027-02-02T00:00:00+09:00",
             "end: ask for at most 62 days at once",
         ),
+        (
+            "2026-12-01T00:00:00+09:00",
+            "9999-12-31T00:00:00+09:00",
+            "end: give a time between the years 2000 and 2099",
+        ),
     ],
 )
 def test_availability_refuses_bad_ranges(

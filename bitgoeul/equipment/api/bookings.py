@@ -7,7 +7,8 @@ What a caller sees of a booking is `access.BOOKING_FIELDS` at the caller's level
 only sees the item learns that the time is taken, never the company, purpose or fee.
 
 Answers to `POST /bookings`: 201 with the booking; 409 `conflict` when the time (with the
-buffer) overlaps another booking, whatever the rules said; 422 `refused` with `problems`, one
+buffer) overlaps another booking (the database decides; a time already taken is answered so
+before the rules are asked); 422 `refused` with `problems`, one
 per broken rule, each with a stable `code` and a message that says what to change."""
 
 from __future__ import annotations
@@ -26,8 +27,8 @@ from bitgoeul.companies.models import Company
 from bitgoeul.core.visibility import ViewLevel
 from bitgoeul.equipment import access
 from bitgoeul.equipment.api.base import router
-from bitgoeul.equipment.api.catalogue import aware, check_page, seoul
-from bitgoeul.equipment.enums import BookingState
+from bitgoeul.equipment.api.catalogue import aware, aware_in_range, check_page, seoul
+from bitgoeul.equipment.enums import HOLDING_STATES, BookingState
 from bitgoeul.equipment.models import Booking, Item
 from bitgoeul.equipment.services import idempotency
 from bitgoeul.equipment.services.bookings import (
@@ -188,27 +189,48 @@ def _company(user: User, item: Item, company_id: int | None) -> Company:
     return company
 
 
+def _visibly_taken(item: Item, starts_at: dt.datetime, ends_at: dt.datetime) -> bool:
+    """Whether a holding booking already overlaps the time with the buffer, read without a
+    lock. Only an early answer: when many clients race for one slot, the losers are told so
+    without queueing for the write lock. A time read as free is still refused by the database
+    if it is taken meanwhile (`guard`)."""
+    if ends_at <= starts_at:
+        return False  # the rules say what is wrong with it
+    blocked_until = ends_at + dt.timedelta(minutes=item.buffer_minutes)
+    return Booking.objects.filter(
+        item=item,
+        state__in=HOLDING_STATES,
+        starts_at__lt=blocked_until,
+        blocked_until__gt=starts_at,
+    ).exists()
+
+
+def _conflict() -> Answer:
+    return Answer(
+        409,
+        _error("conflict", _("This time is already booked. Choose another time."), "starts_at"),
+    )
+
+
 def _attempt(user: User, item: Item, company: Company, payload: BookingIn) -> Answer:
-    """Book, and answer as the API does; a refusal leaves nothing written."""
+    """Book, and answer as the API does; a refusal leaves nothing written. A time already
+    taken is answered 409 whatever the rules say of it."""
+    starts_at = aware_in_range("starts_at", payload.starts_at)
+    ends_at = aware_in_range("ends_at", payload.ends_at)
+    if _visibly_taken(item, starts_at, ends_at):
+        return _conflict()
     try:
         booking = booking_create(
             item=item,
             company=company,
-            starts_at=aware(payload.starts_at),
-            ends_at=aware(payload.ends_at),
+            starts_at=starts_at,
+            ends_at=ends_at,
             actor=user,
             purpose=payload.purpose,
             override_reason=payload.override_reason.strip(),
         )
     except BookingConflict:
-        return Answer(
-            409,
-            _error(
-                "conflict",
-                _("This time is already booked. Choose another time."),
-                "starts_at",
-            ),
-        )
+        return _conflict()
     except BookingRefused as refused:
         return Answer(
             422,
@@ -244,6 +266,8 @@ def booking_post(request: HttpRequest, payload: BookingIn, response: HttpRespons
     company = _company(user, item, payload.company)
     if payload.override_reason.strip() and not access.can_book_on_behalf(user, item):
         raise HttpError(403, "override_reason: only the item's host may override a rule")
+    aware_in_range("starts_at", payload.starts_at)
+    aware_in_range("ends_at", payload.ends_at)
     key = request.headers.get(IDEMPOTENCY_HEADER)
     if key is None:
         answer = _attempt(user, item, company, payload)

@@ -27,6 +27,9 @@ from bitgoeul.equipment.models import Item
 SEOUL = ZoneInfo("Asia/Seoul")
 MAX_PAGE_SIZE = 100
 MAX_RANGE = dt.timedelta(days=62)  # two months: a month view with its edges, not a year scan
+# Times outside these years are typing mistakes; refusing them keeps date arithmetic in range.
+EARLIEST = dt.datetime(2000, 1, 1, tzinfo=SEOUL)
+LATEST = dt.datetime(2100, 1, 1, tzinfo=SEOUL)
 
 
 def _anyone(request: HttpRequest) -> Any:
@@ -179,6 +182,14 @@ def aware(value: dt.datetime) -> dt.datetime:
     return timezone.make_aware(value, SEOUL) if timezone.is_naive(value) else value
 
 
+def aware_in_range(field: str, value: dt.datetime) -> dt.datetime:
+    """`aware(value)`, refused (422 on `field`) outside the years 2000–2099."""
+    moment = aware(value)
+    if not EARLIEST <= moment < LATEST:
+        raise HttpError(422, f"{field}: give a time between the years 2000 and 2099")
+    return moment
+
+
 def seoul(value: dt.datetime) -> dt.datetime:
     return value.astimezone(SEOUL)
 
@@ -257,7 +268,7 @@ def equipment_availability(
     time. At most 62 days at once. It says when the item is free, never who booked it; the
     booking rules (notice, length, who may book) still apply when you book."""
     item = access.item_for_viewer(request.user, item_id)
-    start, end = aware(query.start), aware(query.end)
+    start, end = aware_in_range("start", query.start), aware_in_range("end", query.end)
     if end <= start:
         raise HttpError(422, "end: must be after start")
     if end - start > MAX_RANGE:
