@@ -10,9 +10,10 @@ threads, settings and database:
 - **guarded**: Bitgoeul itself; each client POSTs `/api/v1/bookings` (`booking_create`: item
   row lock, rules, fee, the database's no-overlap guarantee, audit);
 - **baseline**: the same project, middleware, token authentication, django-ninja and answer
-  schema, with one more operation (`POST /baseline/bookings`, served by `baseline_application`)
-  that reads whether the time is free and then inserts the booking (autocommit, no lock, no guard
-  rows, no rules or audit): the read-then-write check of application code.
+  schema, with one more operation (`POST /baseline/bookings`,
+  `benchmarks/equipment_http_baseline.py`) that reads whether the time is free and then inserts
+  the booking (autocommit, no lock, no guard rows, no rules or audit): the read-then-write check
+  of application code.
 
 Each round, `--clients` threads wait at a barrier and then POST the same slot at once (a new
 slot each round). Reported per server: bookings accepted per round (the guard must accept exactly
@@ -26,6 +27,7 @@ import argparse
 import contextlib
 import datetime as dt
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -77,81 +79,6 @@ with transaction.atomic():
         tokens.append(api_token_create(user=user, name="bench", scope="write")[1])
 print("BENCH_SETUP=" + json.dumps({"items": items, "company": company.pk, "tokens": tokens}))
 """
-
-
-# --- the baseline server -----------------------------------------------------------------------
-#
-# The same Django project, middleware, token authentication, django-ninja and answer schema as
-# Bitgoeul's API, with one more URL: `POST /baseline/bookings`, which reads whether the time is
-# free and then inserts the booking (autocommit, no row lock, no guard rows, no rules or audit),
-# the check of application code. Served from this module: `baseline_application` points Django
-# at the URLs below (`urlpatterns`, built on first use) before it loads.
-
-_application: Any = None
-
-
-def baseline_application(environ: dict[str, Any], start_response: Any) -> Any:
-    global _application
-    if _application is None:
-        from django.conf import settings
-        from django.core.wsgi import get_wsgi_application
-
-        settings.ROOT_URLCONF = __name__
-        _application = get_wsgi_application()
-    return _application(environ, start_response)
-
-
-def _baseline_urlpatterns() -> list[Any]:
-    from django.http import HttpRequest
-    from django.urls import include, path
-    from ninja import NinjaAPI, Status
-
-    from bitgoeul.accounts.api_auth import TokenAuth
-    from bitgoeul.accounts.models import User
-    from bitgoeul.companies.models import Company
-    from bitgoeul.core.visibility import ViewLevel
-    from bitgoeul.equipment import access
-    from bitgoeul.equipment.api.bookings import BookingIn, BookingOut, ErrorOut, booking_out
-    from bitgoeul.equipment.enums import HOLDING_STATES
-    from bitgoeul.equipment.fees import booking_fee
-    from bitgoeul.equipment.models import Booking
-
-    api = NinjaAPI(urls_namespace="baseline", auth=[TokenAuth()], docs_url=None)
-
-    @api.post("/bookings", response={201: BookingOut, 409: ErrorOut})
-    def baseline_book(request: HttpRequest, payload: BookingIn) -> Status:
-        user = request.user
-        assert isinstance(user, User)  # TokenAuth
-        item = access.item_for_viewer(user, payload.item)
-        company = Company.objects.select_related("organization").get(pk=payload.company)
-        starts_at, ends_at = payload.starts_at, payload.ends_at
-        taken = Booking.objects.filter(
-            item=item, state__in=HOLDING_STATES, starts_at__lt=ends_at, blocked_until__gt=starts_at
-        ).exists()
-        if taken:
-            return Status(409, {"error": {"code": "conflict", "message": "taken", "field": None}})
-        fee, detail = booking_fee(item, company, starts_at, ends_at)
-        booking = Booking.objects.create(
-            item=item,
-            company=company,
-            booked_by=user,
-            starts_at=starts_at,
-            ends_at=ends_at,
-            blocked_until=ends_at,
-            fee_krw=fee,
-            fee_detail=detail,
-        )
-        return Status(201, booking_out(booking, ViewLevel.PRIVATE))
-
-    return [path("baseline/", api.urls), path("", include("bitgoeul.urls"))]
-
-
-def __getattr__(name: str) -> Any:
-    """`urlpatterns`, for Django's URL resolver in the baseline server only (the benchmark's
-    own process never configures Django)."""
-    if name == "urlpatterns":
-        return _baseline_urlpatterns()
-    raise AttributeError(name)
 
 
 # --- servers and clients -----------------------------------------------------------------------
@@ -206,8 +133,10 @@ def post(url: str, token: str, body: dict[str, Any]) -> tuple[int, float]:
             response.read()
             status = response.status
     except urllib.error.HTTPError as error:
-        error.read()
+        content = error.read()
         status = error.code
+        if status != 409:
+            log(f"bench: {url} answered {status}: {content[:300]!r}")
     except OSError:
         status = 0  # no answer (refused, reset or timed out)
     return status, (time.perf_counter() - start) * 1000
@@ -264,9 +193,9 @@ def run(clients: int, rounds: int) -> dict[str, Any]:
             ("guarded", "bitgoeul.wsgi:application", port, "/api/v1/bookings"),
             (
                 "baseline",
-                "benchmarks.bench_equipment_http:baseline_application",
+                "benchmarks.equipment_http_baseline:application",
                 baseline_port,
-                "/book",
+                "/baseline/bookings",
             ),
         ]
         for name, app, server_port, path in servers:
@@ -287,6 +216,7 @@ def run(clients: int, rounds: int) -> dict[str, Any]:
                     accepted.append(sum(1 for status, _ms in answers if status == 201))
                     log(f"bench: {name} round {n + 1}: {accepted[-1]} accepted")
             results[name] = {
+                "load": os.getloadavg()[0],
                 "accepted": accepted,
                 "statuses": dict(sorted(statuses.items())),
                 "p50": statistics.median(latencies),
@@ -325,9 +255,12 @@ def markdown(results: dict[str, Any], clients: int, rounds: int) -> str:
         "already taken; otherwise `booking_create` locks the item row, checks the rules, "
         "computes the fee, inserts the booking with its slot rows (on PostgreSQL the exclusion "
         "constraint decides) and the audit event. The baseline (`POST /baseline/bookings`, "
-        "`benchmarks/bench_equipment_http.py`) reads whether the time is free and inserts in "
+        "`benchmarks/equipment_http_baseline.py`) reads whether the time is free and inserts in "
         "autocommit, as application-code checks do. Latency is per request, from sending to the "
-        "full answer, over all rounds."
+        "full answer, over all rounds. The machine's load average (1 min) when each server's "
+        f"rounds ended: guarded {results['guarded']['load']:.1f}, baseline "
+        f"{results['baseline']['load']:.1f} ({os.cpu_count()} cores): on a busy machine "
+        "requests queue for the CPU, and the latencies show it."
     )
     return "\n".join(lines) + "\n\n" + notes
 
