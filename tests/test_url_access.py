@@ -228,6 +228,9 @@ RULES.update(RULES_RULES)
 from tests.equipment.url_rules_lifecycle import RULES as EQUIPMENT_LIFECYCLE_RULES  # noqa: E402
 
 RULES.update(EQUIPMENT_LIFECYCLE_RULES)
+from tests.equipment.url_rules_api import RULES as EQUIPMENT_API_RULES  # noqa: E402  (as above)
+
+RULES.update(EQUIPMENT_API_RULES)
 
 
 def url_names(patterns: list[Any] | None = None, namespace: str = "") -> Iterator[str]:

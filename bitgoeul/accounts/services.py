@@ -470,10 +470,17 @@ class ApiTokenExpired(Exception):
 
 @transaction.atomic
 def api_token_create(
-    *, user: User, name: str, scope: str, expires_in_days: int | None = None
+    *,
+    user: User,
+    name: str,
+    scope: str,
+    expires_in_days: int | None = None,
+    by_command: bool = False,
 ) -> tuple[ApiToken, str]:
     """A personal API token; the secret is returned once and stored only as a hash. With
-    `expires_in_days` the API refuses it from then on; without, it works until revoked."""
+    `expires_in_days` the API refuses it from then on; without, it works until revoked.
+    `by_command`: issued by a server administrator (`bitgoeul tokens create`), not by the user
+    on the tokens page; the audit event has no actor and says so."""
     if scope not in TokenScope.values:
         raise ValueError(f"unknown scope {scope!r}")
     if expires_in_days is not None and expires_in_days < 1:
@@ -490,14 +497,37 @@ def api_token_create(
         created_at=now,
         expires_at=expires_at,
     )
+    after: dict[str, Any] = {
+        "scope": scope,
+        "expires_at": expires_at.isoformat() if expires_at else None,
+    }
+    if by_command:
+        after["via"] = "command line"
     audit_record(
         # the name is free text the person wrote: it stays on the token, not in the audit trail
-        actor=user,
+        actor=None if by_command else user,
         action="api_token.create",
         obj=token,
-        after={"scope": scope, "expires_at": expires_at.isoformat() if expires_at else None},
+        after=after,
     )
     return token, secret
+
+
+class TokenUserUnknown(ValueError):
+    """No active user has the e-mail address given."""
+
+
+def api_token_issue(
+    *, email: str, name: str, scope: str, expires_in_days: int | None = None
+) -> tuple[ApiToken, str]:
+    """A token for the active user with `email`, issued from the command line (audited without
+    an actor, "via command line"). Raises `TokenUserUnknown` or `ValueError` (scope, expiry)."""
+    user = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
+    if user is None:
+        raise TokenUserUnknown(f"no active user has the e-mail address {email.strip()}")
+    return api_token_create(
+        user=user, name=name, scope=scope, expires_in_days=expires_in_days, by_command=True
+    )
 
 
 @transaction.atomic

@@ -281,3 +281,24 @@ def waitlist_entry_for_member(user: Viewer, entry_id: int) -> WaitlistEntry:
     if entry is None or not can_use_waitlist_entry(user, entry):
         raise Http404
     return entry
+
+
+# --- api ---------------------------------------------------------------------------------------
+
+
+def managed_bookings_q(user: Viewer) -> Q:
+    """Bookings of the items the user manages (host and operator staff), as a filter."""
+    if not _signed_in(user):
+        return Q(pk__in=[])
+    if is_operator_staff(user):
+        return Q()
+    hosts = host_org_ids(user)
+    if not hosts:
+        return Q(pk__in=[])
+    return Q(item__host_id__in=hosts) | Q(item__centre__host_id__in=hosts)
+
+
+def can_follow_item(user: Viewer, item: Item) -> bool:
+    """Make an iCal feed of an item's bookings: anyone signed in who sees the item (what the
+    feed shows of each booking is still `booking_view_level`)."""
+    return _signed_in(user) and items_for_viewer(user).filter(pk=item.pk).exists()

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bitgoeul.audit.registry import audit_action, audit_object_type, pk_resolver
-from bitgoeul.equipment.models import Booking, BookingSeries, Item, WaitlistEntry
+from bitgoeul.equipment.models import Booking, BookingSeries, CalendarFeed, Item, WaitlistEntry
 
 # --- bookings ----------------------------------------------------------------------------------
 
@@ -73,5 +73,25 @@ audit_object_type(
     resolve=pk_resolver(
         lambda: WaitlistEntry.objects.select_related("item"),
         lambda entry: f"{entry.item.name} · {timezone.localtime(entry.starts_at):%Y-%m-%d %H:%M}",
+    ),
+)
+
+
+# --- feeds -------------------------------------------------------------------------------------
+
+FEEDS_GROUP = _("Calendar feeds")
+
+for code, sentence in (
+    ("calendar_feed.create", _("%(actor)s made the calendar link %(object)s.")),
+    ("calendar_feed.revoke", _("%(actor)s revoked the calendar link %(object)s.")),
+):
+    audit_action(code, sentence, group=FEEDS_GROUP)
+
+audit_object_type(
+    "equipment.calendarfeed",
+    label=_("calendar link"),
+    resolve=pk_resolver(
+        lambda: CalendarFeed.objects.all(),
+        lambda feed: f"{feed.prefix}… ({feed.get_scope_display()})",
     ),
 )
