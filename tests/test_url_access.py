@@ -222,6 +222,9 @@ RULES.update(SCORING_RULES)
 from tests.programs.url_rules_review import REVIEW_RULES  # noqa: E402  (as above)
 
 RULES.update(REVIEW_RULES)
+from tests.demonstrations.url_rules import RULES as DEMONSTRATIONS_RULES  # noqa: E402  (as above)
+
+RULES.update(DEMONSTRATIONS_RULES)
 
 
 def url_names(patterns: list[Any] | None = None, namespace: str = "") -> Iterator[str]:
