@@ -15,6 +15,7 @@ from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from bitgoeul.accounts.types import AuthenticatedHttpRequest
@@ -367,8 +368,15 @@ def measurement_upload(request: AuthenticatedHttpRequest, project_id: int) -> Ht
             request, _("Nothing was recorded. %(error)s") % {"error": _error_text(error)}
         )
     else:
+        count = len(created)
         messages.success(
-            request, _("%(count)d measurements were recorded.") % {"count": len(created)}
+            request,
+            ngettext(
+                "%(count)d measurement was recorded.",
+                "%(count)d measurements were recorded.",
+                count,
+            )
+            % {"count": count},
         )
     return _back(project)
 
