@@ -404,7 +404,7 @@ def measurements_add(
             Measurement(
                 kpi=row.kpi,
                 measured_on=row.measured_on,
-                value=row.value,
+                value=row.value.quantize(Decimal("0.0001")),
                 note=row.note,
                 source=source,
                 recorded_by=actor,
