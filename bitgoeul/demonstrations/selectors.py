@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from bitgoeul.accounts.types import Viewer
 from bitgoeul.core.visibility import ViewLevel
@@ -90,14 +91,16 @@ def kpi_rows(project: Project) -> list[KpiRow]:
 
 
 def kpi_chart(row: KpiRow, index: int) -> dict[str, Any]:
-    """A chart spec for static/js/bitgoeul.js: the measurements over time, y from zero."""
+    """A chart spec for demonstrations/kpi-charts.js: the measurements over time and the
+    target line, y from zero."""
     unit = row.kpi.unit
     return {
         "id": f"kpi-chart-{index}",
         "data": {
-            "type": "line",
-            "kind": "count",
             "label": f"{row.name} ({unit})",
+            "targetLabel": _("Target: %(target)s %(unit)s")
+            % {"target": f"{row.kpi.target.normalize():f}", "unit": unit},
+            "target": str(row.kpi.target),
             "labels": [m.measured_on.isoformat() for m in row.measurements],
             "values": [str(m.value) for m in row.measurements],
         },
