@@ -16,6 +16,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from bitgoeul.core.cells import FORMULA_STARTS
 from bitgoeul.demonstrations.models import Kpi
 
 MAX_ROWS = 5_000
@@ -55,6 +56,15 @@ def _text(value: Any) -> str:
     if value is None:
         return ""
     return str(value).strip()
+
+
+def _kpi_name(value: Any) -> str:
+    """The name as typed; a name the template wrote behind an apostrophe (so that Excel would
+    not run it as a formula) without it."""
+    text = _text(value)
+    if text.startswith("'") and text[1:].startswith(FORMULA_STARTS):
+        return text[1:]
+    return text
 
 
 def _date(value: Any) -> dt.date | None:
@@ -148,7 +158,7 @@ def read_rows(data: bytes, kpis: list[Kpi], *, starts_on: dt.date, ends_on: dt.d
                 % {"row": number, "column": _column_letter(columns[key]), "message": message}
             )
 
-        kpi = by_name.get(_text(cell("kpi")).lower())
+        kpi = by_name.get(_kpi_name(cell("kpi")).lower())
         if kpi is None:
             problem(
                 "kpi",

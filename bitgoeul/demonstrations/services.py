@@ -23,6 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from bitgoeul.accounts.enums import OrganizationKind
 from bitgoeul.accounts.models import Organization
 from bitgoeul.audit.services import audit_record
 from bitgoeul.companies.models import Company
@@ -124,6 +125,8 @@ def _check_plan(data: dict[str, Any], company: Company, bookings: Iterable[Booki
 
 @transaction.atomic
 def site_create(*, actor: Any, host: Organization, data: dict[str, Any]) -> Site:
+    if host.kind != OrganizationKind.INSTITUTION:
+        raise ValueError("a demonstration site is hosted by an institution")
     site = Site.objects.create(host=host, **data)
     audit_record(
         actor=actor,

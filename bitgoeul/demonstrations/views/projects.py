@@ -19,6 +19,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from bitgoeul.accounts.types import AuthenticatedHttpRequest
+from bitgoeul.core.cells import neutralise_cell
 from bitgoeul.core.visibility import ViewLevel
 from bitgoeul.demonstrations import access, forms, selectors, services
 from bitgoeul.demonstrations.enums import MeasurementSource, ProjectState
@@ -392,9 +393,9 @@ def measurement_template(request: AuthenticatedHttpRequest, project_id: int) -> 
     assert sheet is not None
     sheet.append(["KPI", "Date", "Value", "Note"])
     for kpi in project.kpis.all():
-        # names are people's text: a leading "=" must not become a formula in Excel
-        name = kpi.name if not kpi.name.startswith(("=", "+", "-", "@")) else f"'{kpi.name}"
-        sheet.append([name, project.starts_on.isoformat(), Decimal(0), ""])
+        # names are people's text: a leading "=" must not become a formula in Excel (the
+        # importer reads the name back without the apostrophe)
+        sheet.append([neutralise_cell(kpi.name), project.starts_on.isoformat(), Decimal(0), ""])
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = HttpResponse(
