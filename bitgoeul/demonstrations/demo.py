@@ -1,8 +1,8 @@
 """Demo data of the demonstrations app: sites at the three centres' institutions (a hospital
 ward, a road section, a building) and a factory line, and five projects of the demo companies
-in different states — a draft, one awaiting the operator's approval, one under way, one whose
-results are under review and one closed — three of them in the public showcase with KPIs and
-measurements.
+in different states: under way (the first demo company's, so that the demo founder can record
+measurements), closed, results under review, awaiting the operator's approval, and a draft;
+the first three in the public showcase with KPIs and measurements.
 
 Rows are written through the models (a demo needs neither notices nor audit events). Safe to
 load again: a site or project that exists (by name or title) is left as it is.
@@ -99,6 +99,44 @@ class Plan:
 
 PLANS = [
     Plan(
+        1,
+        "자율주행 셔틀 첨단지구 순환 운행 실증",
+        "Autonomous shuttle loop in Cheomdan",
+        "레벨 4 자율주행 셔틀 운행 소프트웨어",
+        "첨단3지구 순환 도로에서 안전요원 개입 없이 정기 운행할 수 있는지 검증합니다.",
+        ProjectState.APPROVED,
+        True,
+        "6인승 자율주행 셔틀이 첨단3지구 2.4 km 순환 도로를 매일 운행하며 시민을 태우고 있습니다.",
+        "A six-seat autonomous shuttle runs the 2.4 km loop of Cheomdan 3 every day with "
+        "passengers on board.",
+        -40,
+        120,
+        800,
+        "안전요원이 동승하고 비상 정지 절차를 매일 점검합니다.",
+        (
+            (PermitKind.SAFETY, PermitStatus.GRANTED, "임시운행허가 2026-17"),
+            (PermitKind.PERSONAL_DATA, PermitStatus.APPLIED, ""),
+        ),
+        (
+            (
+                "100 km당 수동 개입",
+                "Manual takeovers per 100 km",
+                "회",
+                "0.5",
+                Direction.LOWER,
+                ("2.1", "1.4", "0.9"),
+            ),
+            (
+                "누적 탑승객",
+                "Passengers carried",
+                "명",
+                "3000",
+                Direction.HIGHER,
+                ("420", "1180", "1935"),
+            ),
+        ),
+    ),
+    Plan(
         0,
         "흉부 X선 응급 판독 보조 AI 실증",
         "AI triage of chest X-rays in the emergency ward",
@@ -135,44 +173,6 @@ PLANS = [
                 "30",
                 Direction.LOWER,
                 ("64", "48", "35", "27"),
-            ),
-        ),
-    ),
-    Plan(
-        1,
-        "자율주행 셔틀 첨단지구 순환 운행 실증",
-        "Autonomous shuttle loop in Cheomdan",
-        "레벨 4 자율주행 셔틀 운행 소프트웨어",
-        "첨단3지구 순환 도로에서 안전요원 개입 없이 정기 운행할 수 있는지 검증합니다.",
-        ProjectState.APPROVED,
-        True,
-        "6인승 자율주행 셔틀이 첨단3지구 2.4 km 순환 도로를 매일 운행하며 시민을 태우고 있습니다.",
-        "A six-seat autonomous shuttle runs the 2.4 km loop of Cheomdan 3 every day with "
-        "passengers on board.",
-        -40,
-        120,
-        800,
-        "안전요원이 동승하고 비상 정지 절차를 매일 점검합니다.",
-        (
-            (PermitKind.SAFETY, PermitStatus.GRANTED, "임시운행허가 2026-17"),
-            (PermitKind.PERSONAL_DATA, PermitStatus.APPLIED, ""),
-        ),
-        (
-            (
-                "100 km당 수동 개입",
-                "Manual takeovers per 100 km",
-                "회",
-                "0.5",
-                Direction.LOWER,
-                ("2.1", "1.4", "0.9"),
-            ),
-            (
-                "누적 탑승객",
-                "Passengers carried",
-                "명",
-                "3000",
-                Direction.HIGHER,
-                ("420", "1180", "1935"),
             ),
         ),
     ),
