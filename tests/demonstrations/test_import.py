@@ -147,3 +147,11 @@ def test_the_template_reads_back_as_a_valid_file(
         ("판독 정확도", Decimal(0)),
         ("=판독 정확도 1", Decimal(0)),
     ]
+
+
+def test_a_file_over_the_limit_is_refused_before_it_is_read_whole(project: Project) -> None:
+    from bitgoeul.demonstrations.measurements_import import MAX_BYTES
+
+    assert _problems(project, b"PK\x03\x04" + b"0" * MAX_BYTES) == [
+        "The file is larger than 2 MB. Split it and upload each part."
+    ]

@@ -23,7 +23,7 @@ from bitgoeul.core.cells import neutralise_cell
 from bitgoeul.core.visibility import ViewLevel
 from bitgoeul.demonstrations import access, forms, selectors, services
 from bitgoeul.demonstrations.enums import MeasurementSource, ProjectState
-from bitgoeul.demonstrations.measurements_import import ImportRefused, Row, read_rows
+from bitgoeul.demonstrations.measurements_import import MAX_BYTES, ImportRefused, Row, read_rows
 from bitgoeul.demonstrations.models import Kpi, Project, ProjectPhoto
 from bitgoeul.equipment.models import Booking
 
@@ -350,7 +350,7 @@ def measurement_upload(request: AuthenticatedHttpRequest, project_id: int) -> Ht
     upload = form.cleaned_data["file"]
     try:
         rows = read_rows(
-            upload.read(),
+            upload.read(MAX_BYTES + 1),  # enough to know it is too large, never more
             list(project.kpis.all()),
             starts_on=project.starts_on,
             ends_on=project.ends_on,
