@@ -251,3 +251,43 @@ def test_home_shows_the_host_their_decisions_and_the_company_its_projects(
         True,
         False,
     )
+
+
+def test_host_staff_answers_per_url(client: Client, world: World, site: Site, host: User) -> None:
+    """The URL × role table has no host institution: its staff's answers, here."""
+    submitted = make_project(world.company, site=site, state=ProjectState.SUBMITTED)
+    running = make_project(world.company, site=site, state=ProjectState.APPROVED)
+    elsewhere = make_project(
+        world.company,
+        site=SiteFactory.create(host__name="광주테크노파크"),
+        state=ProjectState.SUBMITTED,
+    )
+    client.force_login(host)
+    answers = {
+        "detail": client.get(reverse("demonstrations:detail", args=[submitted.pk])).status_code,
+        "decide": client.post(
+            reverse("demonstrations:decide", args=[submitted.pk]), {"decision": "approve"}
+        ).status_code,
+        "elsewhere": client.post(
+            reverse("demonstrations:decide", args=[elsewhere.pk]), {"decision": "approve"}
+        ).status_code,
+        "edit": client.get(reverse("demonstrations:edit", args=[submitted.pk])).status_code,
+        "record": client.post(
+            reverse("demonstrations:measurement_create", args=[running.pk]), {}
+        ).status_code,
+        "review": client.post(
+            reverse("demonstrations:review", args=[running.pk]), {"decision": "accept"}
+        ).status_code,
+        "sites": client.get(reverse("demonstrations:sites")).status_code,
+    }
+    assert answers == {
+        "detail": 200,
+        "decide": 302,
+        "elsewhere": 404,
+        "edit": 403,
+        "record": 403,
+        "review": 403,
+        "sites": 200,
+    }
+    submitted.refresh_from_db()
+    assert (submitted.host_approved_by, submitted.operator_approved_at) == (host, None)
