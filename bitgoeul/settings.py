@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "bitgoeul.companies",
     "bitgoeul.programs",
     "bitgoeul.equipment",
+    "bitgoeul.demonstrations",
     "bitgoeul.web",
 ]
 

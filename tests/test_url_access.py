@@ -231,6 +231,9 @@ RULES.update(EQUIPMENT_LIFECYCLE_RULES)
 from tests.equipment.url_rules_api import RULES as EQUIPMENT_API_RULES  # noqa: E402  (as above)
 
 RULES.update(EQUIPMENT_API_RULES)
+from tests.demonstrations.url_rules import RULES as DEMONSTRATIONS_RULES  # noqa: E402  (as above)
+
+RULES.update(DEMONSTRATIONS_RULES)
 
 
 def url_names(patterns: list[Any] | None = None, namespace: str = "") -> Iterator[str]:
