@@ -222,6 +222,9 @@ RULES.update(SCORING_RULES)
 from tests.programs.url_rules_review import REVIEW_RULES  # noqa: E402  (as above)
 
 RULES.update(REVIEW_RULES)
+from tests.equipment.url_rules_catalogue import CATALOGUE_RULES  # noqa: E402  (as above)
+
+RULES.update(CATALOGUE_RULES)
 
 
 def url_names(patterns: list[Any] | None = None, namespace: str = "") -> Iterator[str]:

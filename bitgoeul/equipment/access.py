@@ -27,7 +27,7 @@ from bitgoeul.accounts.models import User
 from bitgoeul.accounts.types import Viewer
 from bitgoeul.companies.models import Company
 from bitgoeul.core.visibility import FieldPolicy, ViewLevel
-from bitgoeul.equipment.models import Booking, Item
+from bitgoeul.equipment.models import Blackout, Booking, Centre, Item, ItemPhoto
 
 STAFF_ROLES = {MembershipRole.ADMIN, MembershipRole.STAFF}
 
@@ -95,6 +95,9 @@ def items_for_viewer(user: Viewer) -> QuerySet[Item]:
     public = Q(is_active=True, is_public=True)
     if not _signed_in(user):
         return Item.objects.filter(public)
+    if is_operator_staff(user):
+        # not `public | Q()`: Django drops an empty Q from an OR, which would leave `public`
+        return Item.objects.all()
     return Item.objects.filter(public | managed_items_q(user))
 
 
@@ -112,7 +115,11 @@ def can_manage_catalogue(user: Viewer) -> bool:
     hosts = host_org_ids(user)
     if not hosts:
         return False
-    return Item.objects.filter(Q(host_id__in=hosts) | Q(centre__host_id__in=hosts)).exists()
+    # A host whose centre has no item yet still manages it (and adds the first item).
+    return (
+        Centre.objects.filter(host_id__in=hosts).exists()
+        or Item.objects.filter(host_id__in=hosts).exists()
+    )
 
 
 def item_for_viewer(user: Viewer, item_id: int) -> Item:
@@ -173,8 +180,8 @@ def bookings_at_least(user: Viewer, level: ViewLevel) -> Q:
         hosts = host_org_ids(user)
         if hosts:
             private |= Q(item__host_id__in=hosts) | Q(item__centre__host_id__in=hosts)
-    if level >= ViewLevel.PRIVATE:
-        return private
+    if level >= ViewLevel.PRIVATE or is_operator_staff(user):
+        return private  # operator staff: Q() (every booking); `Q() | x` would be x alone
     return private | Q(item__in=items_for_viewer(user))
 
 
@@ -200,3 +207,61 @@ def can_decide_booking(user: Viewer, booking: Booking) -> bool:
 def can_cancel_booking(user: Viewer, booking: Booking) -> bool:
     """Members of the booking company, and host staff."""
     return can_book_for(user, booking.company) or can_manage_item(user, booking.item)
+
+
+# --- catalogue (management) --------------------------------------------------------------------
+# Operator staff manage everything: centres, categories, every item. Staff of a host institution
+# edit the centres it hosts and manage the items it (or its centre) hosts, with their photos,
+# accessories, blackouts and quotas; they add items only to the centres they host.
+
+
+def can_manage_centres(user: Viewer) -> bool:
+    """Create centres and categories: operator staff only (the cluster's structure)."""
+    return is_operator_staff(user)
+
+
+def centres_for_manager(user: Viewer) -> QuerySet[Centre]:
+    """Centres the user edits and adds items to."""
+    if is_operator_staff(user):
+        return Centre.objects.all()
+    return Centre.objects.filter(host_id__in=host_org_ids(user))
+
+
+def centre_for_manager(user: Viewer, centre_id: int) -> Centre:
+    centre = Centre.objects.select_related("host").filter(pk=centre_id).first()
+    if centre is None:
+        raise Http404
+    if not (is_operator_staff(user) or centre.host_id in host_org_ids(user)):
+        raise PermissionDenied
+    return centre
+
+
+def items_for_manager(user: Viewer) -> QuerySet[Item]:
+    return Item.objects.filter(managed_items_q(user))
+
+
+def photo_for_viewer(user: Viewer, item_id: int, photo_id: int) -> ItemPhoto:
+    """A photo of an item the viewer sees, else 404."""
+    item = item_for_viewer(user, item_id)
+    photo = ItemPhoto.objects.filter(pk=photo_id, item=item).first()
+    if photo is None:
+        raise Http404
+    return photo
+
+
+def blackout_for_manager(user: Viewer, blackout_id: int) -> Blackout:
+    """A blackout of an item or centre the user manages: 404 for those who see neither."""
+    blackout = (
+        Blackout.objects.select_related("item", "item__centre", "centre")
+        .filter(pk=blackout_id)
+        .first()
+    )
+    if blackout is None:
+        raise Http404
+    if blackout.item is not None:
+        item_for_manager(user, blackout.item_id)  # type: ignore[arg-type]
+        return blackout
+    if not can_manage_catalogue(user):
+        raise Http404
+    centre_for_manager(user, blackout.centre_id)  # type: ignore[arg-type]
+    return blackout

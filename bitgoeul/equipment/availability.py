@@ -80,21 +80,30 @@ def opening_intervals(
 
 
 def blackout_intervals(blackout: Blackout, start: dt.datetime, end: dt.datetime) -> list[Interval]:
-    """The occurrences of a blackout that touch [start, end)."""
+    """The occurrences of a blackout that touch [start, end), clipped to it.
+
+    A repeating blackout's occurrences fall on the same Asia/Seoul wall-clock time each week or
+    year (Korea keeps no daylight saving time, so a week is always 7 × 24 hours). The first
+    occurrence that may touch the range is computed, not reached by stepping from the first one
+    ever, so an old weekly blackout costs the same as a new one."""
+    length = blackout.ends_at - blackout.starts_at
     if blackout.repeat == BlackoutRepeat.NONE:
         occurrences = [(blackout.starts_at, blackout.ends_at)]
     else:
         occurrences = []
-        length = blackout.ends_at - blackout.starts_at
         first = blackout.starts_at.astimezone(SEOUL)
-        n = 0
+        week = dt.timedelta(weeks=1)
+        if blackout.repeat == BlackoutRepeat.WEEKLY:
+            n = max(0, (start - length - first) // week)
+        else:
+            n = max(0, start.astimezone(SEOUL).year - first.year - 1)
         while True:
             if blackout.repeat == BlackoutRepeat.WEEKLY:
-                moment = first + dt.timedelta(weeks=n)
+                moment = first + n * week
             else:
                 try:
                     moment = first.replace(year=first.year + n)
-                except ValueError:  # 29 February
+                except ValueError:  # 29 February: that year has no occurrence
                     n += 1
                     continue
             if moment >= end or (
@@ -121,7 +130,9 @@ def busy_by_item(
     centre_ids = {item.centre_id for item in items}
     blackouts = Blackout.objects.filter(
         Q(item_id__in=ids) | Q(centre_id__in=centre_ids, item__isnull=True)
-    ).filter(Q(repeat="", starts_at__lt=end, ends_at__gt=start) | ~Q(repeat=""))
+    ).filter(
+        Q(repeat="", starts_at__lt=end, ends_at__gt=start) | (~Q(repeat="") & Q(starts_at__lt=end))
+    )
     by_centre: dict[int, list[Blackout]] = defaultdict(list)
     for blackout in blackouts:
         if blackout.item_id is not None:
@@ -143,16 +154,29 @@ def holidays_between(start: dt.datetime, end: dt.datetime) -> set[dt.date]:
     )
 
 
+def _schedule(item: Item) -> tuple[object, ...]:
+    """What an item's opening intervals depend on: items with the same schedule share them."""
+    if item.always_open:
+        return (True, item.closed_on_holidays)
+    return (False, item.closed_on_holidays, item.open_from, item.open_until, tuple(item.open_days))
+
+
 def free_by_item(
     items: Sequence[Item], start: dt.datetime, end: dt.datetime
 ) -> dict[int, list[Interval]]:
-    """Free intervals per item id between start and end: three queries whatever the count."""
+    """Free intervals per item id between start and end: three queries whatever the count.
+    Opening hours are computed once per distinct schedule (most items of a centre share one)."""
     holidays = holidays_between(start, end)
     busy = busy_by_item(items, start, end)
-    return {
-        item.pk: _subtract(opening_intervals(item, start, end, holidays), busy.get(item.pk, []))
-        for item in items
-    }
+    opening: dict[tuple[object, ...], list[Interval]] = {}
+    free = {}
+    for item in items:
+        key = _schedule(item)
+        if key not in opening:
+            opening[key] = opening_intervals(item, start, end, holidays)
+        spans = busy.get(item.pk)
+        free[item.pk] = _subtract(opening[key], spans) if spans else list(opening[key])
+    return free
 
 
 def free_intervals(item: Item, start: dt.datetime, end: dt.datetime) -> list[Interval]:
