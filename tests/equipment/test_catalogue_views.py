@@ -65,7 +65,8 @@ def test_list_page_refuses_a_window_that_ends_before_it_starts(
             "free_until": (start - dt.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
         },
     )
-    assert response.context["form"].errors == {"free_until": ["The end must be after the start."]}
+    errors = response.context["form"].errors
+    assert errors == {"free_until": ["종료 시각은 시작 시각보다 뒤여야 합니다."]}
 
 
 @pytest.mark.parametrize("count", [1, 12])
@@ -233,7 +234,7 @@ def test_item_form_says_which_rule_to_fix(world: World, client: Client) -> None:
     )
     assert response.status_code == 200
     assert response.context["form"].errors == {
-        "max_minutes": ["The longest booking cannot be shorter than the shortest."]
+        "max_minutes": ["최대 예약 시간은 최소 예약 시간보다 짧을 수 없습니다."]
     }
 
 
@@ -246,9 +247,7 @@ def test_photo_upload_refuses_a_fake_image_and_stores_a_real_one(
     fake = client.post(url, {"photo-file": SimpleUploadedFile("x.jpg", b"MZ\x90\x00 not a photo")})
     assert fake.status_code == 400
     assert fake.context["photo_form"].errors == {
-        "file": [
-            "This file is not a JPEG, PNG or WebP image. Send a photo in one of these formats."
-        ]
+        "file": ["이 파일은 JPEG, PNG, WebP 이미지가 아닙니다. 이 형식의 사진을 올려 주세요."]
     }
     real = client.post(
         url, {"photo-file": SimpleUploadedFile("x.png", PNG), "photo-caption": "정면"}
