@@ -265,3 +265,34 @@ def test_photo_of_a_private_item_is_404_for_outsiders(world: World, client: Clie
     client.force_login(world.outsider)
     url = reverse("equipment:item_photo", args=[item.pk, photo.pk])
     assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize("language", ["ko", "en"])
+def test_item_pages_render_every_part_in_both_languages(
+    world: World, client: Client, language: str
+) -> None:
+    from bitgoeul.equipment.models import Accessory, Quota
+
+    item = _hosted(world, name="열화상 카메라", name_en="Thermal camera", buffer_minutes=30)
+    Accessory.objects.create(item=item, name="삼각대", name_en="Tripod", quantity=2)
+    Quota.objects.create(item=item, measure="hours", period="week", limit=10, peak_only=True)
+    start = grid_time(3, 10)
+    Blackout.objects.create(
+        item=item,
+        kind=BlackoutKind.MAINTENANCE,
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=2),
+        repeat="weekly",
+        reason="정기 점검",
+    )
+    client.cookies["django_language"] = language
+    client.force_login(world.chapter_staff)
+    edit = client.get(reverse("equipment:item_edit", args=[item.pk])).content.decode()
+    detail = client.get(
+        reverse("equipment:item_detail", args=[item.pk]), {"view": "month"}
+    ).content.decode()
+    expected = {
+        "ko": ("삼각대", "예약 불가 기간", "10시간", "열화상 카메라", "예약 규칙"),
+        "en": ("Tripod", "Blackouts", "10 hours", "Thermal camera", "Booking rules"),
+    }[language]
+    assert [text in edit + detail for text in expected] == [True] * 5
