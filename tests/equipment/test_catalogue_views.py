@@ -296,3 +296,25 @@ def test_item_pages_render_every_part_in_both_languages(
         "en": ("Tripod", "Blackouts", "10 hours", "Thermal camera", "Booking rules"),
     }[language]
     assert [text in edit + detail for text in expected] == [True] * 5
+
+
+@pytest.mark.parametrize("count", [1, 15])
+@pytest.mark.parametrize("role", ["anonymous", "teammate", "operator"])
+def test_item_page_reads_a_fixed_number_of_queries(
+    world: World,
+    client: Client,
+    django_assert_max_num_queries: object,
+    count: int,
+    role: str,
+) -> None:
+    item = _hosted(world)
+    company = _company(world)
+    for n in range(count):
+        BookingFactory.create(item=item, company=company, starts_at=grid_time(1 + n % 6, 8 + n))
+    user = world.user(role)
+    if user is not None:
+        client.force_login(user)
+    for view in ("week", "month"):
+        with django_assert_max_num_queries(10):  # type: ignore[operator]
+            response = client.get(reverse("equipment:item_detail", args=[item.pk]), {"view": view})
+        assert response.status_code == 200
