@@ -298,7 +298,15 @@ class QuotaForm(forms.ModelForm):  # type: ignore[type-arg]
 
     class Meta:
         model = Quota
-        fields = ("measure", "period", "limit", "peak_only", "peak_from", "peak_until", "peak_days")
+        fields: tuple[str, ...] = (
+            "measure",
+            "period",
+            "limit",
+            "peak_only",
+            "peak_from",
+            "peak_until",
+            "peak_days",
+        )
         widgets = {"peak_from": TIME_WIDGET, "peak_until": TIME_WIDGET}
 
     def clean_peak_days(self) -> list[int]:
@@ -306,3 +314,14 @@ class QuotaForm(forms.ModelForm):  # type: ignore[type-arg]
         if not days and self.cleaned_data.get("peak_only"):
             raise ValidationError(_("Choose the days the peak hours apply to."))
         return days or [0, 1, 2, 3, 4]
+
+
+class CatalogueQuotaForm(QuotaForm):
+    """A quota of a whole category, or (no category) of all equipment: operator staff."""
+
+    class Meta(QuotaForm.Meta):
+        fields = ("category", *QuotaForm.Meta.fields)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"].empty_label = _("All equipment")  # type: ignore[attr-defined]

@@ -318,3 +318,44 @@ def test_item_page_reads_a_fixed_number_of_queries(
         with django_assert_max_num_queries(10):  # type: ignore[operator]
             response = client.get(reverse("equipment:item_detail", args=[item.pk]), {"view": view})
         assert response.status_code == 200
+
+
+def test_operator_staff_add_a_quota_of_all_equipment(world: World, client: Client) -> None:
+    from bitgoeul.equipment.models import Quota
+
+    client.force_login(world.operator)
+    response = client.post(
+        reverse("equipment:quota_list"),
+        {
+            "quota-measure": "hours",
+            "quota-period": "month",
+            "quota-limit": 40,
+            "quota-peak_only": "on",
+            "quota-peak_from": "09:00",
+            "quota-peak_until": "18:00",
+            "quota-peak_days": ["0", "1", "2", "3", "4"],
+        },
+    )
+    assert response.status_code == 302
+    assert list(Quota.objects.values_list("item", "category", "limit", "peak_only")) == [
+        (None, None, 40, True)
+    ]
+    page = client.get(reverse("equipment:quota_list")).content.decode()
+    assert "전체 실증장비" in page  # the scope of a quota of all equipment, in words
+
+
+def test_quota_page_refuses_a_peak_without_days(world: World, client: Client) -> None:
+    client.force_login(world.operator)
+    response = client.post(
+        reverse("equipment:quota_list"),
+        {
+            "quota-measure": "hours",
+            "quota-period": "month",
+            "quota-limit": 40,
+            "quota-peak_only": "on",
+            "quota-peak_from": "09:00",
+            "quota-peak_until": "18:00",
+        },
+    )
+    assert response.status_code == 400
+    assert list(response.context["form"].errors) == ["peak_days"]

@@ -128,4 +128,12 @@ CATALOGUE_RULES: dict[str, Rule] = {
         },
     ),
     "equipment:item_quota_delete": Rule(MANAGERS_POST, method="post", kwargs=_quota),
+    "equipment:quota_list": Rule(OPERATOR_PAGE),
+    "equipment:quota_delete": Rule(
+        only({"operator": 302}, otherwise=403),
+        method="post",
+        kwargs=lambda w: {
+            "quota_id": Quota.objects.create(measure="bookings", period="month", limit=4).pk
+        },
+    ),
 }

@@ -60,6 +60,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
         views.item_quota_add,
         name="item_quota_add",
     ),
+    path("equipment/manage/quotas/", views.quota_list, name="quota_list"),
+    path(
+        "equipment/manage/quotas/<int:quota_id>/delete/",
+        views.quota_delete,
+        name="quota_delete",
+    ),
     path(
         "equipment/manage/items/<int:item_id>/quotas/<int:quota_id>/delete/",
         views.item_quota_delete,

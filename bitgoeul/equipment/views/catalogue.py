@@ -26,6 +26,7 @@ from bitgoeul.equipment.catalogue_forms import (
     AccessoryForm,
     BlackoutForm,
     CatalogueForm,
+    CatalogueQuotaForm,
     CategoryForm,
     CentreForm,
     FreeTimeForm,
@@ -465,3 +466,38 @@ def item_quota_delete(
     services.quota_delete(quota=quota, actor=request.user)
     messages.success(request, _("The quota was switched off."))
     return redirect("equipment:item_edit", item.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def quota_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Quotas of a category or of all equipment (an item's own are on the item's page)."""
+    if not access.can_manage_centres(request.user):
+        raise PermissionDenied
+    form = CatalogueQuotaForm(request.POST or None, prefix="quota")
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.quota_create(data=form.cleaned_data, actor=request.user)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("The quota was added."))
+            return redirect("equipment:quota_list")
+    quotas = Quota.objects.filter(item__isnull=True, is_active=True).select_related("category")
+    return render(
+        request,
+        "equipment/catalogue/quotas.html",
+        {"form": form, "quotas": list(quotas)},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@login_required
+@require_POST
+def quota_delete(request: AuthenticatedHttpRequest, quota_id: int) -> HttpResponse:
+    if not access.can_manage_centres(request.user):
+        raise PermissionDenied
+    quota = get_object_or_404(Quota, pk=quota_id, item__isnull=True)
+    services.quota_delete(quota=quota, actor=request.user)
+    messages.success(request, _("The quota was switched off."))
+    return redirect("equipment:quota_list")
