@@ -26,6 +26,7 @@ from bitgoeul.equipment.models import (
     SLOT_MINUTES,
     Accessory,
     Blackout,
+    BookingAccessory,
     Category,
     Centre,
     Item,
@@ -382,8 +383,6 @@ def accessory_delete(*, accessory: Accessory, actor: Any) -> None:
     and its quantity set to 0 instead, so that it can no longer be chosen."""
     current = Accessory.objects.select_for_update().get(pk=accessory.pk)
     before = {"accessory": current.pk, **_audit_values(current, ACCESSORY_FIELDS)}
-    from bitgoeul.equipment.models import BookingAccessory
-
     if BookingAccessory.objects.filter(accessory=current).exists():
         current.quantity = 0
         current.save(update_fields=["quantity"])
