@@ -234,6 +234,9 @@ RULES.update(EQUIPMENT_API_RULES)
 from tests.demonstrations.url_rules import RULES as DEMONSTRATIONS_RULES  # noqa: E402  (as above)
 
 RULES.update(DEMONSTRATIONS_RULES)
+from tests.equipment.url_rules_catalogue import CATALOGUE_RULES  # noqa: E402  (as above)
+
+RULES.update(CATALOGUE_RULES)
 
 
 def url_names(patterns: list[Any] | None = None, namespace: str = "") -> Iterator[str]:

@@ -31,7 +31,15 @@ from bitgoeul.companies.access import companies_at_least
 from bitgoeul.companies.models import Company
 from bitgoeul.core.visibility import FieldPolicy, ViewLevel
 from bitgoeul.equipment.enums import BookingState
-from bitgoeul.equipment.models import Booking, BookingSeries, Item, WaitlistEntry
+from bitgoeul.equipment.models import (
+    Blackout,
+    Booking,
+    BookingSeries,
+    Centre,
+    Item,
+    ItemPhoto,
+    WaitlistEntry,
+)
 
 STAFF_ROLES = {MembershipRole.ADMIN, MembershipRole.STAFF}
 
@@ -99,6 +107,9 @@ def items_for_viewer(user: Viewer) -> QuerySet[Item]:
     public = Q(is_active=True, is_public=True)
     if not _signed_in(user):
         return Item.objects.filter(public)
+    if is_operator_staff(user):
+        # not `public | Q()`: Django drops an empty Q from an OR, which would leave `public`
+        return Item.objects.all()
     return Item.objects.filter(public | managed_items_q(user))
 
 
@@ -116,7 +127,11 @@ def can_manage_catalogue(user: Viewer) -> bool:
     hosts = host_org_ids(user)
     if not hosts:
         return False
-    return Item.objects.filter(Q(host_id__in=hosts) | Q(centre__host_id__in=hosts)).exists()
+    # A host whose centre has no item yet still manages it (and adds the first item).
+    return (
+        Centre.objects.filter(host_id__in=hosts).exists()
+        or Item.objects.filter(host_id__in=hosts).exists()
+    )
 
 
 def item_for_viewer(user: Viewer, item_id: int) -> Item:
@@ -177,8 +192,8 @@ def bookings_at_least(user: Viewer, level: ViewLevel) -> Q:
         hosts = host_org_ids(user)
         if hosts:
             private |= Q(item__host_id__in=hosts) | Q(item__centre__host_id__in=hosts)
-    if level >= ViewLevel.PRIVATE:
-        return private
+    if level >= ViewLevel.PRIVATE or is_operator_staff(user):
+        return private  # operator staff: Q() (every booking); `Q() | x` would be x alone
     return private | Q(item__in=items_for_viewer(user))
 
 
@@ -302,3 +317,61 @@ def can_follow_item(user: Viewer, item: Item) -> bool:
     """Make an iCal feed of an item's bookings: anyone signed in who sees the item (what the
     feed shows of each booking is still `booking_view_level`)."""
     return _signed_in(user) and items_for_viewer(user).filter(pk=item.pk).exists()
+
+
+# --- catalogue (management) --------------------------------------------------------------------
+# Operator staff manage everything: centres, categories, every item. Staff of a host institution
+# edit the centres it hosts and manage the items it (or its centre) hosts, with their photos,
+# accessories, blackouts and quotas; they add items only to the centres they host.
+
+
+def can_manage_centres(user: Viewer) -> bool:
+    """Create centres and categories: operator staff only (the cluster's structure)."""
+    return is_operator_staff(user)
+
+
+def centres_for_manager(user: Viewer) -> QuerySet[Centre]:
+    """Centres the user edits and adds items to."""
+    if is_operator_staff(user):
+        return Centre.objects.all()
+    return Centre.objects.filter(host_id__in=host_org_ids(user))
+
+
+def centre_for_manager(user: Viewer, centre_id: int) -> Centre:
+    centre = Centre.objects.select_related("host").filter(pk=centre_id).first()
+    if centre is None:
+        raise Http404
+    if not (is_operator_staff(user) or centre.host_id in host_org_ids(user)):
+        raise PermissionDenied
+    return centre
+
+
+def items_for_manager(user: Viewer) -> QuerySet[Item]:
+    return Item.objects.filter(managed_items_q(user))
+
+
+def photo_for_viewer(user: Viewer, item_id: int, photo_id: int) -> ItemPhoto:
+    """A photo of an item the viewer sees, else 404."""
+    item = item_for_viewer(user, item_id)
+    photo = ItemPhoto.objects.filter(pk=photo_id, item=item).first()
+    if photo is None:
+        raise Http404
+    return photo
+
+
+def blackout_for_manager(user: Viewer, blackout_id: int) -> Blackout:
+    """A blackout of an item or centre the user manages: 404 for those who see neither."""
+    blackout = (
+        Blackout.objects.select_related("item", "item__centre", "centre")
+        .filter(pk=blackout_id)
+        .first()
+    )
+    if blackout is None:
+        raise Http404
+    if blackout.item is not None:
+        item_for_manager(user, blackout.item_id)  # type: ignore[arg-type]
+        return blackout
+    if not can_manage_catalogue(user):
+        raise Http404
+    centre_for_manager(user, blackout.centre_id)  # type: ignore[arg-type]
+    return blackout

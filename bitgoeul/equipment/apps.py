@@ -10,7 +10,9 @@ class EquipmentConfig(AppConfig):
         # kinds and demo loader of this app as its modules land.
         from bitgoeul.equipment import (  # noqa: F401
             audit_actions,
+            demo,
             home_lifecycle,
+            navigation_catalogue,
             navigation_lifecycle,
             notification_kinds_lifecycle,
         )
