@@ -190,3 +190,31 @@ def test_a_booking_awaiting_approval_is_announced_to_the_host_staff_once(company
         (host_staff.pk, str(single.pk)),
         (host_staff.pk, str(first.pk)),
     ]
+
+
+def test_cancelling_or_rejecting_one_booking_of_a_bundle_ends_its_partners(
+    company: Company,
+) -> None:
+    from bitgoeul.equipment.services.lifecycle import booking_set_state
+
+    camera = ItemFactory.create()
+    lidar = ItemFactory.create(requires_approval=True)
+    camera.bundled_with.add(lidar)
+    booking = book(camera, company, 10, 12)
+    partner = Booking.objects.get(item=lidar)
+    assert (booking.state, partner.state) == (BookingState.CONFIRMED, BookingState.PENDING)
+    booking_set_state(booking=partner, state=BookingState.REJECTED, actor=None, note="정비 중")
+    booking.refresh_from_db()
+    assert (booking.state, booking.cancel_reason) == (BookingState.CANCELLED, "정비 중")
+    # the time of both is free again
+    again = book(camera, company, 10, 12)
+    assert Booking.objects.filter(bundle=again.bundle).count() == 2
+
+    # another bundle of the same items is not touched by this one's cancellation
+    alone = book(camera, company, 13, 14)
+    booking_set_state(booking=again, state=BookingState.CANCELLED, actor=None)
+    alone.refresh_from_db()
+    assert alone.state == BookingState.CONFIRMED
+    assert set(Booking.objects.filter(bundle=again.bundle).values_list("state", flat=True)) == {
+        BookingState.CANCELLED
+    }

@@ -68,9 +68,13 @@ def booking_set_state(
     actor: Any,
     note: str = "",
     now: dt.datetime | None = None,
+    follow_bundle: bool = True,
 ) -> Booking:
     """Move the booking along `TRANSITIONS`, recording who and when. The instance passed in is
     brought up to date. Side effects, in the same transaction:
+    - CANCELLED/REJECTED of a booking made with others (`bundle`: items booked together): the
+      others that still hold their time and may be cancelled are cancelled too, each with its
+      own charge, audit event and notices — the items are only lent together;
     - CONFIRMED/REJECTED: who decided, when and the note; the company's members are notified;
     - CHECKED_IN: who checked in and when;
     - CANCELLED: who, when, the reason and the late-cancellation charge (`cancel_charge`, kept
@@ -127,7 +131,23 @@ def booking_set_state(
         notices.booking_released_notify(booking=current, actor=actor)
     if freed:
         waitlist_offer_freed(item=current.item, now=now)
+    if follow_bundle and current.bundle is not None and state in _ENDS_A_BUNDLE:
+        partners = Booking.objects.filter(
+            bundle=current.bundle, state__in=(BookingState.PENDING, BookingState.CONFIRMED)
+        ).exclude(pk=current.pk)
+        for partner in partners.order_by("pk"):
+            booking_set_state(
+                booking=partner,
+                state=BookingState.CANCELLED,
+                actor=actor,
+                note=note,
+                now=now,
+                follow_bundle=False,
+            )
     return booking
+
+
+_ENDS_A_BUNDLE = (BookingState.CANCELLED, BookingState.REJECTED)
 
 
 _CHANGED_FIELDS = (
