@@ -1,6 +1,5 @@
-"""Home sections of the lifecycle area: a company member's next bookings and open waitlist
-offers; host staff's bookings awaiting approval. One query each, and only for people who may
-have any."""
+"""Home sections of the lifecycle area: a company member's next bookings; host staff's
+bookings awaiting approval. One query each, and only for people who may have any."""
 
 from __future__ import annotations
 
@@ -8,13 +7,13 @@ from typing import Any
 
 from django.utils import timezone
 
+from bitgoeul.accounts.access import is_operator_staff
 from bitgoeul.core.home import HomeSection, home_provider
 from bitgoeul.equipment.access import company_org_ids, host_org_ids
-from bitgoeul.equipment.enums import HOLDING_STATES, WaitlistState
+from bitgoeul.equipment.enums import HOLDING_STATES
 from bitgoeul.equipment.selectors_lifecycle import (
     approval_queue,
     company_bookings,
-    waitlist_of_user,
 )
 
 HOME_BOOKINGS = 3
@@ -33,15 +32,15 @@ def home_sections(request: Any) -> list[HomeSection]:
             .filter(state__in=HOLDING_STATES, ends_at__gt=now)
             .order_by("starts_at", "pk")[:HOME_BOOKINGS]
         )
-        offers = list(waitlist_of_user(user).filter(state=WaitlistState.OFFERED))
-        if upcoming or offers:
+        # open waitlist offers are not read here: each is a notice (counted in the header) and
+        # heads the bookings page, and the home keeps to its query budget
+        if upcoming:
             sections.append(
-                HomeSection(
-                    "equipment/lifecycle/home_company.html",
-                    {"bookings": upcoming, "offers": offers},
-                )
+                HomeSection("equipment/lifecycle/home_company.html", {"bookings": upcoming})
             )
-    if host_org_ids(user):
+    # operator staff may decide any booking, but deciding is the host's daily work: their home
+    # (already full of the cluster's figures) leaves it to the approval queue in the menu
+    if host_org_ids(user) and not is_operator_staff(user):
         count = approval_queue(user).count()
         if count:
             sections.append(HomeSection("equipment/lifecycle/home_host.html", {"count": count}))

@@ -26,7 +26,10 @@
             data: spec.labels.map(function () { return target; }),
             borderColor: "#de3412",
             borderDash: [6, 4],
-            pointRadius: 0
+            // one measurement gives the line no length: the target is then a short dash
+            pointStyle: "line",
+            pointRadius: spec.labels.length === 1 ? 24 : 0,
+            pointBorderWidth: 2
           }
         ]
       },
