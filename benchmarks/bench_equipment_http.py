@@ -173,11 +173,13 @@ def _body(setup: dict[str, Any], name: str, start: dt.datetime) -> dict[str, Any
     }
 
 
-def run(clients: int, rounds: int) -> dict[str, Any]:
+def run(clients: int, rounds: int, database_url: str = "") -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="bitgoeul-bench-") as tmp:
         var_dir = Path(tmp)
         port, baseline_port = free_port(), free_port()
         env = server_env(var_dir, port)
+        if database_url:  # an empty PostgreSQL database instead of a fresh SQLite file
+            env["DATABASE_URL"] = database_url
         log("bench: migrate …")
         bitgoeul(env, "migrate", "--noinput", "-v", "0")
         bitgoeul(env, "collectstatic", "--noinput", "-v", "0")
@@ -226,7 +228,7 @@ def run(clients: int, rounds: int) -> dict[str, Any]:
         return results
 
 
-def markdown(results: dict[str, Any], clients: int, rounds: int) -> str:
+def markdown(results: dict[str, Any], clients: int, rounds: int, database: str) -> str:
     lines = [
         "| Server | Accepted per round | Double bookings | Answers | p50 ms | p95 ms | max ms |",
         "|---|---|--:|---|--:|--:|--:|",
@@ -248,8 +250,8 @@ def markdown(results: dict[str, Any], clients: int, rounds: int) -> str:
         f"{rounds} rounds; in each, {clients} clients (threads, one API token each, members of "
         "one company) are released by a barrier and POST the same one-hour slot at once; each "
         "round books a new slot, after one uncounted warm-up round. Both servers are gunicorn "
-        f"with {WORKERS} workers × {THREADS} threads on loopback, on the same SQLite database "
-        "(WAL, `transaction_mode: IMMEDIATE`), with the same middleware, token authentication, "
+        f"with {WORKERS} workers × {THREADS} threads on loopback, on the same {database}, "
+        "with the same middleware, token authentication, "
         "django-ninja and answer schema. The guarded server is Bitgoeul's "
         "`POST /api/v1/bookings`: an unlocked read answers 409 at once when the time is "
         "already taken; otherwise `booking_create` locks the item row, checks the rules, "
@@ -270,16 +272,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=50, help="concurrent attempts (50)")
     parser.add_argument("--rounds", type=int, default=5, help="slots tried, one per round (5)")
     parser.add_argument("--no-write", action="store_true", help="do not write docs/benchmarks.md")
+    parser.add_argument(
+        "--database-url",
+        default="",
+        help="an EMPTY PostgreSQL database (postgres://…) to run on instead of a fresh SQLite file",
+    )
     args = parser.parse_args(argv)
     if args.clients < 2 or args.rounds < 1:
         parser.error("--clients must be at least 2 and --rounds at least 1")
-    results = run(args.clients, args.rounds)
-    body = markdown(results, args.clients, args.rounds)
+    results = run(args.clients, args.rounds, args.database_url)
+    if args.database_url:
+        database = "PostgreSQL database (the exclusion constraint decides)"
+        key, title = "equipment-http-postgresql", "on PostgreSQL"
+    else:
+        database = "SQLite database (WAL, `transaction_mode: IMMEDIATE`, slot rows decide)"
+        key, title = "equipment-http", "on SQLite"
+    body = markdown(results, args.clients, args.rounds, database)
     print(body)
     if not args.no_write:
-        write_section(
-            "equipment-http", "Equipment: 50 concurrent bookings of one slot over HTTP", body
-        )
+        heading = f"Equipment: {args.clients} concurrent bookings of one slot over HTTP, {title}"
+        write_section(key, heading, body)
     return 0 if all(n == 1 for n in results["guarded"]["accepted"]) else 1
 
 

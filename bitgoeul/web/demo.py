@@ -30,6 +30,7 @@ DEMO_LOGINS = [
     ("company admin", "founder@bitgoeul.kr"),
     ("company member", "teammate@bitgoeul.kr"),
     ("reviewer", "reviewer@bitgoeul.kr"),
+    ("host institution staff", "host.cnuh@bitgoeul.kr"),  # made by the equipment demo
 ]
 
 # code, Korean name, English name, share of the demo companies

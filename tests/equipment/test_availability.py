@@ -74,6 +74,15 @@ def test_free_by_item_equals_a_naive_scan(
         PublicHoliday.objects.get_or_create(date=dt.date(2026, 3, 10), defaults={"name": "시험"})
     else:
         PublicHoliday.objects.filter(date=dt.date(2026, 3, 10)).delete()
+    # bookings that hold their time never overlap (the database refuses it on PostgreSQL):
+    # keep those that fit beside the ones already kept, buffer included
+    kept: list[tuple[int, int]] = []
+    for start, length in bookings:
+        if all(
+            start + length + buffer // 15 <= s or s + ln + buffer // 15 <= start for s, ln in kept
+        ):
+            kept.append((start, length))
+    bookings = kept
     for start, length in bookings:
         starts = BASE + start * STEP
         ends = starts + length * STEP
