@@ -11,6 +11,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from bitgoeul.accounts.enums import OrganizationKind
@@ -244,7 +245,11 @@ class ItemForm(forms.ModelForm):  # type: ignore[type-arg]
         self.fields["host"].queryset = _host_choices()  # type: ignore[attr-defined]
         self.fields["host"].required = False
         self.fields["host"].help_text = _("Empty: the centre's host institution.")
-        self.fields["eligible_provinces"].choices = [(p.code, p.name) for p in PROVINCES]  # type: ignore[attr-defined]
+        # the official Korean name in Korean, the English name otherwise
+        korean = (get_language() or "ko").startswith("ko")
+        self.fields["eligible_provinces"].choices = [  # type: ignore[attr-defined]
+            (p.code, p.name if korean else str(p.name_en)) for p in PROVINCES
+        ]
         bundle = self.fields["bundled_with"]
         bundle.queryset = bundle_choices  # type: ignore[attr-defined]
         if self.instance.pk:
