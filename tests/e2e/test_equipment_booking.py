@@ -1,4 +1,5 @@
-"""The booking form in a browser (issue 13): a company member books a weekly series on a phone,
+"""The booking form in a browser (issue 13): a company member finds the item free on the "free
+time" page, opens it and books a weekly series on a phone;
 the preview shows the date another company took as skipped, and the series is booked without it;
 then the same form on a desktop. Screenshots land in docs/screenshots/equipment-book-*.png."""
 
@@ -73,8 +74,13 @@ def test_member_books_a_weekly_series_skipping_the_taken_date(contexts: list[Any
         actor=None,
     )
     phone = open_page(PHONE, member.user)
-    phone.goto(base + reverse("equipment:book", args=[item.pk]))
     local = first.astimezone(dt.timezone(dt.timedelta(hours=9)))
+    # the member finds a free slot: what is free on the first date from 10 to 12, then the item
+    window = f"?start={local:%Y-%m-%d}T10:00&end={local:%Y-%m-%d}T12:00"
+    phone.goto(base + reverse("equipment:free_time") + window)
+    phone.get_by_role("link", name="자율주행 라이다 센서 키트").first.click()
+    phone.get_by_role("link", name="이 장비 예약하기").click()
+    expect(phone.locator("h1")).to_have_text("자율주행 라이다 센서 키트 예약")
     phone.fill("#id_start_day", local.date().isoformat())
     phone.fill("#id_start_time", "10:00")
     phone.fill("#id_end_time", "12:00")

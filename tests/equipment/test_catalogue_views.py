@@ -359,3 +359,26 @@ def test_quota_page_refuses_a_peak_without_days(world: World, client: Client) ->
     )
     assert response.status_code == 400
     assert list(response.context["form"].errors) == ["peak_days"]
+
+
+def test_item_page_offers_booking_to_company_members_and_log_in_to_visitors(
+    world: World, client: Client
+) -> None:
+    item = _hosted(world)
+    url = reverse("equipment:item_detail", args=[item.pk])
+    book = reverse("equipment:book", args=[item.pk])
+    login = reverse("accounts:login") + "?next=" + url
+
+    def links(user: object) -> tuple[bool, bool]:
+        client.logout()
+        if user is not None:
+            client.force_login(user)  # type: ignore[arg-type]
+        page = client.get(url).content.decode()
+        return (f'href="{book}"' in page, f'href="{login}"' in page)
+
+    assert links(None) == (False, True)
+    assert links(world.outsider) == (True, False)  # a member of a company books for it
+    assert links(world.reviewer) == (False, False)  # signed in, no company, no item to manage
+    item.is_active = False
+    item.save(update_fields=["is_active"])
+    assert links(world.outsider) == (False, False)

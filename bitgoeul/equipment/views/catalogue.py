@@ -110,6 +110,13 @@ def item_detail(request: HttpRequest, item_id: int) -> HttpResponse:
         "days": days,
         "weeks": weeks(days) if view == "month" else [],
         "can_manage": access.can_manage_item(request.user, item),
+        # members of a company, and host staff booking on a company's behalf (no query: the
+        # memberships are already read); the form itself checks again
+        "can_book": item.is_active
+        and (
+            bool(access.company_org_ids(request.user))
+            or access.can_book_on_behalf(request.user, item)
+        ),
     }
     return render(request, "equipment/catalogue/detail.html", context)
 
