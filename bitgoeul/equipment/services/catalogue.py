@@ -184,24 +184,31 @@ def _reindex(items: Sequence[Item]) -> None:
 # --- centres and categories --------------------------------------------------------------------
 
 
-@transaction.atomic
-def centre_save(*, centre: Centre | None, data: dict[str, Any], actor: Any) -> Centre:
-    """Create a centre (`centre` None) or change the fields of `data` that differ; renaming a
-    centre rewrites the search terms of its items."""
+def _save_grouping(
+    model: type[Centre] | type[Category],
+    obj: Centre | Category | None,
+    data: dict[str, Any],
+    fields: tuple[str, ...],
+    action: str,
+    actor: Any,
+) -> Any:
+    """Create a centre or a category (`obj` None) or change the fields of `data` that differ,
+    with one audit event; renaming one rewrites the search terms of its items (their terms
+    hold the centre's and the category's names)."""
     _check_position(data)
-    if centre is None:
-        centre = Centre(**{name: data[name] for name in CENTRE_FIELDS if name in data})
-        centre.full_clean()
-        centre.save()
+    if obj is None:
+        created = model(**{name: data[name] for name in fields if name in data})
+        created.full_clean()
+        created.save()
         audit_record(
             actor=actor,
-            action="equipment_centre.create",
-            obj=centre,
-            after=_audit_values(centre, CENTRE_FIELDS),
+            action=f"{action}.create",
+            obj=created,
+            after=_audit_values(created, fields),
         )
-        return centre
-    current = Centre.objects.select_for_update().get(pk=centre.pk)
-    changed = _changes(current, data, CENTRE_FIELDS)
+        return created
+    current = model.objects.select_for_update().get(pk=obj.pk)
+    changed = _changes(current, data, fields)
     if not changed:
         return current
     before = _audit_values(current, changed)
@@ -213,48 +220,29 @@ def centre_save(*, centre: Centre | None, data: dict[str, Any], actor: Any) -> C
         _reindex(list(current.items.select_related("centre", "category")))
     audit_record(
         actor=actor,
-        action="equipment_centre.update",
+        action=f"{action}.update",
         obj=current,
         before=before,
         after=_audit_values(current, changed),
     )
     return current
+
+
+@transaction.atomic
+def centre_save(*, centre: Centre | None, data: dict[str, Any], actor: Any) -> Centre:
+    """Create a centre (`centre` None) or change the fields of `data` that differ; renaming a
+    centre rewrites the search terms of its items."""
+    saved: Centre = _save_grouping(Centre, centre, data, CENTRE_FIELDS, "equipment_centre", actor)
+    return saved
 
 
 @transaction.atomic
 def category_save(*, category: Category | None, data: dict[str, Any], actor: Any) -> Category:
     """Create a category or change it; renaming rewrites the search terms of its items."""
-    _check_position(data)
-    if category is None:
-        category = Category(**{name: data[name] for name in CATEGORY_FIELDS if name in data})
-        category.full_clean()
-        category.save()
-        audit_record(
-            actor=actor,
-            action="equipment_category.create",
-            obj=category,
-            after=_audit_values(category, CATEGORY_FIELDS),
-        )
-        return category
-    current = Category.objects.select_for_update().get(pk=category.pk)
-    changed = _changes(current, data, CATEGORY_FIELDS)
-    if not changed:
-        return current
-    before = _audit_values(current, changed)
-    for name, value in changed.items():
-        setattr(current, name, value)
-    current.full_clean()
-    current.save(update_fields=list(changed))
-    if {"name", "name_en"} & changed.keys():
-        _reindex(list(current.items.select_related("centre", "category")))
-    audit_record(
-        actor=actor,
-        action="equipment_category.update",
-        obj=current,
-        before=before,
-        after=_audit_values(current, changed),
+    saved: Category = _save_grouping(
+        Category, category, data, CATEGORY_FIELDS, "equipment_category", actor
     )
-    return current
+    return saved
 
 
 # --- items -------------------------------------------------------------------------------------
