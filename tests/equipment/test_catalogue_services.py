@@ -264,3 +264,21 @@ def test_quota_refuses_an_item_and_a_category_at_once(world: World) -> None:
             actor=world.operator,
         )
     assert list(error.value.message_dict) == ["category"]
+
+
+def test_categories_are_created_and_renamed_with_their_items_terms(world: World) -> None:
+    category = services.category_save(
+        category=None, data={"name": "드론", "name_en": "Drones"}, actor=world.operator
+    )
+    item = ItemFactory.create(category=category)
+    services.item_save(item=item, data={"name": "시험 장비"}, actor=world.operator)
+    unchanged = services.category_save(
+        category=category, data={"name": "드론", "name_en": "Drones"}, actor=world.operator
+    )
+    services.category_save(category=unchanged, data={"name": "로봇"}, actor=world.operator)
+    body = Item.objects.get(pk=item.pk).search_body
+    assert (" 로봇" in body, " 드론" in body) == (True, False)
+    [created] = _events("equipment_category.create")
+    [renamed] = _events("equipment_category.update")  # the unchanged save wrote nothing
+    assert (created.after or {})["name"] == "드론"
+    assert (renamed.before, renamed.after) == ({"name": "드론"}, {"name": "로봇"})
