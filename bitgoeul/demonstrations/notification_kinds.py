@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from bitgoeul.accounts.enums import OrganizationKind
 from bitgoeul.accounts.models import User
+from bitgoeul.accounts.selectors import organization_users
 from bitgoeul.core.visibility import ViewLevel
 from bitgoeul.demonstrations import access
 from bitgoeul.demonstrations.enums import ProjectState
@@ -120,10 +121,8 @@ for kind in (
 
 
 def _users(org_ids: set[int], *, staff_only: bool = False) -> list[User]:
-    query = User.objects.filter(is_active=True, memberships__organization_id__in=org_ids).distinct()
-    if staff_only:
-        query = query.filter(memberships__role__in=access.STAFF_ROLES)
-    return list(query)
+    # one membership must be both in the organisation and of a staff role
+    return organization_users(org_ids, roles=access.STAFF_ROLES if staff_only else ())
 
 
 def _operator_users() -> list[User]:

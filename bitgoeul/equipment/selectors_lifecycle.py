@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Q, QuerySet
 
-from bitgoeul.accounts.enums import OrganizationKind
-from bitgoeul.accounts.models import Membership, User
+from bitgoeul.accounts.models import User
+from bitgoeul.accounts.selectors import organization_users
 from bitgoeul.accounts.types import Viewer
 from bitgoeul.audit.models import AuditEvent
 from bitgoeul.companies.models import Company
@@ -30,27 +30,13 @@ SEOUL = ZoneInfo("Asia/Seoul")
 
 def company_member_users(company: Company) -> list[User]:
     """The active members of the company (one query)."""
-    rows = Membership.objects.filter(
-        organization_id=company.pk,
-        organization__kind=OrganizationKind.COMPANY,
-        user__is_active=True,
-    ).select_related("user")
-    return [membership.user for membership in rows]
+    return organization_users({company.pk})
 
 
 def host_staff_users(item: Item) -> list[User]:
     """Staff and administrators of the item's host institution and of its centre's host: those
     who decide its bookings (one query)."""
-    rows = (
-        Membership.objects.filter(
-            organization_id__in={item.host_id, item.centre.host_id},
-            role__in=STAFF_ROLES,
-            user__is_active=True,
-        )
-        .select_related("user")
-        .order_by("user_id")
-    )
-    return list({membership.user_id: membership.user for membership in rows}.values())
+    return organization_users({item.host_id, item.centre.host_id}, roles=STAFF_ROLES)
 
 
 # --- lists -------------------------------------------------------------------------------------
