@@ -66,8 +66,10 @@ def browsing(browser: Browser, live_server: Any, transactional_db: None) -> Iter
 
 def test_host_approves_and_the_company_checks_in_from_a_phone(browsing: Browsing) -> None:
     scene = make_scene(requires_approval=True)
-    start = (timezone.now() + dt.timedelta(minutes=10)).replace(second=0, microsecond=0)
-    start -= dt.timedelta(minutes=start.minute % 15)
+    # The next quarter hour that is at least two minutes away: bookable now (in the future), and
+    # within the 30 minutes before its start when check-in opens.
+    start = (timezone.now() + dt.timedelta(minutes=2)).replace(second=0, microsecond=0)
+    start += dt.timedelta(minutes=-start.minute % 15)
     with transaction.atomic():
         today = booking_create(
             item=scene.item,
