@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "bitgoeul.programs",
     "bitgoeul.equipment",
     "bitgoeul.demonstrations",
+    "bitgoeul.promotion",
+    "bitgoeul.matchmaking",
     "bitgoeul.web",
 ]
 

@@ -1,0 +1,5 @@
+"""The matchmaking API."""
+
+from ninja import Router
+
+router = Router(tags=["matchmaking"])

@@ -1,0 +1,282 @@
+"""Who may see and do what with events, registrations and news. Pages, the API, feeds, the
+calendar, exports and notifications all ask these; access functions only read.
+
+Events (`event_view_level`):
+- PRIVATE: staff (or administrators) of the organiser or of an organisation that accepted to
+  co-host: the whole event, its registrations with their answers, check-in and attendance;
+- RECORD: staff of an organisation invited to co-host (to decide, even on a draft), and people
+  holding a registration: also the online link and the registration form's questions;
+- PUBLIC: a published (or cancelled after publication) event its audience rule lets the viewer
+  see: everyone; members of any organisation; or the companies and staff of one chapter;
+- NONE otherwise (404: a draft is not known to exist).
+
+News (`post_view_level`):
+- PRIVATE: staff of the post's organisation: drafts, review notes, history;
+- PUBLIC: anyone, once published; withdrawn posts and their cross-posts disappear.
+
+Only organisations that speak for the cluster publish (operator, association, chapters,
+institutions); companies register for events but neither organise them nor publish news.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q
+from django.http import Http404
+
+from bitgoeul.accounts.access import membership_rows
+from bitgoeul.accounts.enums import MembershipRole, OrganizationKind
+from bitgoeul.accounts.types import Viewer
+from bitgoeul.core.visibility import FieldPolicy, ViewLevel
+from bitgoeul.promotion.enums import (
+    ACTIVE_REGISTRATION_STATES,
+    Audience,
+    CoHostState,
+    EventState,
+    PostState,
+)
+from bitgoeul.promotion.models import Event, EventCoHost, NewsPost, Registration
+
+STAFF_ROLES = {MembershipRole.ADMIN, MembershipRole.STAFF}
+PUBLISHER_KINDS = {
+    OrganizationKind.OPERATOR,
+    OrganizationKind.ASSOCIATION,
+    OrganizationKind.CHAPTER,
+    OrganizationKind.INSTITUTION,
+}
+SHOWN_EVENT_STATES = (EventState.PUBLISHED, EventState.CANCELLED)
+
+EVENT_FIELDS = FieldPolicy(
+    "event",
+    {
+        "organizer": ViewLevel.PUBLIC,
+        "cohosts": ViewLevel.PUBLIC,  # those that accepted; invitations are PRIVATE
+        "kind": ViewLevel.PUBLIC,
+        "topic": ViewLevel.PUBLIC,
+        "title": ViewLevel.PUBLIC,
+        "title_en": ViewLevel.PUBLIC,
+        "summary": ViewLevel.PUBLIC,
+        "description": ViewLevel.PUBLIC,
+        "description_en": ViewLevel.PUBLIC,
+        "technologies": ViewLevel.PUBLIC,
+        "starts_at": ViewLevel.PUBLIC,
+        "ends_at": ViewLevel.PUBLIC,
+        "venue": ViewLevel.PUBLIC,
+        "address": ViewLevel.PUBLIC,
+        "map_url": ViewLevel.PUBLIC,
+        "capacity": ViewLevel.PUBLIC,
+        "seats_left": ViewLevel.PUBLIC,
+        "registration_opens_at": ViewLevel.PUBLIC,
+        "registration_closes_at": ViewLevel.PUBLIC,
+        "audience": ViewLevel.PUBLIC,
+        "linked_call": ViewLevel.PUBLIC,
+        "materials": ViewLevel.PUBLIC,
+        "state": ViewLevel.PUBLIC,
+        "cancel_reason": ViewLevel.PUBLIC,
+        "online_url": ViewLevel.RECORD,
+        "questions": ViewLevel.RECORD,
+        "invitations": ViewLevel.PRIVATE,  # co-host invitations and their answers
+        "registrations": ViewLevel.PRIVATE,  # who registered, answers, check-ins
+        "attendance": ViewLevel.PRIVATE,
+        "created_at": ViewLevel.PRIVATE,
+    },
+)
+
+POST_FIELDS = FieldPolicy(
+    "news post",
+    {
+        "organization": ViewLevel.PUBLIC,
+        "topic": ViewLevel.PUBLIC,
+        "title": ViewLevel.PUBLIC,
+        "title_en": ViewLevel.PUBLIC,
+        "summary": ViewLevel.PUBLIC,
+        "body": ViewLevel.PUBLIC,
+        "body_en": ViewLevel.PUBLIC,
+        "technologies": ViewLevel.PUBLIC,
+        "event": ViewLevel.PUBLIC,
+        "published_at": ViewLevel.PUBLIC,
+        "updated_at": ViewLevel.PUBLIC,
+        "shared_by": ViewLevel.PUBLIC,  # the organisations that republish it
+        "state": ViewLevel.PRIVATE,
+        "author": ViewLevel.PRIVATE,
+        "reviewed_by": ViewLevel.PRIVATE,
+        "review_note": ViewLevel.PRIVATE,
+        "created_at": ViewLevel.PRIVATE,
+    },
+)
+
+
+def staff_org_ids(user: Viewer) -> set[int]:
+    """Organisations that publish (operator, association, chapters, institutions) where the
+    user is staff or administrator: those they organise events and write news for."""
+    return {
+        org_id
+        for org_id, kind, role, _ in membership_rows(user)
+        if kind in PUBLISHER_KINDS and role in STAFF_ROLES
+    }
+
+
+def member_org_ids(user: Viewer) -> set[int]:
+    """Every organisation the user belongs to, in any role."""
+    return {org_id for org_id, _, _, _ in membership_rows(user)}
+
+
+def chapter_ids(user: Viewer) -> set[int]:
+    """Chapters the user belongs to: staff of a chapter, or a member of a company under it."""
+    ids: set[int] = set()
+    for org_id, kind, _, parent_id in membership_rows(user):
+        if kind == OrganizationKind.CHAPTER:
+            ids.add(org_id)
+        elif kind == OrganizationKind.COMPANY and parent_id is not None:
+            ids.add(parent_id)
+    return ids
+
+
+def _audience_q(user: Viewer) -> Q:
+    """Published events whose audience rule lets the viewer see them."""
+    allowed = Q(audience=Audience.PUBLIC)
+    if membership_rows(user):
+        allowed |= Q(audience=Audience.MEMBERS)
+        chapters = chapter_ids(user)
+        if chapters:
+            allowed |= Q(audience=Audience.CHAPTER, audience_chapter_id__in=chapters)
+    return Q(state__in=SHOWN_EVENT_STATES) & allowed
+
+
+def _hosting_q(org_ids: set[int], states: tuple[str, ...]) -> Q:
+    return Q(organizer_id__in=org_ids) | Q(
+        Exists(
+            EventCoHost.objects.filter(
+                event=OuterRef("pk"), organization_id__in=org_ids, state__in=states
+            )
+        )
+    )
+
+
+def events_at_least(user: Viewer, level: ViewLevel) -> Q:
+    """The same rule as `event_view_level`, as a filter on Event."""
+    if level <= ViewLevel.NONE:
+        return Q()
+    staff = staff_org_ids(user)
+    private = _hosting_q(staff, (CoHostState.ACCEPTED,)) if staff else Q(pk__in=[])
+    if level >= ViewLevel.PRIVATE:
+        return private
+    record = private
+    if staff:
+        record |= Q(
+            Exists(
+                EventCoHost.objects.filter(
+                    event=OuterRef("pk"), organization_id__in=staff, state=CoHostState.INVITED
+                )
+            )
+        )
+    if user is not None and user.is_authenticated:
+        record |= Q(
+            Exists(
+                Registration.objects.filter(
+                    event=OuterRef("pk"), user_id=user.pk, state__in=ACTIVE_REGISTRATION_STATES
+                )
+            ),
+            state__in=SHOWN_EVENT_STATES,
+        )
+    if level >= ViewLevel.RECORD:
+        return record
+    return record | _audience_q(user)
+
+
+def event_view_level(user: Viewer, event: Event) -> ViewLevel:
+    """The viewer's level on one event (reads its co-host rows and the viewer's registration)."""
+    staff = staff_org_ids(user)
+    if staff:
+        if event.organizer_id in staff:
+            return ViewLevel.PRIVATE
+        states = dict(
+            EventCoHost.objects.filter(event=event, organization_id__in=staff).values_list(
+                "organization_id", "state"
+            )
+        )
+        if CoHostState.ACCEPTED in states.values():
+            return ViewLevel.PRIVATE
+        if CoHostState.INVITED in states.values():
+            return ViewLevel.RECORD
+    if event.state not in SHOWN_EVENT_STATES:
+        return ViewLevel.NONE
+    if (
+        user is not None
+        and user.is_authenticated
+        and Registration.objects.filter(
+            event=event, user_id=user.pk, state__in=ACTIVE_REGISTRATION_STATES
+        ).exists()
+    ):
+        return ViewLevel.RECORD
+    if Event.objects.filter(_audience_q(user), pk=event.pk).exists():
+        return ViewLevel.PUBLIC
+    return ViewLevel.NONE
+
+
+def event_fields(user: Viewer, event: Event) -> frozenset[str]:
+    return EVENT_FIELDS.fields_for(event_view_level(user, event))
+
+
+def event_for_viewer(user: Viewer, event_id: int, level: ViewLevel = ViewLevel.PUBLIC) -> Event:
+    """The event if the viewer has at least `level` on it, else 404."""
+    event = (
+        Event.objects.select_related("organizer", "audience_chapter").filter(pk=event_id).first()
+    )
+    if event is None or event_view_level(user, event) < level:
+        raise Http404
+    return event
+
+
+def can_register_audience(user: Viewer, event: Event) -> bool:
+    """The event's audience rule admits the person (signed in; seats and dates are the
+    service's to check)."""
+    if user is None or not user.is_authenticated:
+        return False
+    return Event.objects.filter(_audience_q(user), pk=event.pk).exists()
+
+
+def registration_visible(user: Viewer, registration: Registration) -> bool:
+    """The registrant, and the event's hosts (PRIVATE on the event)."""
+    if user is not None and user.is_authenticated and registration.user_id == user.pk:
+        return True
+    return event_view_level(user, registration.event) >= ViewLevel.PRIVATE
+
+
+def posts_at_least(user: Viewer, level: ViewLevel) -> Q:
+    """The same rule as `post_view_level`, as a filter on NewsPost."""
+    if level <= ViewLevel.NONE:
+        return Q()
+    private = Q(organization_id__in=staff_org_ids(user))
+    if level >= ViewLevel.RECORD:
+        return private
+    return private | Q(state=PostState.PUBLISHED)
+
+
+def post_view_level(user: Viewer, post: NewsPost) -> ViewLevel:
+    if post.organization_id in staff_org_ids(user):
+        return ViewLevel.PRIVATE
+    if post.state == PostState.PUBLISHED:
+        return ViewLevel.PUBLIC
+    return ViewLevel.NONE
+
+
+def post_fields(user: Viewer, post: NewsPost) -> frozenset[str]:
+    return POST_FIELDS.fields_for(post_view_level(user, post))
+
+
+def post_for_viewer(user: Viewer, post_id: int, level: ViewLevel = ViewLevel.PUBLIC) -> NewsPost:
+    post = NewsPost.objects.select_related("organization").filter(pk=post_id).first()
+    if post is None or post_view_level(user, post) < level:
+        raise Http404
+    return post
+
+
+def can_publish_for(user: Viewer) -> bool:
+    """Staff of an organisation that publishes (they may organise events and write news)."""
+    return bool(staff_org_ids(user))
+
+
+def require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied

@@ -1,0 +1,1 @@
+"""The promotion app's API, one router per area."""
