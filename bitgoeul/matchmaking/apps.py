@@ -6,6 +6,6 @@ class MatchmakingConfig(AppConfig):
     verbose_name = "matchmaking"
 
     def ready(self) -> None:
-        # Registers the audit sentences, notification kinds, menu items, home sections and demo
+        # Registers the audit sentences, notification kinds, menu items and demo
         # loader of this app.
         from bitgoeul.matchmaking import registry  # noqa: F401

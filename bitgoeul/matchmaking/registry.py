@@ -4,7 +4,6 @@ menu items, home sections and demo loader."""
 from bitgoeul.matchmaking import (  # noqa: F401
     audit_actions,
     demo,
-    home,
     navigation,
     notification_kinds,
 )

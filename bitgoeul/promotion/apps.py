@@ -6,6 +6,6 @@ class PromotionConfig(AppConfig):
     verbose_name = "promotion"
 
     def ready(self) -> None:
-        # Registers the audit sentences, notification kinds, menu items, home sections and demo
+        # Registers the audit sentences, notification kinds, menu items and demo
         # loader of this app.
         from bitgoeul.promotion import registry  # noqa: F401
