@@ -16,7 +16,7 @@ from bitgoeul.companies import access
 from bitgoeul.companies.enums import SortOrder
 from bitgoeul.companies.models import Certification, Company
 from bitgoeul.core.visibility import ViewLevel
-from bitgoeul.search.query import parse_query
+from bitgoeul.search.query import Query, parse_query
 from bitgoeul.search.terms import words
 
 # BM25 column weights on SQLite (name, body, tags); PostgreSQL uses setweight A/C/B.
@@ -210,6 +210,54 @@ def _match(
     for term in query.terms:
         condition |= Q(search_name__icontains=term) | Q(search_body__icontains=term)
     return queryset.filter(condition).extra(select={"relevance": "0"})
+
+
+def companies_ranked_for_text(where: Q, query: Query, *, limit: int) -> list[tuple[int, float]]:
+    """Up to `limit` (company id, relevance) of the companies matching `where` and any term of
+    `query` (as prefixes), best first: BM25 on SQLite (the column weights of the search),
+    `ts_rank_cd` on PostgreSQL. For callers that rank a long text (a matchmaking need) rather
+    than a search box: every match is scored, and only the best `limit` leave the engine."""
+    if query.is_empty or limit <= 0:
+        return []
+    inner = Company.objects.filter(where).order_by()
+    restricted = bool(inner.query.where)
+    sql: str = ""
+    params: tuple[Any, ...] = ()
+    if connection.vendor == "sqlite":
+        if restricted:
+            sql, params = (
+                inner.extra(where=[f"companies_company.organization_id = {FTS_TABLE}.rowid"])
+                .values("pk")
+                .query.sql_with_params()
+            )
+        weights = ", ".join(str(w) for w in BM25_WEIGHTS)
+        statement = (
+            f"SELECT rowid, -bm25({FTS_TABLE}, {weights}) AS relevance FROM {FTS_TABLE} "
+            f"WHERE {FTS_TABLE} MATCH %s {f'AND EXISTS ({sql})' if sql else ''} "
+            "ORDER BY relevance DESC, rowid LIMIT %s"
+        )
+        arguments: list[Any] = [query.fts5(), *params, limit]
+    elif connection.vendor == "postgresql":
+        if restricted:
+            sql, params = inner.values("pk").query.sql_with_params()
+        tsquery = query.tsquery()
+        statement = (
+            "SELECT organization_id, ts_rank_cd(search_vector, to_tsquery('simple', %s)) AS r "
+            "FROM companies_company WHERE search_vector @@ to_tsquery('simple', %s) "
+            f"{f'AND organization_id IN ({sql})' if sql else ''} "
+            "ORDER BY r DESC, organization_id LIMIT %s"
+        )
+        arguments = [tsquery, tsquery, *params, limit]
+    else:
+        matched = _match(Company.objects.filter(where), " ".join(query.terms))
+        if matched is None:
+            return []
+        return [
+            (int(pk), 0.0) for pk in matched.order_by("pk").values_list("pk", flat=True)[:limit]
+        ]
+    with connection.cursor() as cursor:
+        cursor.execute(statement, arguments)
+        return [(int(pk), float(score)) for pk, score in cursor.fetchall()]
 
 
 def company_search(
