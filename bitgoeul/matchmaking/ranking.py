@@ -149,17 +149,27 @@ def _has_prefix(sorted_tokens: list[str], term: str) -> bool:
 
 def _demonstrations(where: Q, query: Query) -> dict[int, tuple[float, str]]:
     """Per supplier, its public demonstration whose text holds the largest share of the need's
-    terms: (share, project title)."""
+    terms: (share, project title). The projects are found first (few), then their companies
+    are checked against the supplier filter (a filter on every company would cost more)."""
     if query.is_empty:
         return {}
     holds = Q()
     for term in query.terms:
         holds |= Q(search_terms__contains=term)
+    rows = list(
+        Project.objects.filter(public_q(), holds).values_list("company_id", "title", "search_terms")
+    )
+    if not rows:
+        return {}
+    suppliers = set(
+        Company.objects.filter(where, organization_id__in={r[0] for r in rows}).values_list(
+            "pk", flat=True
+        )
+    )
     best: dict[int, tuple[float, str]] = {}
-    rows = Project.objects.filter(
-        public_q(), holds, company__in=Company.objects.filter(where)
-    ).values_list("company_id", "title", "search_terms")
     for company_id, title, terms in rows:
+        if company_id not in suppliers:
+            continue
         tokens = sorted(set(terms.split()))
         share = sum(_has_prefix(tokens, t) for t in query.terms) / len(query.terms)
         if share > best.get(company_id, (0.0, ""))[0]:
