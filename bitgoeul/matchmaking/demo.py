@@ -129,7 +129,12 @@ def load_matchmaking(rng: random.Random) -> str:
             limit=3,
         )
         states = [InvitationState.ACCEPTED, InvitationState.INVITED, InvitationState.DECLINED]
-        answers = ["비전 검사 실증 경험이 있습니다. 한번 뵙고 싶습니다.", "", "지금은 여력이 없습니다."]
+        answers = [
+            "비전 검사 실증 경험이 있습니다. 한번 뵙고 싶습니다.",
+            "",
+            "지금은 여력이 없습니다.",
+        ]
+        answered = now - dt.timedelta(days=8)
         for rank, (supplier, state, answer) in enumerate(
             zip(ranked, states, answers, strict=False), start=1
         ):
@@ -142,7 +147,7 @@ def load_matchmaking(rng: random.Random) -> str:
                 invited_by=user,
                 created_at=now - dt.timedelta(days=9),
                 answer=answer,
-                answered_at=now - dt.timedelta(days=8) if state != InvitationState.INVITED else None,
+                answered_at=None if state == InvitationState.INVITED else answered,
             )
             if state == InvitationState.ACCEPTED:
                 SupplierProfile.objects.get_or_create(

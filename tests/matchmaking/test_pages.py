@@ -83,6 +83,9 @@ def test_invited_supplier_sees_its_invitation_only_never_the_ranking_or_others(
 ) -> None:
     need = make_need(world.company)
     mine = make_invitation(need, supplierise(world.other_company))
+    Invitation.objects.filter(pk=mine.pk).update(
+        ranking={"rank": 1, "words": ["불량"], "facts": []}
+    )
     rival = make_invitation(need, make_supplier("(주)경쟁공급사"))
     client.force_login(world.outsider)
     page = client.get(reverse("matchmaking:need_detail", args=[need.pk])).content.decode()
@@ -90,6 +93,7 @@ def test_invited_supplier_sees_its_invitation_only_never_the_ranking_or_others(
     assert f'id="invitation{rival.pk}"' not in page
     assert "(주)경쟁공급사" not in page
     assert 'id="ranking"' not in page
+    assert "추천 1위" not in page and "ranked 1" not in page  # the ranking is the requester's
     assert reverse("matchmaking:invitation_answer", args=[mine.pk]) in page
 
 
@@ -148,8 +152,14 @@ def test_pipeline_counts_by_chapter_and_sector_for_the_chapter_staff_only(
     assert response.context["by_chapter"] == [
         {
             "label": "광주전남지회",
-            "cells": [("Open", 1), ("Closed", 1), ("Withdrawn", 0)]
-            + [("Contract", 0), ("Pilot", 0), ("No fit", 0)],
+            "cells": [
+                (str(NeedState.OPEN.label), 1),
+                (str(NeedState.CLOSED.label), 1),
+                (str(NeedState.WITHDRAWN.label), 0),
+                (str(OutcomeKind.CONTRACT.label), 0),
+                (str(OutcomeKind.PILOT.label), 0),
+                (str(OutcomeKind.NO_FIT.label), 0),
+            ],
         }
     ]
     client.force_login(world.operator)

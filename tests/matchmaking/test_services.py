@@ -36,7 +36,7 @@ def test_need_create_is_a_draft_with_search_terms_and_audit(world: World) -> Non
     assert (need.state, need.created_by) == (NeedState.DRAFT, world.owner)
     assert "불량" in need.search_terms.split()
     event = AuditEvent.objects.get(action="matchmaking.need_create")
-    assert (event.object_id, event.after["title"]) == (str(need.pk), "불량 검사 자동화")
+    assert (event.object_id, (event.after or {}).get("title")) == (str(need.pk), "불량 검사 자동화")
 
 
 @pytest.mark.django_db
