@@ -102,21 +102,25 @@ def _measure(repeat: int) -> dict[str, Any]:
     }
     for label, run in (("ranking", ranking), ("icontains", plain)):
         latencies: list[float] = []
+        cpu: list[float] = []
         hits10 = hits1 = 0
         for need in NEEDS:
             text = need_text(need)
             wanted = {ids[key] for key in need.expected}
             run(text, 10)  # warm-up
             for _ in range(repeat):
-                start = time.perf_counter()
+                start, start_cpu = time.perf_counter(), time.process_time()
                 found = run(text, 20)  # what the need page shows
                 latencies.append((time.perf_counter() - start) * 1000)
+                cpu.append((time.process_time() - start_cpu) * 1000)
             hits10 += bool(wanted & set(found[:10]))
             hits1 += bool(wanted & set(found[:1]))
         out[label] = {
             "p50": statistics.median(latencies),
             "p95": _percentile(latencies, 0.95),
             "max": max(latencies),
+            "cpu50": statistics.median(cpu),
+            "cpu95": _percentile(cpu, 0.95),
             "hit10": hits10 / len(NEEDS),
             "hit1": hits1 / len(NEEDS),
             "runs": repeat,
@@ -133,8 +137,9 @@ def report(result: dict[str, Any], engine: str, load_seconds: float) -> str:
         f"load average {min(result['load']):.1f}–{max(result['load']):.1f}. Import of the "
         f"generated companies (not measured here): {load_seconds:.0f} s.",
         "",
-        "| method | p50 (ms) | p95 (ms) | max (ms) | hit rate at 10 | hit rate at 1 |",
-        "| --- | ---: | ---: | ---: | ---: | ---: |",
+        "| method | p50 (ms) | p95 (ms) | max (ms) | CPU p50 (ms) | CPU p95 (ms) "
+        "| hit rate at 10 | hit rate at 1 |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for label, name in (
         ("ranking", "ranking (BM25 over Kiwi morphemes + facts)"),
@@ -143,13 +148,17 @@ def report(result: dict[str, Any], engine: str, load_seconds: float) -> str:
         r = result[label]
         rows.append(
             f"| {name} | {r['p50']:.1f} | {r['p95']:.1f} | {r['max']:.1f} | "
-            f"{r['hit10']:.0%} | {r['hit1']:.0%} |"
+            f"{r['cpu50']:.1f} | {r['cpu95']:.1f} | {r['hit10']:.0%} | {r['hit1']:.0%} |"
         )
-    verdict = "meets" if result["ranking"]["p95"] <= TARGET_P95_MS else "MISSES"
+    wall = "meets" if result["ranking"]["p95"] <= TARGET_P95_MS else "misses"
+    cpu = "meets" if result["ranking"]["cpu95"] <= TARGET_P95_MS else "misses"
     rows += [
         "",
-        f"The ranking {verdict} the target p95 ≤ {TARGET_P95_MS:.0f} ms. Hit rate at k: the "
-        "share of needs whose labelled supplier is among the first k suppliers returned.",
+        f"Wall-clock latency {wall} the target p95 ≤ {TARGET_P95_MS:.0f} ms at this load; the "
+        f"CPU time of the ranking (what one request costs on a free core: SQLite runs in the "
+        f"process, so waiting for a core shows in the wall clock only) {cpu} it. Hit rate at "
+        "k: the share of needs whose labelled supplier is among the first k suppliers "
+        "returned.",
     ]
     return "\n".join(rows)
 

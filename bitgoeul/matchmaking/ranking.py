@@ -47,7 +47,7 @@ from bitgoeul.search.query import Query, parse_query
 from bitgoeul.search.terms import words
 
 MAX_NEED_TERMS = 24  # a need is a paragraph: its first distinct content terms are enough
-CANDIDATES = 100  # suppliers the engine hands over for the facts to re-order
+CANDIDATES = 60  # suppliers the engine hands over for the facts to re-order (3 × SHOWN)
 SHOWN = 20
 DEFAULT_CAPACITY = SupplierProfile._meta.get_field("capacity").default
 # Terms every need has ("…하고 싶다", "저희 회사는 … 필요합니다"): they say nothing about a

@@ -204,3 +204,41 @@ def test_api_lists_only_the_needs_the_caller_sees(world: World, client: Client) 
     client.force_login(stranger)
     assert client.get("/api/v1/needs").json() == []
     assert Invitation.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_public_demonstration_brings_its_supplier_and_a_private_one_does_not(
+    world: World,
+) -> None:
+    from bitgoeul.demonstrations.enums import ProjectState
+    from tests.demonstrations.factories import make_project
+
+    shown = make_supplier("(주)메디소프트", description="의료 소프트웨어를 만듭니다.")
+    hidden = make_supplier("(주)헬스소프트", description="의료 소프트웨어를 만듭니다.")
+    make_project(shown, state=ProjectState.CLOSED, public=True)
+    make_project(hidden, state=ProjectState.CLOSED, public=False)
+    ranked = rank_suppliers(
+        viewer=world.owner,
+        text="응급실 흉부 X선 판독을 빠르게 하고 싶습니다",
+        exclude_company_id=record(world.company).pk,
+    )
+    assert [(r.company_id, r.facts[0]) for r in ranked] == [
+        (shown.pk, {"code": "demonstration", "value": "흉부 X선 판독 보조 AI 실증"})
+    ]
+
+
+@pytest.mark.django_db
+def test_need_page_query_budget_with_one_and_many_invitations(
+    world: World, client: Client, django_assert_max_num_queries: Any
+) -> None:
+    need = make_need(world.company)
+    make_invitation(need, supplierise(world.other_company), state=InvitationState.ACCEPTED)
+    client.force_login(world.owner)
+    url = reverse("matchmaking:need_detail", args=[need.pk])
+    with django_assert_max_num_queries(30):
+        client.get(url)
+    for n in range(8):
+        make_invitation(need, make_supplier(f"(주)공급{n}"), state=InvitationState.ACCEPTED)
+    with django_assert_max_num_queries(30):
+        page = client.get(url).content.decode()
+    assert page.count('class="card invitation"') == 9
