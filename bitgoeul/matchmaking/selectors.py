@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
+from bitgoeul.accounts.models import Organization
 from bitgoeul.accounts.types import Viewer
 from bitgoeul.matchmaking import access
 from bitgoeul.matchmaking.enums import InvitationState, NeedState, OutcomeKind, Sector
@@ -125,8 +126,6 @@ def pipeline(user: Viewer) -> dict[str, Any]:
     """The pipeline the user may follow: needs (not drafts) by chapter and by sector with their
     counts per state and outcome, and the figures of the whole."""
     needs = Need.objects.filter(access.pipeline_filter(user)).exclude(state=NeedState.DRAFT)
-    from bitgoeul.accounts.models import Organization
-
     chapter_ids = set(needs.values_list("company__organization__parent_id", flat=True))
     chapters = dict(
         Organization.objects.filter(pk__in=[c for c in chapter_ids if c]).values_list("pk", "name")
