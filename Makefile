@@ -70,6 +70,7 @@ bench: assets messages  ## benchmarks; figures go to docs/benchmarks.md
 	$(BIN)/python -m benchmarks.bench_programs_list
 	$(BIN)/python -m benchmarks.bench_equipment_http
 	$(BIN)/python -m benchmarks.bench_equipment
+	$(BIN)/python -m benchmarks.bench_matchmaking
 
 load: assets messages  ## locust, open loop: 20 requests/s for 5 min, then stepped; to docs/benchmarks.md
 	$(BIN)/python -m benchmarks.load $(LOAD_ARGS)

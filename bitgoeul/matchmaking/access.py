@@ -17,15 +17,16 @@ rule): the requester sees public profiles, and the ranking uses only public fact
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from bitgoeul.accounts.access import is_operator_staff, membership_rows, staff_chapter_ids
-from bitgoeul.accounts.enums import OrganizationKind
+from bitgoeul.accounts.enums import MembershipRole, OrganizationKind
 from bitgoeul.accounts.types import Viewer
+from bitgoeul.companies.models import Company
 from bitgoeul.core.visibility import FieldPolicy, ViewLevel
-from bitgoeul.matchmaking.enums import InvitationState
-from bitgoeul.matchmaking.models import Invitation, Need
+from bitgoeul.matchmaking.enums import InvitationState, NeedState
+from bitgoeul.matchmaking.models import Invitation, Meeting, Need
 
 NEED_FIELDS = FieldPolicy(
     "AI need",
@@ -138,3 +139,115 @@ def can_post_need(user: Viewer) -> bool:
 def require(allowed: bool) -> None:
     if not allowed:
         raise PermissionDenied
+
+
+# --- matchmaking area: who may act (the rules above decide who sees) --------------------------
+
+
+def requesting_companies(user: Viewer) -> QuerySet[Company]:
+    """The companies the user may post needs for: those they are a member of."""
+    return Company.objects.filter(organization_id__in=company_org_ids(user)).select_related(
+        "organization"
+    )
+
+
+def can_edit_need(user: Viewer, need: Need) -> bool:
+    return is_requester(user, need) and need.state in {NeedState.DRAFT, NeedState.OPEN}
+
+
+def can_change_need_state(user: Viewer, need: Need) -> bool:
+    return is_requester(user, need) and need.state != NeedState.WITHDRAWN
+
+
+def can_invite(user: Viewer, need: Need) -> bool:
+    return is_requester(user, need) and need.state == NeedState.OPEN
+
+
+def can_see_ranking(user: Viewer, need: Need) -> bool:
+    """The ranking is the requester's tool (staff following the need see the invitations)."""
+    return is_requester(user, need)
+
+
+def is_invited_supplier(user: Viewer, invitation: Invitation) -> bool:
+    return invitation.supplier_id in company_org_ids(user)
+
+
+def can_answer(user: Viewer, invitation: Invitation) -> bool:
+    return (
+        is_invited_supplier(user, invitation)
+        and invitation.state == InvitationState.INVITED
+        and invitation.need.state == NeedState.OPEN
+    )
+
+
+def can_withdraw_invitation(user: Viewer, invitation: Invitation) -> bool:
+    return is_requester(user, invitation.need) and invitation.state in {
+        InvitationState.INVITED,
+        InvitationState.ACCEPTED,
+    }
+
+
+def can_schedule(user: Viewer, invitation: Invitation) -> bool:
+    """Either side of an interested invitation."""
+    return invitation.state == InvitationState.ACCEPTED and (
+        is_requester(user, invitation.need) or is_invited_supplier(user, invitation)
+    )
+
+
+def can_record_outcome(user: Viewer, invitation: Invitation) -> bool:
+    return invitation.state == InvitationState.ACCEPTED and is_requester(user, invitation.need)
+
+
+def invitation_for_viewer(user: Viewer, invitation_id: int) -> Invitation:
+    """The invitation if the viewer sees it (requester's side, staff, its supplier), else 404."""
+    invitation = (
+        Invitation.objects.select_related(
+            "need__company__organization__parent", "supplier__organization"
+        )
+        .filter(pk=invitation_id)
+        .first()
+    )
+    if invitation is None or not invitation_visible(user, invitation):
+        raise Http404
+    return invitation
+
+
+def meeting_for_viewer(user: Viewer, meeting_id: int) -> Meeting:
+    meeting = Meeting.objects.filter(pk=meeting_id).first()
+    if meeting is None:
+        raise Http404
+    meeting.invitation = invitation_for_viewer(user, meeting.invitation_id)
+    return meeting
+
+
+def supplier_companies(user: Viewer) -> QuerySet[Company]:
+    """The companies whose matchmaking profile the user may edit: those they may edit."""
+    return Company.objects.filter(
+        organization_id__in=[
+            org_id
+            for org_id, kind, role, _ in membership_rows(user)
+            if kind == OrganizationKind.COMPANY and role == MembershipRole.ADMIN
+        ]
+    ).select_related("organization", "supplier_profile")
+
+
+def can_view_pipeline(user: Viewer) -> bool:
+    """Operator staff (every need) and chapter or association staff (their chapters' needs).
+    Reads only the memberships already loaded (the menu asks it)."""
+    return any(
+        kind in {OrganizationKind.OPERATOR, OrganizationKind.CHAPTER, OrganizationKind.ASSOCIATION}
+        for _, kind, _, _ in membership_rows(user)
+    )
+
+
+def pipeline_filter(user: Viewer) -> Q:
+    """The needs a staff user's pipeline counts: every need for the operator, the needs of
+    their chapters' companies for chapter and association staff."""
+    if is_operator_staff(user):
+        return Q()
+    return Q(company__organization__parent_id__in=staff_chapter_ids(user))
+
+
+def uses_matchmaking(user: Viewer) -> bool:
+    """Company members and staff see the menu entry (no query)."""
+    return bool(company_org_ids(user)) or can_view_pipeline(user)

@@ -31,6 +31,7 @@ DEMO_LOGINS = [
     ("company member", "teammate@bitgoeul.kr"),
     ("reviewer", "reviewer@bitgoeul.kr"),
     ("host institution staff", "host.cnuh@bitgoeul.kr"),  # made by the equipment demo
+    ("regional manufacturer (matchmaking)", "maker@bitgoeul.kr"),  # made by the matchmaking demo
 ]
 
 # code, Korean name, English name, share of the demo companies
