@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Sector(models.TextChoices):
@@ -19,16 +20,19 @@ class Sector(models.TextChoices):
 
 class NeedState(models.TextChoices):
     DRAFT = "draft", _("Draft")
-    OPEN = "open", _("Open")  # suppliers may be invited
-    CLOSED = "closed", _("Closed")  # the requester found what it needed, or stopped
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    OPEN = "open", pgettext_lazy("matchmaking", "Open")  # suppliers may be invited
+    CLOSED = (
+        "closed",
+        pgettext_lazy("matchmaking", "Closed"),
+    )  # the requester found what it needed, or stopped
+    WITHDRAWN = "withdrawn", pgettext_lazy("matchmaking", "Withdrawn")
 
 
 class InvitationState(models.TextChoices):
     INVITED = "invited", _("Invited")
     ACCEPTED = "accepted", _("Interested")
-    DECLINED = "declined", _("Declined")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    DECLINED = "declined", pgettext_lazy("matchmaking", "Declined")
+    WITHDRAWN = "withdrawn", pgettext_lazy("matchmaking", "Withdrawn")
 
 
 class OutcomeKind(models.TextChoices):

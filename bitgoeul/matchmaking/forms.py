@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bitgoeul.companies.models import Company
 from bitgoeul.companies.regions import PROVINCE_CHOICES
@@ -31,7 +32,7 @@ class NeedForm(forms.Form):
             "“작업자가 눈으로 하는 불량 검사를 자동화하고 싶습니다.”"
         ),
     )
-    sector = forms.ChoiceField(label=_("Sector"), choices=Sector.choices)
+    sector = forms.ChoiceField(label=pgettext_lazy("matchmaking", "Sector"), choices=Sector.choices)
     budget_min_krw = forms.IntegerField(
         label=_("Budget from (KRW)"), min_value=0, max_value=MAX_KRW, required=False
     )

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from bitgoeul.accounts.types import AuthenticatedHttpRequest
 from bitgoeul.matchmaking import access, selectors
@@ -54,6 +55,7 @@ def pipeline(request: AuthenticatedHttpRequest) -> HttpResponse:
             "figures": data["figures"],
             "by_chapter": _table(data["by_chapter"]),
             "by_sector": _table(data["by_sector"]),
+            "sector_label": pgettext("matchmaking", "Sector"),
             "columns": [s.label for s in SHOWN_STATES] + [k.label for k in OutcomeKind],
             "chapter_chart": _chart(data["by_chapter"], _("Needs by chapter")),
             "sector_chart": _chart(data["by_sector"], _("Needs by sector")),
