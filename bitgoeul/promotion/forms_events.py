@@ -117,8 +117,18 @@ class EventForm(forms.ModelForm[Event]):
             if organizers.count() == 1:
                 field.widget = forms.HiddenInput()
                 field.initial = organizers.first()
+                field.required = False
         for name in ("title", "starts_at", "ends_at", "kind", "topic"):
             self.fields[name].error_messages["required"] = _("Fill in this field.")
+
+    def clean_organizer(self) -> Organization | None:
+        """The sole organisation the person publishes for when the (hidden) field is empty."""
+        organizer: Organization | None = self.cleaned_data.get("organizer")
+        field = self.fields["organizer"]
+        assert isinstance(field, OrganizationChoiceField)
+        if organizer is None and field.queryset is not None:
+            organizer = field.queryset.first()
+        return organizer
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

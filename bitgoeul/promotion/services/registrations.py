@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db import connection, transaction
-from django.db.models import F, QuerySet
+from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -42,12 +42,9 @@ class IllegalTransition(ValueError):
 
 
 def _lock_event(event_id: int) -> Event:
-    """The event's row, locked until the transaction ends. PostgreSQL locks it with
-    SELECT … FOR UPDATE; SQLite ignores FOR UPDATE, so an UPDATE that changes nothing takes the
-    database's write lock before the seats are counted (a second writer waits or fails and
-    retries, and then counts what the first committed)."""
-    if connection.vendor == "sqlite":
-        Event.objects.filter(pk=event_id).update(capacity=F("capacity"))
+    """The event's row, locked until the transaction ends (SELECT … FOR UPDATE on PostgreSQL).
+    SQLite ignores FOR UPDATE but lets one writer at a time commit what it read: a second
+    writer that counted the same seats fails ("locked") rather than oversells."""
     return Event.objects.select_for_update(of=("self",)).get(pk=event_id)
 
 

@@ -69,6 +69,12 @@ from bitgoeul.promotion.services.registrations import (
 PAGE_SIZE = 12
 
 
+def _posted(request: HttpRequest) -> Any:
+    """The POST data of a POST (even an empty one: a registration may have no field), else
+    None (an unbound form)."""
+    return request.POST if request.method == "POST" else None
+
+
 def _organizers(user: Any) -> QuerySet[Organization]:
     return Organization.objects.filter(pk__in=access.staff_org_ids(user)).order_by("name")
 
@@ -198,8 +204,8 @@ def event_detail(request: HttpRequest, event_id: int) -> HttpResponse:
 def event_create(request: HttpRequest) -> HttpResponse:
     access.require(access.can_publish_for(request.user))
     organizers = _organizers(request.user)
-    form = EventForm(request.POST or None, organizers=organizers)
-    questions = QuestionFormSet(request.POST or None, prefix="questions")
+    form = EventForm(_posted(request), organizers=organizers)
+    questions = QuestionFormSet(_posted(request), prefix="questions")
     if request.method == "POST" and form.is_valid() and questions.is_valid():
         values = dict(form.cleaned_data)
         values["questions"] = questions_from(questions)
@@ -229,12 +235,12 @@ def event_edit(request: HttpRequest, event_id: int) -> HttpResponse:
     if event.state == EventState.CANCELLED:
         raise PermissionDenied
     form = EventForm(
-        request.POST or None,
+        _posted(request),
         instance=Event.objects.get(pk=event.pk),
         initial={"technologies": list(event.technologies.all())},
     )
     questions = QuestionFormSet(
-        request.POST or None,
+        _posted(request),
         prefix="questions",
         initial=None if request.method == "POST" else event.questions,
     )
@@ -280,7 +286,7 @@ def event_cancel(request: HttpRequest, event_id: int) -> HttpResponse:
     access.require(access.can_run_event(request.user, event))
     if event.state != EventState.PUBLISHED:
         raise PermissionDenied
-    form = CancelEventForm(request.POST or None)
+    form = CancelEventForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         services.event_set_state(
             event=event,
@@ -359,7 +365,7 @@ def cohost_answer(request: HttpRequest, cohost_id: int, answer: str) -> HttpResp
 def event_register(request: HttpRequest, event_id: int) -> HttpResponse:
     event = access.event_for_viewer(request.user, event_id)
     access.require(access.can_register(request.user, event))
-    form = RegistrationForm(request.POST or None, event=event, companies=_companies(request.user))
+    form = RegistrationForm(_posted(request), event=event, companies=_companies(request.user))
     if request.method == "POST" and form.is_valid():
         try:
             registration = registration_create(
@@ -440,7 +446,7 @@ def event_check_in(request: HttpRequest, event_id: int) -> HttpResponse:
     BarcodeDetector API; otherwise a scanner or a person types the code."""
     event = access.event_for_viewer(request.user, event_id)
     access.require(access.can_manage_event(request.user, event))
-    form = CheckInForm(request.POST or None)
+    form = CheckInForm(_posted(request))
     result: dict[str, Any] | None = None
     if request.method == "POST" and form.is_valid():
         try:
