@@ -268,7 +268,7 @@ class CheckInForm(forms.Form):
 
 
 class MaterialForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Kind"), choices=MaterialKind.choices)
+    kind = forms.ChoiceField(label=_("Kind of material"), choices=MaterialKind.choices)
     title = forms.CharField(
         label=_("Title"),
         max_length=200,
@@ -298,8 +298,8 @@ class MaterialForm(forms.Form):
 
 class EventFilterForm(forms.Form):
     when = forms.ChoiceField(
-        label=_("When"),
-        choices=[("upcoming", _("Upcoming")), ("past", _("Past"))],
+        label=_("Upcoming or past"),
+        choices=[("upcoming", _("Upcoming events")), ("past", _("Past events"))],
         required=False,
     )
     kind = forms.ChoiceField(

@@ -194,7 +194,7 @@ def test_checking_in_at_the_door(world: World, client: Client) -> None:
     assert (ok.status_code, ok.context["result"]["ok"]) == (200, True)
     assert (wrong.status_code, wrong.context["result"]["text"]) == (
         422,
-        "이 코드는 다른 행사의 등록입니다.",
+        "이 코드는 다른 행사의 참가 신청입니다.",
     )
     assert Registration.objects.get(pk=registration.pk).checked_in_at is not None
 
@@ -218,7 +218,7 @@ def test_the_attendance_export_lists_everyone_with_answers(world: World, client:
     rows = [list(row) for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert rows[0] == [
         "이름",
-        "전자우편",
+        "이메일",
         "기업",
         "상태",
         "등록 시각",
@@ -226,8 +226,8 @@ def test_the_attendance_export_lists_everyone_with_answers(world: World, client:
         "관심 분야",
     ]
     assert [(row[1], row[3], row[6]) for row in rows[1:]] == [
-        (world.owner.email, "등록", "'=HYPERLINK(1)"),
-        (world.teammate.email, "대기자 명단", ""),
+        (world.owner.email, "신청 완료", "'=HYPERLINK(1)"),
+        (world.teammate.email, "대기 중", ""),
     ]
     assert (rows[1][5] != "", rows[2][5]) == (True, "")
 

@@ -228,7 +228,7 @@ def test_more_seats_promote_the_waitlist(world: World) -> None:
 def test_one_active_registration_per_person(world: World) -> None:
     event = make_event(world.operator_org)
     registration_create(event=event, user=world.owner, actor=world.owner)
-    with pytest.raises(RegistrationRefused, match="already registered"):
+    with pytest.raises(RegistrationRefused, match="이미 이 행사에"):
         registration_create(event=event, user=world.owner, actor=world.owner)
 
 
@@ -237,7 +237,7 @@ def test_registration_closes_and_a_draft_takes_none(world: World) -> None:
         world.operator_org, registration_closes_at=timezone.now() - dt.timedelta(hours=1)
     )
     draft = make_event(world.operator_org, state=EventState.DRAFT)
-    with pytest.raises(RegistrationRefused, match="closed"):
+    with pytest.raises(RegistrationRefused, match="마감"):
         registration_create(event=closed, user=world.owner, actor=world.owner)
     with pytest.raises(RegistrationRefused):
         registration_create(event=draft, user=world.owner, actor=world.owner)
@@ -298,9 +298,9 @@ def test_check_in_refuses_another_events_code_and_unknown_codes(world: World) ->
     event = make_event(world.operator_org)
     other = make_event(world.chapter)
     registration = registration_create(event=other, user=world.owner, actor=world.owner)
-    with pytest.raises(RegistrationRefused, match="another event"):
+    with pytest.raises(RegistrationRefused, match="다른 행사"):
         registration_check_in(event=event, token=registration.token, actor=world.operator)
-    with pytest.raises(RegistrationRefused, match="not a registration"):
+    with pytest.raises(RegistrationRefused, match="참가 신청 코드가 아닙니다"):
         registration_check_in(event=event, token="nonsense", actor=world.operator)
     assert Registration.objects.get(pk=registration.pk).checked_in_at is None
 
@@ -310,10 +310,10 @@ def test_check_in_refuses_waitlisted_and_cancelled(world: World) -> None:
     first, second = _people(2)
     held = registration_create(event=event, user=first, actor=first)
     waiting = registration_create(event=event, user=second, actor=second)
-    with pytest.raises(RegistrationRefused, match="waitlist"):
+    with pytest.raises(RegistrationRefused, match="대기자 명단"):
         registration_check_in(event=event, token=waiting.token, actor=world.operator)
     registration_set_state(registration=held, state=RegistrationState.CANCELLED, actor=first)
-    with pytest.raises(RegistrationRefused, match="cancelled"):
+    with pytest.raises(RegistrationRefused, match="취소된"):
         registration_check_in(event=event, token=held.token, actor=world.operator)
 
 

@@ -511,7 +511,9 @@ def event_attendance_xlsx(request: HttpRequest, event_id: int) -> HttpResponse:
     questions = event.questions or []
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Attendance"))
-    sheet.append(neutralise_row([_("Event"), event.title, _("Starts at"), _local(event.starts_at)]))
+    sheet.append(
+        neutralise_row([_("Event title"), event.title, _("Starts at"), _local(event.starts_at)])
+    )
     sheet.append(
         neutralise_row(
             [
