@@ -279,7 +279,7 @@ class MaterialForm(forms.Form):
         required=False,
         help_text=_("PDF, JPEG, PNG, WebP, PPTX or DOCX, up to 20 MB."),
     )
-    url = forms.URLField(label=_("Or a link"), required=False)
+    url = forms.URLField(label=_("Or a link"), required=False, assume_scheme="https")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import zipfile
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -286,3 +287,15 @@ def test_the_registrant_cancels_and_the_waitlist_moves(world: World, client: Cli
         world.owner.pk: RegistrationState.CANCELLED,
         world.teammate.pk: RegistrationState.CONFIRMED,
     }
+
+
+def test_uploaded_photos_show_as_pictures_with_their_title(world: World, client: Client) -> None:
+    event = make_event(world.operator_org)
+    client.force_login(world.operator)
+    for name, content in (("p.png", PNG), ("s.pdf", PDF)):
+        client.post(
+            reverse("promotion:material_add", args=[event.pk]),
+            {"kind": "photo", "title": f"현장 {name}", "file": SimpleUploadedFile(name, content)},
+        )
+    page = client.get(reverse("promotion:event_detail", args=[event.pk])).content.decode()
+    assert re.findall(r'<img src="[^"]+" alt="([^"]+)"', page) == ["현장 p.png"]

@@ -158,6 +158,7 @@ def event_detail(request: HttpRequest, event_id: int) -> HttpResponse:
         else None
     )
     now = timezone.now()
+    materials = list(event.materials.all())
     context: dict[str, Any] = {
         "event": event,
         "fields": fields,
@@ -169,7 +170,13 @@ def event_detail(request: HttpRequest, event_id: int) -> HttpResponse:
         ),
         "hosts": [event.organizer, *accepted_cohosts(event)],
         "seats_left": seats_left(event),
-        "materials": list(event.materials.all()),
+        "materials": materials,
+        # uploaded photos show as pictures (their title is the text alternative)
+        "photos": [
+            material
+            for material in materials
+            if material.file and material.content_type.startswith("image/")
+        ],
         "registration": registration,
         "waitlist_position": waitlist_position(registration) if registration else None,
         "can_register": (
