@@ -339,3 +339,15 @@ def can_cancel_registration(user: Viewer, registration: Registration) -> bool:
         and registration.user_id == user.pk
         and registration.state in ACTIVE_REGISTRATION_STATES
     )
+
+
+def event_levels(user: Viewer, event_ids: list[int]) -> dict[int, ViewLevel]:
+    """The viewer's level on each of several events in at most three queries (the filter form
+    of the rule, `events_at_least`); an event the viewer may not see is NONE."""
+    levels = {event_id: ViewLevel.NONE for event_id in event_ids}
+    for level in (ViewLevel.PUBLIC, ViewLevel.RECORD, ViewLevel.PRIVATE):
+        for event_id in Event.objects.filter(
+            events_at_least(user, level), pk__in=event_ids
+        ).values_list("pk", flat=True):
+            levels[event_id] = level
+    return levels

@@ -15,6 +15,7 @@ from ninja.errors import HttpError
 
 from bitgoeul.accounts.api_auth import SessionAuth, TokenAuth
 from bitgoeul.accounts.models import Organization
+from bitgoeul.core.visibility import ViewLevel
 from bitgoeul.promotion import access
 from bitgoeul.promotion.enums import Audience, EventKind, Topic
 from bitgoeul.promotion.models import Event
@@ -112,8 +113,9 @@ def _check(query: EventQuery) -> None:
         raise HttpError(422, f"page_size: between 1 and {MAX_PAGE_SIZE}")
 
 
-def _out(event: Event, user: Any, cohosts: list[Organization], left: int | None) -> dict[str, Any]:
-    level = access.event_view_level(user, event)
+def _out(
+    event: Event, level: ViewLevel, cohosts: list[Organization], left: int | None
+) -> dict[str, Any]:
     values = {
         "organizer": event.organizer.name,
         "cohosts": [org.name for org in cohosts],
@@ -187,6 +189,7 @@ def event_list(request: HttpRequest, query: Query[EventQuery]) -> dict[str, Any]
     start = (query.page - 1) * query.page_size
     rows = list(events[start : start + query.page_size])
     cohosts = cohosts_by_event(rows)
+    levels = access.event_levels(request.user, [event.pk for event in rows])
     return {
         "count": events.count(),
         "page": query.page,
@@ -194,7 +197,7 @@ def event_list(request: HttpRequest, query: Query[EventQuery]) -> dict[str, Any]
         "results": [
             _out(
                 event,
-                request.user,
+                levels[event.pk],
                 cohosts[event.pk],
                 listed_seats_left(event),
             )
@@ -212,4 +215,5 @@ def event_list(request: HttpRequest, query: Query[EventQuery]) -> dict[str, Any]
 )
 def event_detail(request: HttpRequest, event_id: int) -> dict[str, Any]:
     event = access.event_for_viewer(request.user, event_id)
-    return _out(event, request.user, accepted_cohosts(event), seats_left(event))
+    level = access.event_view_level(request.user, event)
+    return _out(event, level, accepted_cohosts(event), seats_left(event))
