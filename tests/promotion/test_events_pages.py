@@ -299,3 +299,31 @@ def test_uploaded_photos_show_as_pictures_with_their_title(world: World, client:
         )
     page = client.get(reverse("promotion:event_detail", args=[event.pk])).content.decode()
     assert re.findall(r'<img src="[^"]+" alt="([^"]+)"', page) == ["현장 p.png"]
+
+
+@pytest.mark.parametrize("count", [1, 8])
+def test_my_registrations_make_few_queries(
+    world: World, client: Client, django_assert_max_num_queries: Any, count: int
+) -> None:
+    for n in range(count):
+        event = make_event(world.operator_org, title=f"행사 {n}")
+        registration_create(event=event, user=world.owner, actor=world.owner)
+    client.force_login(world.owner)
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("promotion:my_registrations"))
+    assert len(response.context["rows"]) == count
+
+
+@pytest.mark.parametrize("role", ["anonymous", "owner", "operator"])
+def test_the_event_page_makes_few_queries(
+    world: World, client: Client, django_assert_max_num_queries: Any, role: str
+) -> None:
+    event = make_event(world.operator_org, capacity=5)
+    cohost(event, world.chapter)
+    registration_create(event=event, user=world.owner, actor=world.owner)
+    user = world.user(role)
+    if user is not None:
+        client.force_login(user)
+    with django_assert_max_num_queries(22):
+        response = client.get(reverse("promotion:event_detail", args=[event.pk]))
+    assert response.status_code == 200
