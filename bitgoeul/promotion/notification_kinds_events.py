@@ -174,8 +174,12 @@ def cohost_invited_notify(*, cohost: EventCoHost, actor: Any) -> int:
 
 
 def cohost_answered_notify(*, cohost: EventCoHost, state: str, actor: Any) -> int:
+    """The organiser's staff; on a withdrawal (by either side) the co-host's staff too."""
+    recipients = _staff(cohost.event.organizer_id, actor)
+    if state == CoHostState.WITHDRAWN:
+        recipients += _staff(cohost.organization_id, actor)
     return notify(
-        recipients=_staff(cohost.event.organizer_id, actor),
+        recipients=recipients,
         kind=COHOST_ANSWERED,
         obj=cohost,
         params={"state": state},

@@ -348,3 +348,28 @@ def test_staff_of_a_chapter_may_not_run_the_citys_event(world: World) -> None:
     )
     staff = MembershipFactory.create(organization=world.operator_org, role="member").user
     assert access.can_run_event(staff, event) is False
+
+
+def test_no_check_in_at_a_cancelled_event(world: World) -> None:
+    event = make_event(world.operator_org)
+    registration = registration_create(event=event, user=world.owner, actor=world.owner)
+    services.event_set_state(event=event, state=EventState.CANCELLED, actor=world.operator)
+    with pytest.raises(RegistrationRefused, match="취소된 행사"):
+        registration_check_in(event=event, token=registration.token, actor=world.operator)
+
+
+def test_the_organisers_withdrawal_tells_the_co_host(world: World) -> None:
+    event = make_event(world.operator_org)
+    cohost = services.eventcohost_invite(
+        event=event, organization=world.chapter, actor=world.operator
+    )
+    services.eventcohost_set_state(
+        cohost=cohost, state=CoHostState.ACCEPTED, actor=world.chapter_staff
+    )
+    services.eventcohost_set_state(cohost=cohost, state=CoHostState.WITHDRAWN, actor=world.operator)
+    assert list(
+        Notification.objects.filter(kind="promotion.cohost_answered")
+        .order_by("pk")
+        .values_list("recipient_id", flat=True)
+    ) == [world.operator.pk, world.chapter_staff.pk]
+    assert access.can_manage_event(world.chapter_staff, event) is False

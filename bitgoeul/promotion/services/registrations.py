@@ -199,9 +199,12 @@ def registration_check_in(
 ) -> tuple[Registration, bool]:
     """Check in the registration whose QR token is `token` at `event`'s door. Returns the
     registration and whether this call checked it in (False: it already was — scanning twice
-    is harmless). Refused, with a message for the host, for an unknown code, another event's
-    code, a cancelled registration or one still on the waitlist."""
+    is harmless). Refused, with a message for the host, at an event that is not running
+    (cancelled), for an unknown code, another event's code, a cancelled registration or one
+    still on the waitlist."""
     now = now or timezone.now()
+    if event.state != EventState.PUBLISHED:
+        raise RegistrationRefused(_("This event is cancelled."))
     token = token.strip()
     found = (
         Registration.objects.filter(token=token).select_related("user").first() if token else None
