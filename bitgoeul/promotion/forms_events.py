@@ -56,6 +56,16 @@ class EventForm(forms.ModelForm[Event]):
         queryset=Call.objects.exclude(state=CallState.DRAFT).order_by("-pk"),
         required=False,
     )
+    # links typed without a scheme are https (Django 6's default; no deprecation warning)
+    map_url = forms.URLField(
+        label=Event._meta.get_field("map_url").verbose_name, required=False, assume_scheme="https"
+    )
+    online_url = forms.URLField(
+        label=Event._meta.get_field("online_url").verbose_name,
+        required=False,
+        assume_scheme="https",
+        help_text=_("Shown only to people who registered."),
+    )
     technologies = forms.ModelMultipleChoiceField(
         label=_("Technologies"),
         queryset=Technology.objects.order_by("name"),

@@ -4,10 +4,11 @@ and the waitlist promoted in order, check-in, reminders."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 
 import pytest
 from django.core import mail
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from bitgoeul.audit.models import AuditEvent
 from bitgoeul.core.visibility import ViewLevel
@@ -29,6 +30,13 @@ from tests.factories import MembershipFactory, UserFactory
 from tests.promotion.events_helpers import company_profile, make_event
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english() -> Iterator[None]:
+    """The services' messages are read in English here, whatever an earlier test activated."""
+    with translation.override("en"):
+        yield
 
 
 def _people(n: int) -> list:
@@ -228,7 +236,7 @@ def test_more_seats_promote_the_waitlist(world: World) -> None:
 def test_one_active_registration_per_person(world: World) -> None:
     event = make_event(world.operator_org)
     registration_create(event=event, user=world.owner, actor=world.owner)
-    with pytest.raises(RegistrationRefused, match="이미 이 행사에"):
+    with pytest.raises(RegistrationRefused, match="already registered"):
         registration_create(event=event, user=world.owner, actor=world.owner)
 
 
@@ -237,7 +245,7 @@ def test_registration_closes_and_a_draft_takes_none(world: World) -> None:
         world.operator_org, registration_closes_at=timezone.now() - dt.timedelta(hours=1)
     )
     draft = make_event(world.operator_org, state=EventState.DRAFT)
-    with pytest.raises(RegistrationRefused, match="마감"):
+    with pytest.raises(RegistrationRefused, match="has closed"):
         registration_create(event=closed, user=world.owner, actor=world.owner)
     with pytest.raises(RegistrationRefused):
         registration_create(event=draft, user=world.owner, actor=world.owner)
@@ -298,9 +306,9 @@ def test_check_in_refuses_another_events_code_and_unknown_codes(world: World) ->
     event = make_event(world.operator_org)
     other = make_event(world.chapter)
     registration = registration_create(event=other, user=world.owner, actor=world.owner)
-    with pytest.raises(RegistrationRefused, match="다른 행사"):
+    with pytest.raises(RegistrationRefused, match="another event"):
         registration_check_in(event=event, token=registration.token, actor=world.operator)
-    with pytest.raises(RegistrationRefused, match="참가 신청 코드가 아닙니다"):
+    with pytest.raises(RegistrationRefused, match="not a registration"):
         registration_check_in(event=event, token="nonsense", actor=world.operator)
     assert Registration.objects.get(pk=registration.pk).checked_in_at is None
 
@@ -310,10 +318,10 @@ def test_check_in_refuses_waitlisted_and_cancelled(world: World) -> None:
     first, second = _people(2)
     held = registration_create(event=event, user=first, actor=first)
     waiting = registration_create(event=event, user=second, actor=second)
-    with pytest.raises(RegistrationRefused, match="대기자 명단"):
+    with pytest.raises(RegistrationRefused, match="on the waitlist"):
         registration_check_in(event=event, token=waiting.token, actor=world.operator)
     registration_set_state(registration=held, state=RegistrationState.CANCELLED, actor=first)
-    with pytest.raises(RegistrationRefused, match="취소된"):
+    with pytest.raises(RegistrationRefused, match="was cancelled"):
         registration_check_in(event=event, token=held.token, actor=world.operator)
 
 
@@ -354,7 +362,7 @@ def test_no_check_in_at_a_cancelled_event(world: World) -> None:
     event = make_event(world.operator_org)
     registration = registration_create(event=event, user=world.owner, actor=world.owner)
     services.event_set_state(event=event, state=EventState.CANCELLED, actor=world.operator)
-    with pytest.raises(RegistrationRefused, match="취소된 행사"):
+    with pytest.raises(RegistrationRefused, match="event is cancelled"):
         registration_check_in(event=event, token=registration.token, actor=world.operator)
 
 
