@@ -205,7 +205,9 @@ class CancelEventForm(forms.Form):
 
 class CoHostInviteForm(forms.Form):
     organization = OrganizationChoiceField(
-        label=_("Organisation to invite"), queryset=Organization.objects.none()
+        label=_("Organisation to invite"),
+        queryset=Organization.objects.none(),
+        empty_label=_("Choose an organisation"),
     )
 
     def __init__(self, *args: Any, event: Event, **kwargs: Any) -> None:

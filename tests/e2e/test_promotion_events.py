@@ -128,6 +128,7 @@ def test_a_chapter_co_hosts_a_city_event_and_a_company_checks_in(browsing: Brows
     expect(city.get_by_text("공동 주최를 요청했습니다.")).to_be_visible()
     city.get_by_role("button", name="행사 게시").click()
     expect(city.get_by_text("행사를 게시했습니다.")).to_be_visible()
+    checked(city, "promotion-event-host")
     event = Event.objects.get()
     assert (event.state, event.starts_at.astimezone(dt.UTC).hour) == (EventState.PUBLISHED, 5)
 
@@ -146,6 +147,7 @@ def test_a_chapter_co_hosts_a_city_event_and_a_company_checks_in(browsing: Brows
     checked(member, "promotion-event-phone")
     member.get_by_role("link", name="참가 신청").click()
     member.locator("#id_answer_q1").fill("GPU 자원 지원")
+    checked(member, "promotion-register-phone")
     member.get_by_role("button", name="참가 신청").click()
     expect(
         member.get_by_text("참가 신청이 완료되었습니다. 아래에 QR 코드가 있습니다.")
@@ -169,3 +171,14 @@ def test_a_chapter_co_hosts_a_city_event_and_a_company_checks_in(browsing: Brows
     city.goto(browsing.url("promotion:event_attendance", event.pk))
     expect(city.get_by_text("GPU 자원 지원")).to_be_visible()
     checked(city, "promotion-attendance")
+
+    # the same pages in English, on a phone
+    host = urlsplit(browsing.base).hostname or "localhost"
+    member.context.add_cookies(
+        [{"name": "django_language", "value": "en", "domain": host, "path": "/"}]
+    )
+    member.goto(browsing.url("promotion:event_list"))
+    expect(member.get_by_role("heading", name="Events", exact=True)).to_be_visible()
+    checked(member, "promotion-events-phone-en")
+    member.goto(browsing.url("promotion:my_registrations"))
+    checked(member, "promotion-my-registrations-phone-en")
