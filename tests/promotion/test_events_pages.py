@@ -327,3 +327,20 @@ def test_the_event_page_makes_few_queries(
     with django_assert_max_num_queries(22):
         response = client.get(reverse("promotion:event_detail", args=[event.pk]))
     assert response.status_code == 200
+
+
+def test_drafts_are_listed_apart_for_hosts_and_the_invited(world: World, client: Client) -> None:
+    draft = make_event(world.operator_org, title="준비 중인 행사", state=EventState.DRAFT)
+    cohost(draft, world.chapter, CoHostState.INVITED)
+    client.force_login(world.chapter_staff)
+    response = client.get(reverse("promotion:event_list"))
+    assert (
+        response.context["rows"],
+        [cohost.event.title for cohost in response.context["invitations"]],
+    ) == ([], ["준비 중인 행사"])
+    client.force_login(world.operator)
+    response = client.get(reverse("promotion:event_list"))
+    assert (response.context["rows"], [e.title for e in response.context["managed"]]) == (
+        [],
+        ["준비 중인 행사"],
+    )

@@ -95,7 +95,8 @@ def event_list(request: HttpRequest) -> HttpResponse:
     filters = form.cleaned_data if form.is_valid() else {}
     now = timezone.now()
     events = event_list_filter(
-        visible_events(request.user),
+        # drafts are listed apart, for their hosts ("Events we host") and the invited
+        visible_events(request.user).exclude(state=EventState.DRAFT),
         now=now,
         when=filters.get("when", ""),
         kind=filters.get("kind", ""),
