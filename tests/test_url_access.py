@@ -241,6 +241,10 @@ from tests.matchmaking.url_rules import RULES as MATCHMAKING_RULES  # noqa: E402
 
 RULES.update(MATCHMAKING_RULES)
 
+from tests.promotion.url_rules_events import RULES as PROMOTION_EVENTS_RULES  # noqa: E402
+
+RULES.update(PROMOTION_EVENTS_RULES)
+
 
 def url_names(patterns: list[Any] | None = None, namespace: str = "") -> Iterator[str]:
     for pattern in get_resolver().url_patterns if patterns is None else patterns:

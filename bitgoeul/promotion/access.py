@@ -280,3 +280,74 @@ def can_publish_for(user: Viewer) -> bool:
 def require(allowed: bool) -> None:
     if not allowed:
         raise PermissionDenied
+
+
+# --- events --------------------------------------------------------------------------------------
+# Hosts are the organiser and the organisations that accepted to co-host (PRIVATE on the event);
+# the organiser's staff alone publish, cancel and invite co-hosts (the co-hosts joined its event,
+# they do not own it).
+
+
+def can_manage_event(user: Viewer, event: Event) -> bool:
+    """Edit, check in, see the attendance and upload materials: the event's hosts."""
+    return event_view_level(user, event) >= ViewLevel.PRIVATE
+
+
+def can_run_event(user: Viewer, event: Event) -> bool:
+    """Publish, cancel and invite co-hosts: staff of the organiser."""
+    return event.organizer_id in staff_org_ids(user)
+
+
+def can_answer_cohost(user: Viewer, cohost: EventCoHost) -> bool:
+    """Accept, decline or later withdraw a co-hosting: staff of the invited organisation."""
+    return cohost.organization_id in staff_org_ids(user)
+
+
+def cohost_for_viewer(user: Viewer, cohost_id: int) -> EventCoHost:
+    """The co-host row if the viewer answers for its organisation or runs its event, else 404."""
+    cohost = (
+        EventCoHost.objects.select_related("event", "organization").filter(pk=cohost_id).first()
+    )
+    if cohost is None or not (can_answer_cohost(user, cohost) or can_run_event(user, cohost.event)):
+        raise Http404
+    return cohost
+
+
+def can_register(user: Viewer, event: Event) -> bool:
+    """The audience rule admits the person and the event is published (seats, dates and an
+    existing registration are the service's to check, with reasons)."""
+    return event.state == EventState.PUBLISHED and can_register_audience(user, event)
+
+
+def registration_for_viewer(user: Viewer, registration_id: int) -> Registration:
+    """A registration its owner or the event's hosts may see, else 404."""
+    registration = (
+        Registration.objects.select_related("event", "event__organizer", "company__organization")
+        .filter(pk=registration_id)
+        .first()
+    )
+    if registration is None or not registration_visible(user, registration):
+        raise Http404
+    return registration
+
+
+def can_cancel_registration(user: Viewer, registration: Registration) -> bool:
+    """The person who registered, while it holds or waits for a seat."""
+    return (
+        user is not None
+        and user.is_authenticated
+        and registration.user_id == user.pk
+        and registration.state in ACTIVE_REGISTRATION_STATES
+    )
+
+
+def event_levels(user: Viewer, event_ids: list[int]) -> dict[int, ViewLevel]:
+    """The viewer's level on each of several events in at most three queries (the filter form
+    of the rule, `events_at_least`); an event the viewer may not see is NONE."""
+    levels = {event_id: ViewLevel.NONE for event_id in event_ids}
+    for level in (ViewLevel.PUBLIC, ViewLevel.RECORD, ViewLevel.PRIVATE):
+        for event_id in Event.objects.filter(
+            events_at_least(user, level), pk__in=event_ids
+        ).values_list("pk", flat=True):
+            levels[event_id] = level
+    return levels
