@@ -31,19 +31,20 @@ FTS_TABLE = "companies_company_fts"
 AI_QUERY_TERMS = frozenset({"ai", "인공지능"})
 
 
-def key_match(keys: Sequence[str], key: str) -> int:
-    """0 when one of a company's name keys is the `name_key` of the text typed, 1 when one
-    starts with it, 2 otherwise."""
-    if key and key in keys:
+def key_match(keys: str, key: str) -> int:
+    """0 when one of a company's name keys (`search_index.name_keys`, space-separated) is the
+    `name_key` of the text typed, 1 when one starts with it, 2 otherwise."""
+    if not key:
+        return 2
+    padded = f" {keys} "
+    if f" {key} " in padded:
         return 0
-    if key and any(k.startswith(key) for k in keys):
-        return 1
-    return 2
+    return 1 if f" {key}" in padded else 2
 
 
 def name_match(names: Sequence[str], key: str) -> int:
     """`key_match` of the names themselves (a search reads the keys stored with the terms)."""
-    return key_match(name_keys(names).split(), key)
+    return key_match(name_keys(names), key)
 
 
 @dataclass(frozen=True)
@@ -417,7 +418,7 @@ class CompanyResults(Sequence[Company]):
         # by the organisation's id: the same column as `pk__in`, but read as plain integers
         # (the pk is a one-to-one key, whose lookup treats each of the 300 ids as an object)
         for row in Company.objects.filter(organization__id__in=ids).values_list(*fields):
-            pk, stored = row[0], row[1].split()
+            pk, stored = row[0], row[1]
             weight, central = (row[2], row[3]) if about_ai else (0.0, False)
             keys[pk] = (key_match(stored, key), about_ai and not central, -round(weight, 1))
         return keys
