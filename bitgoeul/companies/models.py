@@ -95,6 +95,10 @@ class Company(models.Model):
     search_name = models.TextField(blank=True, editable=False)
     search_body = models.TextField(blank=True, editable=False)
     search_tags = models.TextField(blank=True, editable=False)
+    # The `search_index.name_key` of its Korean and English names, space-separated: a search
+    # compares the text typed with these (exact name first, then names starting with it)
+    # instead of deriving them from each of its 300 candidates' names on every search.
+    search_name_keys = models.TextField(blank=True, editable=False)
     # How central AI is to the company (`search_index.ai_weight`: AI in its name, its
     # description's AI terms, its technologies) and whether AI is its business: an AI search
     # ranks by these, written with the terms above so that a search reads two numbers

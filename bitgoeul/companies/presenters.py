@@ -184,6 +184,27 @@ def metric_charts(metrics: list[CompanyMetric]) -> list[dict[str, Any]]:
 # --- the directory's result rows ---------------------------------------------------------------
 
 PRODUCTS_SHOWN = 60  # characters of a company's products in a result row
+# The columns `result_rows` reads of a company, those of the visibility rule it applies
+# (`access.company_fields`) included: the list reads its page's rows with only these
+# (`CompanyResults(columns=...)`), not their descriptions and search terms. A column read but
+# missing here costs a query per row, which tests/web/test_query_budgets.py catches.
+RESULT_COLUMNS = (
+    "organization__name",
+    "organization__name_en",
+    "organization__parent__name",
+    "organization__parent__name_en",
+    "province",
+    "district",
+    "products",
+    "potential_score",
+    "growth",
+    "needs_review",
+    # access.company_view_level
+    "import_batch",
+    "is_public",
+    "is_prospect",
+    "chapter_consent_at",
+)
 
 
 @dataclass(frozen=True)

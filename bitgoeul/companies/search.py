@@ -15,6 +15,7 @@ from django.utils import timezone
 from bitgoeul.companies import access
 from bitgoeul.companies.enums import SortOrder
 from bitgoeul.companies.models import Certification, Company
+from bitgoeul.companies.search_index import name_key, name_keys
 from bitgoeul.core.visibility import ViewLevel
 from bitgoeul.search.query import Query, parse_query
 from bitgoeul.search.terms import words
@@ -30,20 +31,20 @@ FTS_TABLE = "companies_company_fts"
 AI_QUERY_TERMS = frozenset({"ai", "인공지능"})
 
 
-def name_key(text: str) -> str:
-    """A name or a search as compared for an exact or prefix name match: its words run
-    together, lower-cased, without legal forms (`(주) 무등 비전랩` → `무등비전랩`)."""
-    return "".join(words(text))
+def key_match(keys: str, key: str) -> int:
+    """0 when one of a company's name keys (`search_index.name_keys`, space-separated) is the
+    `name_key` of the text typed, 1 when one starts with it, 2 otherwise."""
+    if not key:
+        return 2
+    padded = f" {keys} "
+    if f" {key} " in padded:
+        return 0
+    return 1 if f" {key}" in padded else 2
 
 
 def name_match(names: Sequence[str], key: str) -> int:
-    """0 when one of the names is the text typed, 1 when one starts with it, 2 otherwise."""
-    keys = [name_key(name) for name in names if name]
-    if key and key in keys:
-        return 0
-    if key and any(k.startswith(key) for k in keys):
-        return 1
-    return 2
+    """`key_match` of the names themselves (a search reads the keys stored with the terms)."""
+    return key_match(name_keys(names), key)
 
 
 @dataclass(frozen=True)
@@ -344,7 +345,10 @@ class CompanyResults(Sequence[Company]):
     AI search, companies where AI is central (name, technologies, description) come before
     those that only mention it.
 
-    The companies of a slice carry their technologies as `technology_list`.
+    The companies of a slice carry their technologies as `technology_list`. With `columns`,
+    they are read with only those columns (`QuerySet.only`: a list that shows a few of them
+    need not read every description and term column); any other is then read by one more
+    query per company, so `columns` lists every field the caller reads.
     """
 
     def __init__(
@@ -354,8 +358,10 @@ class CompanyResults(Sequence[Company]):
         text: str = "",
         filters: SearchFilters | None = None,
         sort: str = SortOrder.RELEVANCE,
+        columns: Sequence[str] = (),
     ) -> None:
         self.viewer = viewer
+        self.columns = tuple(columns)
         self.filters = filters or SearchFilters()
         self.sort = _allowed_sort(viewer, sort)
         self.query = parse_query(text)
@@ -467,23 +473,29 @@ class CompanyResults(Sequence[Company]):
 
     def _rerank_keys(self, ids: list[int]) -> dict[int, tuple[int, bool, float]]:
         """(name match, AI not central, minus the AI weight to a tenth) per candidate, read in
-        one query: names, and for an AI search the weight the index stored with the terms
-        (`search_index.ai_weight`)."""
+        one query of what the index stored with the terms: the name keys
+        (`search_index.name_keys`), and for an AI search the weight (`search_index.ai_weight`)."""
         if not ids:
             return {}
         key = name_key(self.text)
         about_ai = bool(AI_QUERY_TERMS & set(self.query.terms))
-        fields = ["pk", "organization__name", "organization__name_en"]
+        fields = ["pk", "search_name_keys"]
         if about_ai:
             fields += ["search_ai_weight", "search_ai_central"]
         keys: dict[int, tuple[int, bool, float]] = {}
         # by the organisation's id: the same column as `pk__in`, but read as plain integers
         # (the pk is a one-to-one key, whose lookup treats each of the 300 ids as an object)
         for row in Company.objects.filter(organization__id__in=ids).values_list(*fields):
-            pk, names = row[0], (row[1], row[2])
-            weight, central = (row[3], row[4]) if about_ai else (0.0, False)
-            keys[pk] = (name_match(names, key), about_ai and not central, -round(weight, 1))
+            pk, stored = row[0], row[1]
+            weight, central = (row[2], row[3]) if about_ai else (0.0, False)
+            keys[pk] = (key_match(stored, key), about_ai and not central, -round(weight, 1))
         return keys
+
+    def _read(self, queryset: QuerySet[Company]) -> QuerySet[Company]:
+        """The page's companies with their technologies, and only `columns` when given."""
+        if self.columns:
+            queryset = queryset.only(*self.columns)
+        return queryset.prefetch_related(listed_technologies())
 
     # --- Sequence ------------------------------------------------------------------------
     def count(self) -> int:  # type: ignore[override]
@@ -513,14 +525,13 @@ class CompanyResults(Sequence[Company]):
             return self[index : index + 1][0]
         start, stop = index.start or 0, min(index.stop or RESULT_CAP, RESULT_CAP)
         if not self.ranked_in_engine:
-            return list(self.queryset().prefetch_related(listed_technologies())[start:stop])
+            return list(self._read(self.queryset())[start:stop])
         page = self._rank()[start:stop]
-        rows = (
-            Company.objects.filter(organization__id__in=[pk for pk, _ in page])
-            .select_related("organization__parent")
-            .prefetch_related(listed_technologies())
-            .in_bulk()
-        )
+        rows = self._read(
+            Company.objects.filter(organization__id__in=[pk for pk, _ in page]).select_related(
+                "organization__parent"
+            )
+        ).in_bulk()
         out = []
         for pk, score in page:
             company = rows[pk]

@@ -1,9 +1,9 @@
 """Keep companies' search terms and the database's full-text index in step.
 
 Called by the services that write companies (never by signals): `terms_many` computes the
-term columns and the AI weight an AI search ranks by, `search_index_sync` brings the SQLite
-FTS5 table up to date. PostgreSQL needs nothing more: its tsvector column is generated from the
-term columns.
+term columns, the name keys a search compares the text typed with and the AI weight an AI
+search ranks by, `search_index_sync` brings the SQLite FTS5 table up to date. PostgreSQL
+needs nothing more: its tsvector column is generated from the term columns.
 """
 
 from __future__ import annotations
@@ -16,13 +16,25 @@ from django.db import connection
 
 from bitgoeul.companies.models import Company, Technology
 from bitgoeul.search.ai_terms import ai_centrality
-from bitgoeul.search.terms import document_terms_many, name_terms, normalise
+from bitgoeul.search.terms import document_terms_many, name_terms, normalise, words
 
 FTS_TABLE = "companies_company_fts"
 BATCH = 500
 TAG_CACHE_LIMIT = 1000
 # the tag terms of each combination of technologies (with their names: staff may rename one)
 _tag_cache: dict[tuple[tuple[int, str, str, str], ...], str] = {}
+
+
+def name_key(text: str) -> str:
+    """A name or a search as compared for an exact or prefix name match: its words run
+    together, lower-cased, without legal forms (`(주) 무등 비전랩` → `무등비전랩`)."""
+    return "".join(words(text))
+
+
+def name_keys(names: Iterable[str]) -> str:
+    """The `name_key` of each of a company's names (Korean, English), space-separated as
+    `Company.search_name_keys` stores them (a key holds no space: words run together)."""
+    return " ".join(dict.fromkeys(key for key in map(name_key, names) if key))
 
 
 _AI_IN_NAME = re.compile(r"(?<![a-z])ai(?![a-z])|인공지능")
@@ -44,19 +56,23 @@ def ai_central(weight: float, technologies: int) -> bool:
 
 @dataclass(frozen=True)
 class Terms:
-    """What `terms_many` computes for one company: its term columns, and the AI weight an AI
-    search ranks by (these three None when its technologies were not given)."""
+    """What `terms_many` computes for one company: its term columns, the AI weight an AI
+    search ranks by (tags and AI None when its technologies were not given) and its
+    `name_keys` (None only in a `Terms` made without them: the column is then left as is)."""
 
     name: str
     body: str
     tags: str | None = None
     ai_weight: float | None = None
     ai_central: bool | None = None
+    name_keys: str | None = None
 
     def apply(self, company: Company) -> None:
         """Set the company's columns (not saved)."""
         company.search_name = self.name
         company.search_body = self.body
+        if self.name_keys is not None:
+            company.search_name_keys = self.name_keys
         if self.tags is not None:
             company.search_tags = self.tags
         if self.ai_weight is not None and self.ai_central is not None:
@@ -69,6 +85,7 @@ SEARCH_FIELDS = (
     "search_name",
     "search_body",
     "search_tags",
+    "search_name_keys",
     "search_ai_weight",
     "search_ai_central",
 )
@@ -101,8 +118,9 @@ def terms_many(
     out: list[Terms] = []
     for index, (korean, english) in enumerate(names):
         name, body = name_terms(f"{korean} {english}"), body_terms[index]
+        keys = name_keys((korean, english))
         if technologies is None:
-            out.append(Terms(name, body))
+            out.append(Terms(name, body, name_keys=keys))
             continue
         techs = list(technologies[index])
         key = tuple(sorted((t.pk or 0, t.code, t.name, t.name_en) for t in techs))
@@ -112,7 +130,7 @@ def terms_many(
                 _tag_cache.clear()
             tags = _tag_cache[key] = tag_terms(techs)
         weight = ai_weight((korean, english), body.split(), len(techs))
-        out.append(Terms(name, body, tags, weight, ai_central(weight, len(techs))))
+        out.append(Terms(name, body, tags, weight, ai_central(weight, len(techs)), keys))
     return out
 
 

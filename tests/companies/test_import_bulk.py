@@ -99,12 +99,13 @@ def _fts_rows() -> dict[int, tuple[str, str, str]]:
 
 
 def _assert_terms_and_index_correct() -> None:
-    """The term columns are what `set_terms` computes from the saved company, and the FTS5
-    rows (SQLite) are exactly the term columns."""
+    """The term columns (and the name keys) are what `set_terms` computes from the saved
+    company, and the FTS5 rows (SQLite) are exactly the term columns."""
     companies = list(
         Company.objects.select_related("organization").prefetch_related("technologies")
     )
     stored = {c.pk: (c.search_name, c.search_body, c.search_tags) for c in companies}
+    stored_keys = {c.pk: c.search_name_keys for c in companies}
     set_terms(
         companies,
         [(c.organization.name, c.organization.name_en) for c in companies],
@@ -118,6 +119,7 @@ def _assert_terms_and_index_correct() -> None:
     assert {k: comparable(v) for k, v in stored.items()} == {
         k: comparable(v) for k, v in recomputed.items()
     }
+    assert stored_keys == {c.pk: c.search_name_keys for c in companies}
     if connection.vendor == "sqlite":
         assert _fts_rows() == stored
 

@@ -3,13 +3,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
+from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
 from bitgoeul.companies.models import Company
-from bitgoeul.companies.presenters import PRODUCTS_SHOWN, result_rows
+from bitgoeul.companies.presenters import PRODUCTS_SHOWN, RESULT_COLUMNS, ResultRow, result_rows
 from bitgoeul.companies.search import CompanyResults
+from bitgoeul.companies.services.profile import company_set_chapter_consent, company_set_public
 from tests.companies.helpers import make_company
 from tests.conftest import World
 
@@ -67,3 +72,33 @@ def test_the_operator_list_shows_the_rows_cells(client: Client, world: World) ->
     assert "<td>광주광역시 북구</td>\n<td>광주전남지회</td>" in row
     assert '<span class="tag">비전</span>' in row
     assert "<td>65.5</td><td>13%</td>" in row
+
+
+@pytest.mark.parametrize("role", ["anonymous", "owner", "chapter_staff", "operator"])
+@pytest.mark.parametrize("text", ["무등비전", ""])
+def test_rows_read_with_only_the_list_columns_are_the_same_without_more_queries(
+    world: World, role: str, text: str, django_assert_num_queries: Any
+) -> None:
+    """The list reads its page's rows with only `RESULT_COLUMNS`: the rows come out as from
+    the full rows, and working them out reads nothing more (no deferred column loaded)."""
+    company = _listed(world)
+    with transaction.atomic():
+        company_set_public(company=company, actor=None, is_public=True)
+        company_set_chapter_consent(company=company, actor=None, consent=True)
+    make_company("(주)무등비전테크", parent=world.chapter, description="비전 검사")  # private
+    viewer = world.user(role)
+
+    def rows(page: list[Company]) -> list[ResultRow]:
+        # with the scores whoever the viewer is, so that every grant of the visibility rule
+        # reads its columns (the page passes only operators' `can_see_scores`)
+        return result_rows(page, viewer, watched=set(), can_see_scores=True, language="ko")
+
+    full = rows(CompanyResults(viewer=viewer, text=text)[:20])
+    page = CompanyResults(viewer=viewer, text=text, columns=RESULT_COLUMNS)[:20]
+    with django_assert_num_queries(0):
+        narrow = rows(page)
+    assert narrow == full
+    public = [("(주)무등비전", None)]
+    shared = [("(주)무등비전", 65.5), ("(주)무등비전테크", None)]  # the second has no score yet
+    expected = shared if role in ("chapter_staff", "operator") else public
+    assert [(row.name, row.potential) for row in full] == expected

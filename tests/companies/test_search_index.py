@@ -1,5 +1,6 @@
-"""The AI weight an AI search ranks by is written with the search terms by the services that
-write companies (and backfilled by the migration that added it), so a search reads it."""
+"""The AI weight an AI search ranks by and the name keys every search compares the text typed
+with are written with the search terms by the services that write companies (and backfilled by
+the migrations that added them), so a search reads them."""
 
 from __future__ import annotations
 
@@ -10,11 +11,22 @@ from django.apps import apps
 from django.db import transaction
 
 from bitgoeul.companies.models import Company, Technology
+from bitgoeul.companies.search import CompanyResults
 from bitgoeul.companies.search_index import Terms, terms_many
 from bitgoeul.companies.services.profile import company_update
-from tests.companies.helpers import make_company
+from tests.companies.helpers import make_company, names
+from tests.conftest import World
 
 pytestmark = pytest.mark.django_db
+
+
+def ranked(world: World, text: str) -> list[str]:
+    results = CompanyResults(viewer=world.operator, text=text)
+    return names(results[: results.count()])
+
+
+def first(world: World, text: str) -> int:
+    return CompanyResults(viewer=world.operator, text=text)[0].pk
 
 
 def ai_columns(company: Company) -> tuple[float, bool]:
@@ -65,3 +77,56 @@ def test_terms_apply_leaves_the_ai_columns_without_technologies() -> None:
         0.7,
         True,
     )
+
+
+def name_keys_of(company: Company) -> str:
+    company.refresh_from_db()
+    return company.search_name_keys
+
+
+def test_terms_carry_the_name_keys_of_both_names() -> None:
+    [terms] = terms_many([("(주) 무등 비전랩", "Mudeung Vision-Lab Inc.")], ["영상 분석"])
+    assert terms.name_keys == "무등비전랩 mudeungvisionlabinc"
+
+
+def test_company_update_keeps_the_name_keys_in_step(world: World) -> None:
+    company = make_company("(주)무등비전랩", name_en="Mudeung Vision Lab", description="영상 분석")
+    # scores higher in BM25 (the name's words again and again), but is not named so
+    other = make_company("무등비전랩 협력사", description="무등비전랩 영상 분석 무등비전랩 장비")
+    assert name_keys_of(company) == "무등비전랩 mudeungvisionlab"
+    assert first(world, "무등비전랩") == company.pk
+    with transaction.atomic():
+        company_update(company=company, actor=None, data={"name": "(주)광주비전"})
+        company_update(company=other, actor=None, data={"name": "(주)무등비전랩"})
+    assert (name_keys_of(company), name_keys_of(other)) == (
+        "광주비전 mudeungvisionlab",
+        "무등비전랩",
+    )
+    assert (first(world, "무등비전랩"), first(world, "광주비전")) == (other.pk, company.pk)
+
+
+def test_ranking_reads_the_stored_name_keys(world: World) -> None:
+    """A search compares the text typed with the stored keys, not with the names: keys that
+    say otherwise than the names decide (the services never write such keys)."""
+    make_company("(주)비전랩", description="영상 장비")
+    make_company("광주비전랩", description="영상 장비")
+    assert ranked(world, "비전랩")[0] == "(주)비전랩"
+    Company.objects.filter(organization__name="(주)비전랩").update(search_name_keys="")
+    Company.objects.filter(organization__name="광주비전랩").update(search_name_keys="비전랩")
+    assert ranked(world, "비전랩") == ["광주비전랩", "(주)비전랩"]
+
+
+def test_the_migration_backfills_the_name_keys_the_services_write(world: object) -> None:
+    written = [
+        make_company("(주)무등비전랩", name_en="Mudeung Vision Lab"),
+        make_company("㈜ 빛고을 AI"),
+        make_company("주식회사"),  # a legal form only: no key
+    ]
+    expected = [name_keys_of(company) for company in written]
+    Company.objects.update(search_name_keys="stale")
+    migration = importlib.import_module(
+        "bitgoeul.companies.migrations.0009_company_search_name_keys"
+    )
+    migration.forwards(apps, None)
+    assert [name_keys_of(company) for company in written] == expected
+    assert expected == ["무등비전랩 mudeungvisionlab", "빛고을ai", ""]

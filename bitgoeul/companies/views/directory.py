@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from bitgoeul.companies import access
 from bitgoeul.companies.forms import ExportForm, SearchForm
-from bitgoeul.companies.presenters import result_rows
+from bitgoeul.companies.presenters import RESULT_COLUMNS, result_rows
 from bitgoeul.companies.search import CompanyResults
 from bitgoeul.companies.selectors import watched_company_ids
 from bitgoeul.jobs.services import job_start
@@ -42,7 +42,9 @@ def company_list(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None, viewer=user)
     text, filters, sort = form.query()
     # Counts stop at RESULT_CAP ("more than 300"), and only the page's rows are fetched.
-    companies = CompanyResults(viewer=user, text=text, filters=filters, sort=sort)
+    companies = CompanyResults(
+        viewer=user, text=text, filters=filters, sort=sort, columns=RESULT_COLUMNS
+    )
     page = Paginator(companies, PAGE_SIZE).get_page(request.GET.get("page"))
     query = params.copy()
     query.pop("page", None)
