@@ -237,6 +237,9 @@ RULES.update(DEMONSTRATIONS_RULES)
 from tests.equipment.url_rules_catalogue import CATALOGUE_RULES  # noqa: E402  (as above)
 
 RULES.update(CATALOGUE_RULES)
+from tests.promotion.url_rules_news import RULES as NEWS_RULES  # noqa: E402  (as above)
+
+RULES.update(NEWS_RULES)
 
 
 def url_names(patterns: list[Any] | None = None, namespace: str = "") -> Iterator[str]:

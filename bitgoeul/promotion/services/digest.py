@@ -94,15 +94,17 @@ def digest_subscription_save(
 
 
 def unsubscribe_token(subscription: DigestSubscription) -> str:
-    """A signed token naming the subscriber, for the link in each e-mail (no expiry: an old
-    e-mail's link must still work)."""
-    return signing.dumps({"u": subscription.user_id}, salt=UNSUBSCRIBE_SALT, compress=True)
+    """A signed token naming the subscriber, for the link in each e-mail: the same for every
+    e-mail of the subscriber, and without expiry (an old e-mail's link must still work)."""
+    return signing.Signer(salt=UNSUBSCRIBE_SALT).sign_object(
+        {"u": subscription.user_id}, compress=True
+    )
 
 
 def subscription_for_token(token: str) -> DigestSubscription | None:
     """The subscription a token names; None for a tampered, foreign or unknown token."""
     try:
-        payload = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+        payload = signing.Signer(salt=UNSUBSCRIBE_SALT).unsign_object(token)
     except signing.BadSignature:
         return None
     if not isinstance(payload, dict) or not isinstance(payload.get("u"), int):
