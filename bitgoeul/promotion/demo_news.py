@@ -117,16 +117,16 @@ def load_news(rng: random.Random) -> str:
         post.technologies.set([techs[c] for c in tech_codes if c in techs])
         created += 1
     for title, codes, note in SHARES:
-        post = NewsPost.objects.filter(title=title).first()
+        shared = NewsPost.objects.filter(title=title).first()
         for code in codes:
-            if post is None or code not in orgs:
+            if shared is None or code not in orgs:
                 continue
             CrossPost.objects.get_or_create(
-                post=post,
+                post=shared,
                 organization=orgs[code],
                 defaults={
                     "note": note,
-                    "shared_at": (post.published_at or now) + dt.timedelta(hours=3),
+                    "shared_at": (shared.published_at or now) + dt.timedelta(hours=3),
                 },
             )
     code, email, topic, title = DRAFT
