@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bitgoeul.audit.registry import (
     AuditField,
@@ -71,7 +72,7 @@ audit_fields(
     "promotion.digestsubscription",
     {
         "is_active": AuditField(_("send me the weekly digest")),
-        "organizations": AuditField(_("organisations")),
+        "organizations": AuditField(pgettext_lazy("digest choice", "organisations")),
         "topics": AuditField(_("topics")),
         "technologies": AuditField(_("technologies")),
     },

@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from bitgoeul.accounts.models import Organization
@@ -102,7 +102,7 @@ class PostForm(forms.Form):
 
 class ReviewForm(forms.Form):
     decision = forms.ChoiceField(
-        label=_("Decision"),
+        label=pgettext_lazy("news review", "Decision"),
         choices=[("publish", _("Publish")), ("return", _("Return for changes"))],
         widget=forms.RadioSelect,
     )
@@ -191,7 +191,7 @@ class DigestForm(forms.Form):
     is_active = forms.BooleanField(label=_("Send me the weekly digest"), required=False)
     organizations = OrganizationsChoice(
         queryset=Organization.objects.none(),
-        label=_("Organisations"),
+        label=pgettext_lazy("digest choice", "Organisations"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )

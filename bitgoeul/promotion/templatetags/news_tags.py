@@ -5,11 +5,26 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 
 from bitgoeul.promotion import selectors_news
 
 register = template.Library()
+
+# A post's state in words of its own: the enum's labels share msgids ("In review", …) with other
+# apps' catalogues, which Django merges, and those read as an evaluation of applications.
+POST_STATES = {
+    "draft": pgettext_lazy("news post state", "Draft"),
+    "in_review": pgettext_lazy("news post state", "In review"),
+    "returned": pgettext_lazy("news post state", "Returned for changes"),
+    "published": pgettext_lazy("news post state", "Published"),
+    "withdrawn": pgettext_lazy("news post state", "Withdrawn"),
+}
+
+
+@register.filter(name="post_state")
+def post_state(state: str) -> str:
+    return str(POST_STATES.get(state, state))
 
 
 @register.filter(name="in_language")

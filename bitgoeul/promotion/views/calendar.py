@@ -29,7 +29,7 @@ class Day:
     date: dt.date
     in_month: bool
     is_today: bool
-    events: list[tuple[Event, str]] = field(default_factory=list)
+    events: list[tuple[Event, str, bool]] = field(default_factory=list)
 
 
 def _month(value: str | None, today: dt.date) -> dt.date:
@@ -83,8 +83,10 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
         last = min(
             (event.ends_at - dt.timedelta(microseconds=1)).astimezone(SEOUL).date(), grid_end
         )
+        first_day = event.starts_at.astimezone(SEOUL).date()
         while day <= last and day in days:
-            days[day].events.append((event, selectors.event_url(event.pk)))
+            # (event, link, starts that day): later days of a long event show no start time
+            days[day].events.append((event, selectors.event_url(event.pk), day == first_day))
             day += dt.timedelta(days=1)
     query = request.GET.copy()
     query.pop("month", None)
