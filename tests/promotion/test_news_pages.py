@@ -226,3 +226,32 @@ def test_news_api_lists_published_posts_with_shares_and_no_private_fields(
     client.force_login(world.operator)
     (item,) = client.get("/api/v1/news", {"organization": world.chapter.pk}).json()["items"]
     assert (item["state"], item["review_note"]) == (PostState.PUBLISHED, "메모")
+
+
+def test_calendar_ours_and_organisation_pages_queries_do_not_grow(
+    world: World, client: Client, django_assert_max_num_queries: Any
+) -> None:
+    client.force_login(world.operator)
+    start = dt.datetime(2026, 12, 1, 10, tzinfo=SEOUL)
+    pages = [
+        (reverse("promotion:calendar"), {"month": "2026-12"}),
+        (reverse("promotion:news_mine"), {}),
+        (reverse("promotion:organization", args=[world.operator_org.pk]), {}),
+    ]
+
+    def add(n: int) -> None:
+        for i in range(n):
+            make_event(
+                world.operator_org, title=f"행사 {i}", starts_at=start + dt.timedelta(days=i)
+            )
+            make_post(world.operator_org, title=f"글 {i}", state=PostState.IN_REVIEW)
+            make_post(world.operator_org, title=f"공지 {i}")
+
+    add(1)
+    for url, query in pages:
+        with django_assert_max_num_queries(14):
+            assert client.get(url, query).status_code == 200
+    add(12)
+    for url, query in pages:
+        with django_assert_max_num_queries(14):
+            assert client.get(url, query).status_code == 200
