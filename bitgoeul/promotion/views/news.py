@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -261,6 +262,10 @@ def crosspost_withdraw(request: AuthenticatedHttpRequest, crosspost_id: int) -> 
 def organization_page(request: HttpRequest, org_id: int) -> HttpResponse:
     organization = access.publisher_for_viewer(org_id)
     events = selectors.organization_events(organization, request.user)
+    now = timezone.now()
+    # what is coming first, soonest first; then the latest past ones
+    upcoming = list(events.filter(ends_at__gte=now).order_by("starts_at", "pk")[:ORG_PAGE_ITEMS])
+    past = list(events.filter(ends_at__lt=now).order_by("-starts_at", "-pk")[:ORG_PAGE_ITEMS])
     return render(
         request,
         "promotion/news/organization.html",
@@ -269,7 +274,7 @@ def organization_page(request: HttpRequest, org_id: int) -> HttpResponse:
             "items": selectors.organization_news(organization, request.user, ORG_PAGE_ITEMS),
             "events": [
                 (event, selectors.event_url(event.pk), event.organizer_id != organization.pk)
-                for event in events.order_by("-starts_at")[:ORG_PAGE_ITEMS]
+                for event in (upcoming + past)[:ORG_PAGE_ITEMS]
             ],
         },
     )
