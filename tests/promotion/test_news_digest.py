@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.core import mail, signing
 from django.core.mail import EmailMultiAlternatives
+from django.core.mail.backends.base import BaseEmailBackend
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
@@ -186,3 +187,28 @@ def test_digest_settings_page_saves_choices(world: World, client: Client) -> Non
         list(subscription.organizations.all()),
         subscription.topics,
     ) == (True, [world.chapter], [Topic.FUNDING])
+
+
+class RefusingBackend(BaseEmailBackend):
+    """A mail server that is down (the outside world)."""
+
+    def send_messages(self, email_messages: Any) -> int:
+        raise ConnectionRefusedError("smtp down")
+
+
+def test_digest_not_sent_stays_due_for_the_next_run(world: World, settings: Any) -> None:
+    make_post(world.operator_org, title="시 공지")
+    subscription = _subscribe(world.owner)
+    settings.EMAIL_BACKEND = f"{__name__}.RefusingBackend"
+    run = services.digest_send()
+    assert (
+        run.sent,
+        run.failed,
+        DigestSubscription.objects.get(pk=subscription.pk).last_sent_at,
+    ) == (
+        0,
+        1,
+        None,
+    )
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert (services.digest_send().sent, len(mail.outbox)) == (1, 1)

@@ -1,7 +1,7 @@
 """Two digest runs at once (a cron overlap, a second host): each subscriber still gets one
-e-mail. Written for any database: on PostgreSQL the subscription's row lock and the second look
-at `last_sent_at` under it decide (without them each subscriber got four e-mails there); on
-SQLite the write transaction that the first run holds."""
+e-mail. Written for any database: each run claims a subscription with one conditional UPDATE of
+`last_sent_at`, and the database lets one writer through (without a claim under a lock each
+subscriber got four e-mails on PostgreSQL, and sometimes two on SQLite)."""
 
 from __future__ import annotations
 

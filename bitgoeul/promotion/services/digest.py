@@ -207,11 +207,15 @@ class DigestRun:
     failed: int = 0
 
 
+def _due_q(now: dt.datetime) -> Q:
+    return Q(last_sent_at__isnull=True) | Q(last_sent_at__lte=now - WEEK)
+
+
 def digests_due(now: dt.datetime) -> Any:
     """Active subscriptions of active users not sent a digest in the last seven days."""
     return (
         DigestSubscription.objects.filter(is_active=True, user__is_active=True)
-        .filter(Q(last_sent_at__isnull=True) | Q(last_sent_at__lte=now - WEEK))
+        .filter(_due_q(now))
         .select_related("user")
         .order_by("pk")
     )
@@ -255,32 +259,36 @@ def digest_message(digest: Digest) -> EmailMultiAlternatives:
 
 def digest_send(*, now: dt.datetime | None = None, dry_run: bool = False) -> DigestRun:
     """Send each due subscriber one digest (nothing when nothing matches) and record
-    `last_sent_at`. Each subscription is locked while its e-mail goes, so two runs at once
-    cannot send it twice; a failed send leaves it due for the next run."""
+    `last_sent_at`. Two runs at once cannot send a subscriber two e-mails: each first claims
+    the subscription with one conditional UPDATE of `last_sent_at` (the database lets one
+    writer through; the other then finds it no longer due), and the claim is undone when
+    nothing matched, in a dry run, or when the e-mail could not be sent (due for the next run).
+    """
     now = now or timezone.now()
     run = DigestRun()
     connection = get_connection()
-    for subscription in digests_due(now):
+    for subscription in list(digests_due(now)):
         with transaction.atomic():
-            locked = (
-                digests_due(now).select_for_update(of=("self",)).filter(pk=subscription.pk).first()
+            claimed = (
+                DigestSubscription.objects.filter(pk=subscription.pk, is_active=True)
+                .filter(_due_q(now))
+                .update(last_sent_at=now)
             )
-            if locked is None:
-                continue  # another run sent it meanwhile
-            digest = digest_contents(locked, now)
-            if digest.is_empty:
-                run.empty += 1
-                continue
-            if dry_run:
-                run.sent += 1
+            if not claimed:
+                continue  # another run sent it meanwhile, or it was turned off
+            # the contents start from the last digest before this claim
+            digest = digest_contents(subscription, now)
+            if digest.is_empty or dry_run:
+                run.empty += digest.is_empty
+                run.sent += not digest.is_empty
+                transaction.set_rollback(True)
                 continue
             try:
                 connection.send_messages([digest_message(digest)])
             except Exception:  # one bad address or a mail server hiccup must not stop the run
-                logger.exception("weekly digest %s was not sent", locked.pk)
+                logger.exception("weekly digest %s was not sent", subscription.pk)
                 run.failed += 1
+                transaction.set_rollback(True)
                 continue
-            locked.last_sent_at = now
-            locked.save(update_fields=["last_sent_at"])
             run.sent += 1
     return run
