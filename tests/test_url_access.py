@@ -244,6 +244,9 @@ RULES.update(MATCHMAKING_RULES)
 from tests.promotion.url_rules_events import RULES as PROMOTION_EVENTS_RULES  # noqa: E402
 
 RULES.update(PROMOTION_EVENTS_RULES)
+from tests.promotion.url_rules_news import RULES as NEWS_RULES  # noqa: E402  (as above)
+
+RULES.update(NEWS_RULES)
 
 
 def url_names(patterns: list[Any] | None = None, namespace: str = "") -> Iterator[str]:

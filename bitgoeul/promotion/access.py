@@ -26,16 +26,18 @@ from django.http import Http404
 
 from bitgoeul.accounts.access import membership_rows
 from bitgoeul.accounts.enums import MembershipRole, OrganizationKind
+from bitgoeul.accounts.models import Organization
 from bitgoeul.accounts.types import Viewer
 from bitgoeul.core.visibility import FieldPolicy, ViewLevel
 from bitgoeul.promotion.enums import (
     ACTIVE_REGISTRATION_STATES,
+    EDITABLE_POST_STATES,
     Audience,
     CoHostState,
     EventState,
     PostState,
 )
-from bitgoeul.promotion.models import Event, EventCoHost, NewsPost, Registration
+from bitgoeul.promotion.models import CrossPost, Event, EventCoHost, NewsPost, Registration
 
 STAFF_ROLES = {MembershipRole.ADMIN, MembershipRole.STAFF}
 PUBLISHER_KINDS = {
@@ -351,3 +353,68 @@ def event_levels(user: Viewer, event_ids: list[int]) -> dict[int, ViewLevel]:
         ).values_list("pk", flat=True):
             levels[event_id] = level
     return levels
+
+
+# --- news ----------------------------------------------------------------------------------
+# Who writes, reviews and shares news posts. A post is written by staff of its organisation
+# and published after a review by ANOTHER staff member of the same organisation, or by one of
+# its administrators (who may also publish what they wrote themselves).
+
+
+def _org_role(user: Viewer, organization_id: int) -> str | None:
+    for org_id, kind, role, _ in membership_rows(user):
+        if org_id == organization_id and kind in PUBLISHER_KINDS:
+            return role
+    return None
+
+
+def can_write_post_for(user: Viewer, organization_id: int) -> bool:
+    return organization_id in staff_org_ids(user)
+
+
+def can_edit_post(user: Viewer, post: NewsPost) -> bool:
+    """Its organisation's staff, while the post is a draft, returned or published (an edit of a
+    published post shows everywhere it is shared)."""
+    return post.organization_id in staff_org_ids(user) and post.state in EDITABLE_POST_STATES
+
+
+def can_submit_post(user: Viewer, post: NewsPost) -> bool:
+    return post.organization_id in staff_org_ids(user) and post.state in (
+        PostState.DRAFT,
+        PostState.RETURNED,
+    )
+
+
+def can_review_post(user: Viewer, post: NewsPost) -> bool:
+    """Another staff member of the post's organisation, or one of its administrators."""
+    if post.state != PostState.IN_REVIEW:
+        return False
+    role = _org_role(user, post.organization_id)
+    if role == MembershipRole.ADMIN:
+        return True
+    return role == MembershipRole.STAFF and user is not None and post.author_id != user.pk
+
+
+def can_withdraw_post(user: Viewer, post: NewsPost) -> bool:
+    return post.organization_id in staff_org_ids(user) and post.state == PostState.PUBLISHED
+
+
+def crosspost_org_ids(user: Viewer, post: NewsPost) -> set[int]:
+    """The organisations the user may republish a published post for: those they are staff
+    of, other than the post's own."""
+    if post.state != PostState.PUBLISHED:
+        return set()
+    return staff_org_ids(user) - {post.organization_id}
+
+
+def can_withdraw_crosspost(user: Viewer, crosspost: CrossPost) -> bool:
+    """Staff of the organisation that shared it."""
+    return crosspost.withdrawn_at is None and crosspost.organization_id in staff_org_ids(user)
+
+
+def publisher_for_viewer(org_id: int) -> Organization:
+    """An organisation that publishes (its public page and feeds), else 404."""
+    organization = Organization.objects.filter(pk=org_id, kind__in=PUBLISHER_KINDS).first()
+    if organization is None:
+        raise Http404
+    return organization
