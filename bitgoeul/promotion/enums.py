@@ -3,6 +3,7 @@ translated."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class EventKind(models.TextChoices):
@@ -20,7 +21,7 @@ class Topic(models.TextChoices):
     FUNDING = "funding", _("Funding and calls")
     INVESTMENT = "investment", _("Investment")
     TRAINING = "training", _("Training and talent")
-    DEMONSTRATION = "demonstration", _("Demonstrations")
+    DEMONSTRATION = "demonstration", pgettext_lazy("promotion topic", "Demonstrations")
     INFRASTRUCTURE = "infrastructure", _("GPUs and equipment")
     NETWORKING = "networking", _("Networking")
     NOTICE = "notice", _("Notices")
@@ -43,7 +44,7 @@ class EventState(models.TextChoices):
 class CoHostState(models.TextChoices):
     INVITED = "invited", _("Invited")
     ACCEPTED = "accepted", _("Accepted")
-    DECLINED = "declined", _("Declined")
+    DECLINED = "declined", pgettext_lazy("co-host state", "Declined")
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
@@ -66,7 +67,7 @@ class MaterialKind(models.TextChoices):
 
 class PostState(models.TextChoices):
     DRAFT = "draft", _("Draft")
-    IN_REVIEW = "in_review", _("In review")
+    IN_REVIEW = "in_review", pgettext_lazy("news post state", "In review")
     RETURNED = "returned", _("Returned for changes")
     PUBLISHED = "published", _("Published")
     WITHDRAWN = "withdrawn", _("Withdrawn")

@@ -28,6 +28,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bitgoeul.accounts.models import Organization
 from bitgoeul.companies.models import Company, Technology
@@ -272,7 +273,10 @@ class DigestSubscription(models.Model):
     user = models.OneToOneField(USER, on_delete=models.CASCADE, related_name="digest")
     is_active = models.BooleanField(_("send me the weekly digest"), default=True)
     organizations = models.ManyToManyField(
-        Organization, blank=True, related_name="+", verbose_name=_("organisations")
+        Organization,
+        blank=True,
+        related_name="+",
+        verbose_name=pgettext_lazy("digest choice", "organisations"),
     )
     topics = models.JSONField(_("topics"), default=list, blank=True)  # Topic values
     technologies = models.ManyToManyField(
