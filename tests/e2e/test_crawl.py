@@ -224,7 +224,15 @@ def data_strings() -> list[str]:
     """Every text people entered (names, descriptions, addresses): allowed in either language."""
     values: set[str] = set()
     # Not audit or jobs: their text is codes and messages of the interface, not data.
-    for label in ("accounts", "companies", "programs", "equipment", "demonstrations"):
+    for label in (
+        "accounts",
+        "companies",
+        "programs",
+        "equipment",
+        "demonstrations",
+        "promotion",
+        "matchmaking",
+    ):
         for model in apps.get_app_config(label).get_models():
             names = [
                 f.name

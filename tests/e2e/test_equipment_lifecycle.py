@@ -101,6 +101,8 @@ def test_host_approves_and_the_company_checks_in_from_a_phone(browsing: Browsing
     assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     assert Booking.objects.get(pk=today.pk).state == BookingState.CHECKED_IN
 
-    phone.goto(browsing.url("equipment:statement"))
+    # the statement of the month the booking starts in (Asia/Seoul): after 23:45 it is next month
+    month = timezone.localtime(today.starts_at).strftime("%Y-%m")
+    phone.goto(browsing.url("equipment:statement") + f"?month={month}")
     expect(phone.locator("table.statement")).to_be_visible()
     screenshot(phone, "equipment-statement-phone")

@@ -17,6 +17,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from bitgoeul.accounts.enums import MembershipRole, OrganizationKind
 from bitgoeul.accounts.models import User
+from bitgoeul.companies.demo import _ensure_migration_defaults
 from bitgoeul.matchmaking.enums import InvitationState
 from bitgoeul.matchmaking.models import Invitation
 from bitgoeul.web.demo import DEMO_PASSWORD
@@ -83,6 +84,9 @@ def checked(page: Page, name: str) -> Path:
 def test_a_regional_firm_posts_a_need_and_invites_a_recommended_supplier(
     browsing: Browsing,
 ) -> None:
+    # An earlier live-server test empties every table, the technology tags of the migrations
+    # too: the suppliers' AI technologies must exist again.
+    _ensure_migration_defaults()
     chapter = OrganizationFactory.create(name="광주전남지회", kind=OrganizationKind.CHAPTER)
     maker = make_company(
         "(주)빛고을정밀", parent=chapter, address="광주광역시 광산구 하남산단로 100"
