@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from typing import Any
 
 from django.utils import timezone
 
@@ -21,6 +22,7 @@ from bitgoeul.companies.models import (
     Technology,
     WatchlistEntry,
 )
+from bitgoeul.companies.regions import district_for, province_for
 from bitgoeul.companies.score_math import growth_rate
 from bitgoeul.companies.search_index import search_index_sync, set_terms
 from bitgoeul.companies.services.profile import venture_expiry
@@ -324,6 +326,27 @@ def load_companies(rng: random.Random) -> str:
         f"{len(companies)} company profiles, {len(metrics)} yearly figures, "
         f"{len(investments)} investment rounds, {len(certifications)} certifications; scored"
     )
+
+
+def demo_company_profile(organization: Organization, **fields: Any) -> Company:
+    """The company record of a demo organisation another app's demo needs (its own story:
+    matchmaking's regional manufacturer), written as the generated demo companies are, with
+    its search terms, and without an audit event per company: the demo load is audited once
+    (`demo.load`)."""
+    existing = Company.objects.filter(pk=organization.pk).first()
+    if existing is not None:
+        return existing
+    company = Company(organization=organization, **fields)
+    province = province_for(company.address)
+    if province is not None and not company.province:
+        company.province = province.code
+        company.district = company.district or district_for(company.address)
+    if company.ksic_code:
+        company.ksic_section = section_of(company.ksic_code)
+    set_terms([company], [(organization.name, organization.name_en)], [[]])
+    company.save()
+    search_index_sync([company.pk])
+    return company
 
 
 def _follow(rng: random.Random) -> None:

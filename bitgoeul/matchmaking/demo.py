@@ -20,8 +20,8 @@ from django.utils import timezone
 from bitgoeul.accounts.brn import brn_check_digit
 from bitgoeul.accounts.enums import MembershipRole, OrganizationKind
 from bitgoeul.accounts.models import Membership, Organization, User
+from bitgoeul.companies.demo import demo_company_profile
 from bitgoeul.companies.models import Company
-from bitgoeul.core import hooks
 from bitgoeul.core.demo import demo_loader
 from bitgoeul.matchmaking.enums import InvitationState, NeedState, OutcomeKind, Sector
 from bitgoeul.matchmaking.models import Invitation, Meeting, Need, Outcome, SupplierProfile
@@ -70,17 +70,11 @@ def _maker(password: str) -> tuple[Company, User]:
         },
     )
     if created:
-        hooks.publish(hooks.ORGANIZATION_CREATED, organization=organization, actor=None)
-        from bitgoeul.companies.services.profile import company_update
-
-        company_update(
-            company=Company.objects.get(pk=organization.pk),
-            actor=None,
-            data={
-                "address": "광주광역시 광산구 하남산단로 100",
-                "industry": "자동차 부품 제조",
-                "description": "자동차 부품을 정밀 가공하는 광주의 제조기업입니다.",
-            },
+        demo_company_profile(
+            organization,
+            address="광주광역시 광산구 하남산단로 100",
+            industry="자동차 부품 제조",
+            description="자동차 부품을 정밀 가공하는 광주의 제조기업입니다.",
         )
     user, _ = User.objects.get_or_create(
         email=MAKER_EMAIL, defaults={"name": "정민호", "password": password}
