@@ -162,7 +162,7 @@ def _profile_for(name: str) -> tuple[list[str], str, list[str], str]:
     return PROFILES["소프트"]
 
 
-def _ensure_migration_defaults() -> None:
+def ensure_migration_defaults() -> None:
     """The technology tags and weights the migrations create, again if a test runner emptied
     the tables (live-server tests do) since."""
     import importlib
@@ -186,7 +186,7 @@ def load_companies(rng: random.Random) -> str:
     todo = [org for org in orgs if org.pk not in existing]
     if not todo:
         return f"{len(existing)} company profiles already there"
-    _ensure_migration_defaults()
+    ensure_migration_defaults()
     techs = {t.code: t for t in Technology.objects.all()}
     today = timezone.localdate()
     companies: list[Company] = []

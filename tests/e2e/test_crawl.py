@@ -21,7 +21,6 @@ import re
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 from urllib.parse import urldefrag, urlsplit
 
@@ -32,11 +31,10 @@ from django.urls import Resolver404, resolve
 from playwright.sync_api import Browser, BrowserContext, Page
 
 from bitgoeul.web.demo import DEMO_LOGINS, DEMO_PASSWORD
-from tests.e2e.conftest import SCREENSHOTS
+from tests.e2e.conftest import AXE, AXE_RUN, SCREENSHOTS
 
 pytestmark = pytest.mark.e2e
 
-AXE = Path(__file__).resolve().parents[2] / "static" / "vendor" / "axe-core" / "axe.min.js"
 ROLES: list[tuple[str, str | None]] = [("anonymous", None)] + [
     (re.sub(r"[^a-z]+", "-", label.split(" (")[0]).strip("-"), email)
     for label, email in DEMO_LOGINS
@@ -182,18 +180,6 @@ COLLECT = """() => {
     errorPage: !!document.querySelector("main .error-page h1"),
     height: root.scrollHeight,
   };
-}"""
-
-AXE_RUN = """async () => {
-  const result = await axe.run(document, {
-    runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },
-    resultTypes: ["violations"],
-  });
-  return result.violations.map((v) => ({
-    id: v.id,
-    nodes: v.nodes.length,
-    target: v.nodes.length ? String(v.nodes[0].target) : "",
-  }));
 }"""
 
 

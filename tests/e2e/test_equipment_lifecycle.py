@@ -8,20 +8,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Browser, expect
 
-from bitgoeul.accounts.models import User
 from bitgoeul.equipment.enums import BookingState
 from bitgoeul.equipment.models import Booking
 from bitgoeul.equipment.services.bookings import booking_create
-from bitgoeul.web.demo import DEMO_PASSWORD
-from tests.e2e.conftest import login, screenshot
+from tests.e2e.conftest import Browsing, browsing_for, screenshot
 from tests.equipment.factories import grid_time
 from tests.equipment.lifecycle_scene import make_scene
 
@@ -31,37 +27,9 @@ DESKTOP = {"width": 1366, "height": 900}
 PHONE = {"width": 390, "height": 844}
 
 
-class Browsing:
-    def __init__(self, browser: Browser, base: str) -> None:
-        self.browser, self.base = browser, base
-        self.contexts: list[BrowserContext] = []
-        self.errors: list[str] = []
-
-    def as_user(self, user: User, viewport: dict[str, int]) -> Page:
-        user.set_password(DEMO_PASSWORD)
-        user.save()
-        context = self.browser.new_context(viewport=viewport, locale="ko-KR")  # type: ignore[arg-type]
-        self.contexts.append(context)
-        host = urlsplit(self.base).hostname or "localhost"
-        cookie = {"name": "django_language", "value": "ko", "domain": host, "path": "/"}
-        context.add_cookies([cookie])  # type: ignore[list-item]
-        page = context.new_page()
-        page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda exc: self.errors.append(str(exc)))
-        login(page, self.base, user.email)
-        return page
-
-    def url(self, name: str, *args: Any) -> str:
-        return self.base + reverse(name, args=args)
-
-
 @pytest.fixture
 def browsing(browser: Browser, live_server: Any, transactional_db: None) -> Iterator[Browsing]:
-    browsing = Browsing(browser, str(live_server.url))
-    yield browsing
-    for context in browsing.contexts:
-        context.close()
-    assert browsing.errors == []
+    yield from browsing_for(browser, live_server)
 
 
 def test_host_approves_and_the_company_checks_in_from_a_phone(browsing: Browsing) -> None:

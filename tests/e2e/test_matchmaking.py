@@ -7,23 +7,17 @@ docs/screenshots/matchmaking-*.png."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
-from django.urls import reverse
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Browser, expect
 
 from bitgoeul.accounts.enums import MembershipRole, OrganizationKind
-from bitgoeul.accounts.models import User
-from bitgoeul.companies.demo import _ensure_migration_defaults
+from bitgoeul.companies.demo import ensure_migration_defaults
 from bitgoeul.matchmaking.enums import InvitationState
 from bitgoeul.matchmaking.models import Invitation
-from bitgoeul.web.demo import DEMO_PASSWORD
 from tests.companies.helpers import make_company
-from tests.e2e.conftest import login, screenshot
-from tests.e2e.test_crawl import AXE, AXE_RUN
+from tests.e2e.conftest import Browsing, browsing_for, checked
 from tests.factories import MembershipFactory, OrganizationFactory
 from tests.matchmaking.factories import make_supplier
 
@@ -33,52 +27,9 @@ DESKTOP = {"width": 1366, "height": 900}
 PHONE = {"width": 390, "height": 844}
 
 
-class Browsing:
-    def __init__(self, browser: Browser, base: str) -> None:
-        self.browser, self.base = browser, base
-        self.contexts: list[BrowserContext] = []
-        self.errors: list[str] = []
-
-    def as_user(self, user: User, viewport: dict[str, int], language: str = "ko") -> Page:
-        user.set_password(DEMO_PASSWORD)
-        user.language = language  # the interface follows the user's own setting after login
-        user.save()
-        # axe is injected as a script tag, which the CSP would refuse (as in test_crawl)
-        context = self.browser.new_context(
-            viewport=viewport,  # type: ignore[arg-type]
-            locale="ko-KR",
-            bypass_csp=True,
-        )
-        self.contexts.append(context)
-        host = urlsplit(self.base).hostname or "localhost"
-        cookie = {"name": "django_language", "value": language, "domain": host, "path": "/"}
-        context.add_cookies([cookie])  # type: ignore[list-item]
-        page = context.new_page()
-        page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda exc: self.errors.append(str(exc)))
-        login(page, self.base, user.email)
-        return page
-
-    def url(self, name: str, *args: Any) -> str:
-        return self.base + reverse(name, args=args)
-
-
 @pytest.fixture
 def browsing(browser: Browser, live_server: Any, transactional_db: None) -> Iterator[Browsing]:
-    browsing = Browsing(browser, str(live_server.url))
-    yield browsing
-    for context in browsing.contexts:
-        context.close()
-    assert browsing.errors == []
-
-
-def checked(page: Page, name: str) -> Path:
-    """No axe violation, no sideways scrolling; then the screenshot."""
-    page.add_script_tag(path=str(AXE))
-    assert page.evaluate(AXE_RUN) == []
-    width = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
-    assert width[0] <= width[1] + 1
-    return screenshot(page, name)
+    yield from browsing_for(browser, live_server, bypass_csp=True)
 
 
 def test_a_regional_firm_posts_a_need_and_invites_a_recommended_supplier(
@@ -86,7 +37,7 @@ def test_a_regional_firm_posts_a_need_and_invites_a_recommended_supplier(
 ) -> None:
     # An earlier live-server test empties every table, the technology tags of the migrations
     # too: the suppliers' AI technologies must exist again.
-    _ensure_migration_defaults()
+    ensure_migration_defaults()
     chapter = OrganizationFactory.create(name="광주전남지회", kind=OrganizationKind.CHAPTER)
     maker = make_company(
         "(주)빛고을정밀", parent=chapter, address="광주광역시 광산구 하남산단로 100"

@@ -8,21 +8,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from django.urls import reverse
 from django.utils import timezone
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Browser, expect
 
 from bitgoeul.accounts.enums import MembershipRole, OrganizationKind
 from bitgoeul.accounts.models import User
 from bitgoeul.promotion.enums import CoHostState, EventState, RegistrationState
 from bitgoeul.promotion.models import Event, EventCoHost, Registration
-from bitgoeul.web.demo import DEMO_PASSWORD
-from tests.e2e.conftest import login, screenshot
+from tests.e2e.conftest import Browsing, browsing_for, checked
 from tests.factories import CompanyFactory, MembershipFactory, OrganizationFactory
 from tests.promotion.events_helpers import company_profile
 
@@ -30,57 +27,11 @@ pytestmark = pytest.mark.e2e
 
 DESKTOP = {"width": 1366, "height": 900}
 PHONE = {"width": 390, "height": 844}
-AXE = Path(__file__).resolve().parents[2] / "static" / "vendor" / "axe-core" / "axe.min.js"
-AXE_RUN = """async () => {
-  const result = await axe.run(document, {
-    runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },
-    resultTypes: ["violations"],
-  });
-  return result.violations.map((v) => v.id + " " + String(v.nodes[0].target));
-}"""
-
-
-class Browsing:
-    def __init__(self, browser: Browser, base: str) -> None:
-        self.browser, self.base = browser, base
-        self.contexts: list[BrowserContext] = []
-        self.errors: list[str] = []
-
-    def as_user(self, user: User, viewport: dict[str, int]) -> Page:
-        user.set_password(DEMO_PASSWORD)
-        user.save()
-        # bypass_csp: axe is injected as an inline script (as the crawl does)
-        context = self.browser.new_context(viewport=viewport, locale="ko-KR", bypass_csp=True)  # type: ignore[arg-type]
-        self.contexts.append(context)
-        host = urlsplit(self.base).hostname or "localhost"
-        cookie = {"name": "django_language", "value": "ko", "domain": host, "path": "/"}
-        context.add_cookies([cookie])  # type: ignore[list-item]
-        page = context.new_page()
-        page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda exc: self.errors.append(str(exc)))
-        login(page, self.base, user.email)
-        return page
-
-    def url(self, name: str, *args: Any) -> str:
-        return self.base + reverse(name, args=args)
 
 
 @pytest.fixture
 def browsing(browser: Browser, live_server: Any, transactional_db: None) -> Iterator[Browsing]:
-    browsing = Browsing(browser, str(live_server.url))
-    yield browsing
-    for context in browsing.contexts:
-        context.close()
-    assert browsing.errors == []
-
-
-def checked(page: Page, name: str) -> None:
-    """No axe violation, no sideways scrolling; then the screenshot."""
-    page.add_script_tag(path=str(AXE))
-    assert page.evaluate(AXE_RUN) == []
-    width = page.evaluate("document.documentElement.clientWidth")
-    assert page.evaluate("document.documentElement.scrollWidth") <= width
-    screenshot(page, name)
+    yield from browsing_for(browser, live_server, bypass_csp=True)
 
 
 def _scene() -> dict[str, User]:
