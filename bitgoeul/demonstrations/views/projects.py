@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from bitgoeul.accounts.types import AuthenticatedHttpRequest
 from bitgoeul.core.cells import neutralise_cell
+from bitgoeul.core.http import error_text
 from bitgoeul.core.visibility import ViewLevel
 from bitgoeul.demonstrations import access, forms, selectors, services
 from bitgoeul.demonstrations.enums import MeasurementSource, ProjectState
@@ -28,10 +29,6 @@ from bitgoeul.demonstrations.models import Kpi, Project, ProjectPhoto
 from bitgoeul.equipment.models import Booking
 
 LIST_LIMIT = 200
-
-
-def _error_text(error: ValidationError) -> str:
-    return " ".join(error.messages)
 
 
 def _back(project: Project) -> HttpResponse:
@@ -261,7 +258,7 @@ def project_submit(request: AuthenticatedHttpRequest, project_id: int) -> HttpRe
     try:
         services.project_submit(actor=request.user, project=project)
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     except services.IllegalTransition:
         messages.error(request, _("This plan was already submitted."))
     else:
@@ -305,7 +302,7 @@ def project_decide(request: AuthenticatedHttpRequest, project_id: int) -> HttpRe
                 else _("The plan was returned for changes. The company was told."),
             )
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     except services.IllegalTransition:
         messages.error(request, _("This plan was already decided."))
     return _back(project)
@@ -332,7 +329,7 @@ def measurement_create(request: AuthenticatedHttpRequest, project_id: int) -> Ht
             actor=request.user, project=project, rows=[row], source=MeasurementSource.FORM
         )
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, _("The measurement was recorded."))
     return _back(project)
@@ -365,9 +362,7 @@ def measurement_upload(request: AuthenticatedHttpRequest, project_id: int) -> Ht
             % {"problems": " · ".join(refused.problems)},
         )
     except ValidationError as error:
-        messages.error(
-            request, _("Nothing was recorded. %(error)s") % {"error": _error_text(error)}
-        )
+        messages.error(request, _("Nothing was recorded. %(error)s") % {"error": error_text(error)})
     else:
         count = len(created)
         messages.success(
@@ -429,7 +424,7 @@ def project_report(request: AuthenticatedHttpRequest, project_id: int) -> HttpRe
             size=upload.size,
         )
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     except services.IllegalTransition:
         messages.error(request, _("The results were already submitted."))
     else:
@@ -461,7 +456,7 @@ def project_review(request: AuthenticatedHttpRequest, project_id: int) -> HttpRe
             actor=request.user, project=project, accept=accept, note=form.cleaned_data["note"]
         )
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     except services.IllegalTransition:
         messages.error(request, _("These results were already reviewed."))
     else:
@@ -489,7 +484,7 @@ def project_publish(request: AuthenticatedHttpRequest, project_id: int) -> HttpR
     try:
         project = services.project_publish(actor=request.user, project=project, **form.cleaned_data)
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     else:
         if not project.is_public:
             messages.success(request, _("The project is not shown in the public showcase."))
@@ -522,7 +517,7 @@ def photo_create(request: AuthenticatedHttpRequest, project_id: int) -> HttpResp
             caption=form.cleaned_data["caption"],
         )
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, _("The photo was added."))
     return _back(project)

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from bitgoeul.accounts.types import AuthenticatedHttpRequest
 from bitgoeul.companies.models import Company
+from bitgoeul.core.http import error_text
 from bitgoeul.core.visibility import ViewLevel
 from bitgoeul.matchmaking import access, forms, selectors, services
 from bitgoeul.matchmaking.enums import InvitationState, NeedState
@@ -30,10 +31,6 @@ STATE_ACTIONS: dict[str, str] = {
     NeedState.CLOSED: "close",
     NeedState.WITHDRAWN: "withdraw",
 }
-
-
-def _error_text(error: ValidationError) -> str:
-    return " ".join(error.messages)
 
 
 def _back(need_id: int) -> HttpResponse:
@@ -79,7 +76,7 @@ def need_create(request: AuthenticatedHttpRequest) -> HttpResponse:
                 company=form.cleaned_data["company"], actor=request.user, data=form.need_data()
             )
         except ValidationError as error:
-            messages.error(request, _error_text(error))
+            messages.error(request, error_text(error))
         else:
             messages.success(
                 request,
@@ -102,7 +99,7 @@ def need_edit(request: AuthenticatedHttpRequest, need_id: int) -> HttpResponse:
         try:
             services.need_update(need=need, actor=request.user, data=form.need_data())
         except ValidationError as error:
-            messages.error(request, _error_text(error))
+            messages.error(request, error_text(error))
         else:
             messages.success(request, _("The need is saved."))
             return _back(need.pk)
@@ -226,7 +223,7 @@ def invite(request: AuthenticatedHttpRequest, need_id: int) -> HttpResponse:
             ranking=ranking,
         )
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, _("The supplier is invited and will be notified."))
     return _back(need.pk)
@@ -250,7 +247,7 @@ def invitation_answer(request: AuthenticatedHttpRequest, invitation_id: int) -> 
             answer=form.cleaned_data["answer"],
         )
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, _("Your answer is sent to the requesting company."))
     return _back(invitation.need_id)
@@ -281,7 +278,7 @@ def meeting_create(request: AuthenticatedHttpRequest, invitation_id: int) -> Htt
     try:
         services.meeting_schedule(invitation=invitation, actor=request.user, **form.cleaned_data)
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, _("The meeting is scheduled and the other side is notified."))
     return _back(invitation.need_id)
@@ -295,7 +292,7 @@ def meeting_cancel(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpRe
     try:
         services.meeting_cancel(meeting=meeting, actor=request.user)
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, _("The meeting is cancelled and the other side is notified."))
     return _back(meeting.invitation.need_id)
@@ -314,7 +311,7 @@ def outcome_create(request: AuthenticatedHttpRequest, invitation_id: int) -> Htt
     try:
         services.outcome_record(invitation=invitation, actor=request.user, **form.cleaned_data)
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, _("The outcome is recorded."))
     return _back(invitation.need_id)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from bitgoeul.accounts.types import AuthenticatedHttpRequest
+from bitgoeul.core.http import error_text
 from bitgoeul.programs import access
 from bitgoeul.programs.enums import AwardState, MilestoneState
 from bitgoeul.programs.files import DOCUMENT_KINDS
@@ -90,10 +91,6 @@ class ReviewForm(forms.Form):
         widget=forms.Textarea({"rows": 3}),
         help_text=gettext_lazy("Required when you return the report."),
     )
-
-
-def _error_text(error: ValidationError) -> str:
-    return " ".join(error.messages)
 
 
 # --- the company -------------------------------------------------------------------------------
@@ -195,7 +192,7 @@ def report_submit(request: AuthenticatedHttpRequest, milestone_id: int) -> HttpR
             ),
         )
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     except IllegalTransition:
         messages.error(request, _("A report on this milestone is already awaiting review."))
     else:
@@ -265,7 +262,7 @@ def milestone_add(request: AuthenticatedHttpRequest, award_id: int) -> HttpRespo
         try:
             milestone_create(award=award, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            messages.error(request, _error_text(error))
+            messages.error(request, error_text(error))
         else:
             messages.success(request, _("The milestone was added."))
     else:
@@ -282,7 +279,7 @@ def milestone_edit(request: AuthenticatedHttpRequest, milestone_id: int) -> Http
         try:
             milestone_update(milestone=milestone, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            messages.error(request, _error_text(error))
+            messages.error(request, error_text(error))
         else:
             messages.success(request, _("The milestone was saved."))
     else:
@@ -297,7 +294,7 @@ def milestone_remove(request: AuthenticatedHttpRequest, milestone_id: int) -> Ht
     try:
         milestone_delete(milestone=milestone, actor=request.user)
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, _("The milestone was deleted."))
     return redirect("programs:award_detail", award_id=milestone.award_id)
@@ -324,7 +321,7 @@ def report_review(request: AuthenticatedHttpRequest, report_id: int) -> HttpResp
         else:
             milestone_report_return(report=report, actor=request.user, comments=comments)
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     except IllegalTransition:
         messages.error(request, _("This report was already reviewed."))
     else:
