@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "bitgoeul.demonstrations",
     "bitgoeul.promotion",
     "bitgoeul.matchmaking",
+    "bitgoeul.compute",
     "bitgoeul.web",
 ]
 

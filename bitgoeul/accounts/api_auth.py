@@ -20,10 +20,24 @@ class ScopeError(Exception):
 class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         found = api_token_authenticate(token)
-        if found is None:
+        if found is None or found.scope == TokenScope.USAGE:
+            # a machine's usage token opens only the usage endpoint (`UsageTokenAuth`)
             return None
         if request.method not in SAFE_METHODS and found.scope != TokenScope.WRITE:
             raise ScopeError
+        request.user = found.user
+        request.api_token = found  # type: ignore[attr-defined]
+        return found.user
+
+
+class UsageTokenAuth(HttpBearer):
+    """A machine's token limited to posting GPU usage (`TokenScope.USAGE`): accepted by the
+    usage ingestion endpoint only, and refused by every other endpoint (`TokenAuth`)."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        found = api_token_authenticate(token)
+        if found is None or found.scope != TokenScope.USAGE:
+            return None
         request.user = found.user
         request.api_token = found  # type: ignore[attr-defined]
         return found.user

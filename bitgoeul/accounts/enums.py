@@ -24,3 +24,5 @@ class Language(models.TextChoices):
 class TokenScope(models.TextChoices):
     READ = "read", _("Read only")
     WRITE = "write", _("Read and write")
+    # a machine's token (a scheduler host, the GPU agent): may only post GPU usage
+    USAGE = "usage", _("Usage reports only")

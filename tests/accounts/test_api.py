@@ -47,6 +47,20 @@ def test_read_token_cannot_write(client: Client, world: World) -> None:
     assert (response.status_code, response.json()["error"]["code"]) == (403, "read_only_token")
 
 
+def test_a_usage_token_opens_no_ordinary_endpoint(client: Client, world: World) -> None:
+    # a machine's usage token (a scheduler host, the GPU agent) must not read what its owner
+    # may read, nor write: only the usage ingestion endpoint accepts it
+    secret = token_for(world.owner, "usage")
+    read = client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {secret}")
+    write = client.patch(
+        "/api/v1/me",
+        data=json.dumps({"name": "x", "language": "en"}),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {secret}",
+    )
+    assert (read.status_code, write.status_code) == (401, 401)
+
+
 def test_write_token_changes_the_profile(client: Client, world: World) -> None:
     response = client.patch(
         "/api/v1/me",

@@ -1,4 +1,4 @@
-"""`bitgoeul tokens create --email E --scope read|write [--name N] [--expires-in-days D]`: an
+"""`bitgoeul tokens create --email E --scope read|write|usage [--name N] [--expires-in-days D]`: an
 API token for a user's scripts, issued by a server administrator. The secret is printed once
 (stored only as a hash) and the issue is audited ("via command line")."""
 

@@ -1,0 +1,176 @@
+"""Who may see and do what with GPU pools, rounds, requests, grants and usage. Pages, the API,
+exports and notifications all ask these; access functions only read.
+
+Staff of the data centre are operator staff (`is_operator_staff`): they manage pools, tariffs,
+rounds, the ledger and reclaims. Members (any role) of a company request GPU-hours for it.
+
+Requests and their grants (`request_view_level`):
+- PRIVATE: members of the requesting company, operator staff: everything, with usage, charges
+  and the statement;
+- RECORD: staff of the chapter the company belongs to: what was asked and granted (pools,
+  periods, GPUs, GPU-hours) and the use against it, never the purpose, justification, data or
+  security needs, nor charges;
+- PUBLIC: anyone, once the round is decided: the company, project, GPU-hours requested and
+  granted, and the engine's reason (the decision is public, as rounds promise);
+- NONE otherwise (404).
+Pools, their capacity calendar and decided rounds are public; draft rounds are staff only.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from bitgoeul.accounts.access import is_operator_staff, membership_rows, staff_chapter_ids
+from bitgoeul.accounts.enums import OrganizationKind
+from bitgoeul.accounts.types import Viewer
+from bitgoeul.compute.enums import RequestState, RoundState
+from bitgoeul.compute.models import ComputeRequest, Grant, Round
+from bitgoeul.core.visibility import FieldPolicy, ViewLevel
+
+REQUEST_FIELDS = FieldPolicy(
+    "GPU request",
+    {
+        "company": ViewLevel.PUBLIC,
+        "project": ViewLevel.PUBLIC,
+        "demand_gpu_hours": ViewLevel.PUBLIC,
+        "granted_gpu_hours": ViewLevel.PUBLIC,
+        "reason": ViewLevel.PUBLIC,
+        "state": ViewLevel.RECORD,
+        "pools": ViewLevel.RECORD,
+        "periods": ViewLevel.RECORD,
+        "gpus": ViewLevel.RECORD,
+        "minimum_gpu_hours": ViewLevel.RECORD,
+        "parts": ViewLevel.RECORD,  # the grant per pool and period
+        "usage": ViewLevel.RECORD,  # GPU-hours used against the grant (burn-down)
+        "purpose": ViewLevel.PRIVATE,
+        "justification": ViewLevel.PRIVATE,
+        "data_needs": ViewLevel.PRIVATE,
+        "security_needs": ViewLevel.PRIVATE,
+        "award": ViewLevel.PRIVATE,
+        "staff_priority": ViewLevel.PRIVATE,
+        "weight": ViewLevel.PRIVATE,
+        "submitted_by": ViewLevel.PRIVATE,
+        "charges": ViewLevel.PRIVATE,  # KRW, energy, statement
+        "account": ViewLevel.PRIVATE,  # how to use the grant (Slurm account, Kueue queue)
+    },
+)
+
+# requests of these states appear in a decided round's public list
+PUBLISHED_STATES = (RequestState.GRANTED, RequestState.DECLINED)
+
+
+def company_org_ids(user: Viewer) -> set[int]:
+    """Company organisations the user is a member of (any role)."""
+    return {
+        org_id for org_id, kind, _, _ in membership_rows(user) if kind == OrganizationKind.COMPANY
+    }
+
+
+def is_compute_staff(user: Viewer) -> bool:
+    return is_operator_staff(user)
+
+
+def require_compute_staff(user: Viewer) -> None:
+    if not is_compute_staff(user):
+        raise PermissionDenied
+
+
+def can_request_for(user: Viewer, company_id: int) -> bool:
+    return company_id in company_org_ids(user)
+
+
+def request_view_level(user: Viewer, request: ComputeRequest) -> ViewLevel:
+    if is_compute_staff(user) or request.company_id in company_org_ids(user):
+        return ViewLevel.PRIVATE
+    chapter_id = request.company.organization.parent_id
+    if chapter_id is not None and chapter_id in staff_chapter_ids(user):
+        return ViewLevel.RECORD
+    if _published(request):
+        return ViewLevel.PUBLIC
+    return ViewLevel.NONE
+
+
+def _published(request: ComputeRequest) -> bool:
+    rnd = request.round
+    return (
+        rnd is not None and rnd.state == RoundState.APPROVED and request.state in PUBLISHED_STATES
+    )
+
+
+def requests_at_least(user: Viewer, level: ViewLevel) -> Q:
+    """`request_view_level(user, r) >= level` as a filter on ComputeRequest."""
+    if level <= ViewLevel.NONE or is_compute_staff(user):
+        return Q()
+    rule = Q(company_id__in=company_org_ids(user))
+    if level <= ViewLevel.RECORD:
+        rule |= Q(company__organization__parent_id__in=staff_chapter_ids(user))
+    if level <= ViewLevel.PUBLIC:
+        rule |= Q(round__state=RoundState.APPROVED, state__in=PUBLISHED_STATES)
+    return rule
+
+
+def grants_at_least(user: Viewer, level: ViewLevel) -> Q:
+    """The same rule as a filter on Grant (a grant is seen as its request)."""
+    if level <= ViewLevel.NONE or is_compute_staff(user):
+        return Q()
+    rule = Q(company_id__in=company_org_ids(user))
+    if level <= ViewLevel.RECORD:
+        rule |= Q(company__organization__parent_id__in=staff_chapter_ids(user))
+    if level <= ViewLevel.PUBLIC:
+        rule |= Q(round__state=RoundState.APPROVED)
+    return rule
+
+
+def request_for(
+    user: Viewer, request_id: int, level: ViewLevel = ViewLevel.PUBLIC
+) -> ComputeRequest:
+    """The request if the viewer has at least `level` on it; 404 when it is not seen at all,
+    403 when it is seen but not at `level`."""
+    found = (
+        ComputeRequest.objects.select_related("company__organization", "round")
+        .filter(pk=request_id)
+        .first()
+    )
+    if found is None:
+        raise Http404
+    have = request_view_level(user, found)
+    if have == ViewLevel.NONE:
+        raise Http404
+    if have < level:
+        raise PermissionDenied
+    return found
+
+
+def grant_for(user: Viewer, grant_id: int, level: ViewLevel = ViewLevel.RECORD) -> Grant:
+    found = (
+        Grant.objects.select_related("request", "company__organization", "round")
+        .filter(pk=grant_id)
+        .first()
+    )
+    if found is None:
+        raise Http404
+    request = found.request
+    request.company = found.company
+    have = request_view_level(user, request)
+    if have == ViewLevel.NONE:
+        raise Http404
+    if have < level:
+        raise PermissionDenied
+    return found
+
+
+def rounds_visible(user: Viewer) -> QuerySet[Round]:
+    """Staff see every round; others see rounds once they open for requests."""
+    rows = Round.objects.all()
+    if is_compute_staff(user):
+        return rows
+    return rows.exclude(state=RoundState.DRAFT)
+
+
+def round_for(user: Viewer, round_id: int) -> Round:
+    found = rounds_visible(user).filter(pk=round_id).first()
+    if found is None:
+        raise Http404
+    return found
