@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("bitgoeul.demonstrations.urls")),
     path("", include("bitgoeul.promotion.urls")),
     path("", include("bitgoeul.matchmaking.urls")),
+    path("", include("bitgoeul.compute.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", api.urls),
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False), name="api_docs"),

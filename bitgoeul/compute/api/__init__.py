@@ -1,0 +1,1 @@
+"""The compute app's API, one router per area."""

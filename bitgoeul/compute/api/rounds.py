@@ -1,0 +1,5 @@
+"""The compute API: rounds."""
+
+from ninja import Router
+
+router = Router(tags=["compute"])

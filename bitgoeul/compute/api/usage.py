@@ -1,0 +1,5 @@
+"""The compute API: usage."""
+
+from ninja import Router
+
+router = Router(tags=["compute"])
