@@ -218,6 +218,7 @@ def data_strings() -> list[str]:
         "demonstrations",
         "promotion",
         "matchmaking",
+        "compute",
     ):
         for model in apps.get_app_config(label).get_models():
             names = [
