@@ -218,16 +218,20 @@ def test_jobs_under_the_companies_accounts_reach_the_ledger(
         submit(kim, "-A", co_a, "--gres=gpu:a100:1", "-t", "2", "--wrap", "sleep 60"),
         # 10 minutes × 1 H100 asked, 3 granted: held by the limit
         submit(lee, "-A", co_b, "--gres=gpu:h100:1", "-t", "10", "--wrap", "sleep 1"),
+        # untyped GPUs escape the typed limits: the gres/gpu total holds them
+        submit(lee, "-A", co_b, "--gres=gpu:1", "-t", "10", "--wrap", "sleep 1"),
     ]
-    cancelled, over = jobs[3], jobs[4]
+    cancelled, over = jobs[3], jobs[4:]
     wait_until(lambda: states([cancelled]).get(cancelled, ("",))[0] == "RUNNING")
     time.sleep(2)
     run("scancel", cancelled)
-    wait_until(lambda: states([over]).get(over) == ("PENDING", "AssocGrpGRESMinutes"))
-    run("scancel", over)
+    held = ("PENDING", "AssocGrpGRESMinutes")
+    wait_until(lambda: [states(over).get(job) for job in over] == [held, held])
+    run("scancel", *over)
     wait_until(lambda: all(s in DONE for s, _ in states(jobs).values()))
     final = states(jobs)
     assert sorted(s for s, _ in final.values()) == [
+        "CANCELLED",
         "CANCELLED",
         "CANCELLED",
         "COMPLETED",
@@ -267,7 +271,7 @@ def test_jobs_under_the_companies_accounts_reach_the_ledger(
             if name.startswith("gres/gpu:"):
                 key = (cells[col["Account"]], name.removeprefix("gres/gpu:"))
                 expected[key] += int(cells[col["ElapsedRaw"]]) * int(count)
-    assert started == {co_a: 6}  # B's job never started
+    assert started == {co_a: 6}  # B's jobs never started
     assert {key for key, seconds in expected.items() if seconds > 0} == {
         (co_a, "a100"),
         (co_a, "h100"),
@@ -279,7 +283,7 @@ def test_jobs_under_the_companies_accounts_reach_the_ledger(
     grant_a = a.gpu_grants.get()
     assert (summary["source"], summary["allocations"], summary["new"], summary["skipped"]) == (
         "sacct",
-        7,
+        8,
         6,
         [],
     )
