@@ -5,10 +5,12 @@ from __future__ import annotations
 import pytest
 import yaml
 from django.contrib.auth.models import AnonymousUser
+from django.contrib.messages import get_messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.template.loader import render_to_string
 from django.test import Client, RequestFactory
 from django.urls import reverse
+from django.utils import translation
 
 from bitgoeul.audit.models import AuditEvent
 from bitgoeul.companies.models import Company
@@ -54,12 +56,17 @@ def test_a_member_sets_their_login_from_the_grant_page_and_is_sent_back(
     response = client.post(url, {"login": "kim_minji", "next": "/compute/grants/1"})
     assert (response.status_code, response["Location"]) == (302, "/compute/grants/1")
     assert ClusterLogin.objects.get(user=world.teammate).login == "kim_minji"
-    refused = client.post(url, {"login": "Kim Minji", "next": "/compute/grants/1"}, follow=True)
-    assert "lower-case letters" in refused.content.decode()
+    refused = client.post(url, {"login": "Kim Minji", "next": "/compute/grants/1"})
+    said = [m.message.split(".")[0] for m in get_messages(refused.wsgi_request)]
+    assert (refused.status_code, said) == (  # the pages speak Korean unless told otherwise
+        302,
+        ["클러스터 계정 이름을 저장했습니다", "데이터센터가 발급한 그대로 적어 주세요"],
+    )
     assert ClusterLogin.objects.get(user=world.teammate).login == "kim_minji"
 
 
 @pytest.mark.django_db
+@translation.override("en")
 def test_the_login_service_validates_audits_changes_only_and_guards_who(world: World) -> None:
     owner, teammate = world.owner, world.teammate
     assert cluster_login_set(user=owner, login=" kim ", actor=owner) is not None
@@ -116,3 +123,17 @@ def test_the_howto_is_for_the_company_and_staff_and_the_form_for_members(
     assert f"<code>sbatch -A {account} --gres=gpu:h100:2 job.sh</code>" in html
     assert 'value="/compute/grants/7"' in html
     assert 'value="kim"' in html
+
+
+@pytest.mark.django_db
+def test_the_download_buttons_show_for_staff_only() -> None:
+    decided = make_round()
+    template = "compute/schedulers/_export_buttons.html"
+    staff = render_to_string(template, {"can_export_schedulers": True, "round": decided})
+    assert [
+        f"/compute/rounds/{decided.pk}/export/{kind}" in staff for kind in ("slurm", "kueue")
+    ] == [True, True]
+    everything = render_to_string(template, {"can_export_schedulers": True})
+    assert 'href="/compute/export/kueue"' in everything
+    hidden = render_to_string(template, {"can_export_schedulers": False, "round": decided})
+    assert hidden.strip() == ""
