@@ -174,3 +174,23 @@ def round_for(user: Viewer, round_id: int) -> Round:
     if found is None:
         raise Http404
     return found
+
+
+# --- sched: scheduler exports and cluster logins ----------------------------------------------
+
+
+def can_export_schedulers(user: Viewer) -> bool:
+    """The Slurm and Kueue files name every company's account and members: staff only."""
+    return is_compute_staff(user)
+
+
+def can_set_cluster_login(actor: Viewer, user: Viewer) -> bool:
+    """A person sets their own cluster login if they belong to a company (the login is added
+    to its Slurm account); compute staff may set anyone's."""
+    if is_compute_staff(actor):
+        return True
+    return (
+        getattr(actor, "is_authenticated", False)
+        and getattr(actor, "pk", None) == getattr(user, "pk", None)
+        and bool(company_org_ids(actor))
+    )

@@ -385,3 +385,19 @@ class UsageEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source}:{self.job} {self.gpu_seconds:.0f} GPU-s"
+
+
+class ClusterLogin(models.Model):
+    """A person's login on the data centre's clusters (their Unix user): the Slurm user that the
+    scheduler exports add to the accounts of the companies they belong to. Set by the person
+    (`services.sched.cluster_login_set`)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cluster_login"
+    )
+    # lower-case, as Slurm and Linux accept it (`LOGIN_PATTERN` in services/sched.py)
+    login = models.CharField(_("cluster login"), max_length=32, unique=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.login
