@@ -92,7 +92,8 @@ class JobUsage:
 
 
 def _iso(moment: float) -> str:
-    return dt.datetime.fromtimestamp(int(moment), dt.UTC).isoformat()
+    # timezone.utc, not dt.UTC: the agent runs on GPU nodes' own Python (3.9 and later)
+    return dt.datetime.fromtimestamp(int(moment), dt.timezone.utc).isoformat()  # noqa: UP017
 
 
 def _add(total: float | None, amount: float | None) -> float | None:
