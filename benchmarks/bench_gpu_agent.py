@@ -214,12 +214,14 @@ def main() -> None:
     body = f"""
 **Fake-NVML figures** (`bitgoeul.compute.agent.fake`): no GPU, no driver; on a real node each
 NVML call is an ioctl this does not measure. The real-GPU check is prepared in
-`scripts/device/gpu_agent_check.sh` (docs/compute.md, "GPU agent").
+`scripts/device/gpu_agent_check.sh` (docs/compute.md, "GPU agent") and not yet run: no GPU
+machine was lent to this work.
 
 Overhead: the agent at a 1 s interval for {o["agent_wall"]:.0f} s of wall time, {GPUS} GPUs ×
 {PER_GPU} processes, a /proc tree of real files, a report every 5 s to a local HTTP receiver
-(`python -m benchmarks.bench_gpu_agent --seconds {args.seconds:.0f}`). CPU of the agent's thread
-over wall time:
+(`python -m benchmarks.bench_gpu_agent --seconds {args.seconds:.0f}`). CPU time of the agent's
+thread (`time.thread_time`: the receiver runs in another thread of the same process) over wall
+time; the real-GPU check measures the whole agent process (`getrusage`):
 
 | loop at 1 s | CPU % of one core | CPU time | samples | reports | NVML calls |
 |---|---:|---:|---:|---:|---:|

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import pytest
 
 from bitgoeul.compute.agent.fake import FakeClock, FakeNVML, ScenarioProcFS, write_proc_tree
 from bitgoeul.compute.agent.mapping import Mapping
-from bitgoeul.compute.agent.nvml import NotFound, model_code
+from bitgoeul.compute.agent.nvml import NotFound, NVMLUnavailable, model_code
 from bitgoeul.compute.agent.procfs import ProcFS
 from bitgoeul.compute.agent.sampler import Sampler
 
@@ -235,3 +236,36 @@ def test_the_mapping_file_overrides_a_model_name() -> None:
     scenario = {"devices": [{"name": "NVIDIA RTX A6000", "processes": []}]}
     sampler = make_sampler(scenario, clock, mapping=Mapping(models={"NVIDIA RTX A6000": "a6000"}))
     assert sampler.model(sampler.devices[0]) == "a6000"
+
+
+class FlakyNVML(FakeNVML):
+    """Fails to list the processes of every device while `failing` is set."""
+
+    failing = False
+
+    def compute_processes(self, device: Any) -> Any:
+        if self.failing:
+            raise NVMLUnavailable("nvmlDeviceGetComputeRunningProcesses: GPU is lost")
+        return super().compute_processes(device)
+
+
+def test_a_device_that_cannot_be_listed_ends_no_job_and_is_logged_once(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    clock = FakeClock()
+    scenario = h100({"pid": 10, "start": 0, "end": None, "sm": 50})
+    nvml = FlakyNVML(scenario, clock=clock.wall, t0=clock.start)
+    procfs = ScenarioProcFS(scenario, clock=clock.wall, t0=clock.start)
+    sampler = Sampler(nvml=nvml, procfs=procfs, mapping=Mapping(), node="gpu07")
+    run_for(sampler, clock, 2)
+    nvml.failing = True
+    with caplog.at_level(logging.WARNING, logger="bitgoeul.gpu_agent"):
+        for _ in range(3):
+            clock.sleep(1)
+            sampler.sample(clock.monotonic(), clock.wall())
+    nvml.failing = False
+    clock.sleep(1)
+    sampler.sample(clock.monotonic(), clock.wall())
+    [usage] = sampler.jobs.values()
+    assert (usage.ended, usage.gpu_seconds) == (False, 3.0)
+    assert caplog.text.count("cannot list processes: ") == 1

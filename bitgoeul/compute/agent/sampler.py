@@ -168,10 +168,15 @@ class Sampler:
         self.samples += 1
         seen_jobs: set[tuple[str, str]] = set()
         live_facts: set[tuple[int, float | None]] = set()
+        blind = False  # a device NVML could not list this time: its jobs may still run
         for device in self.devices:
-            seen_jobs |= self._sample_device(device, credited, scale, wall, live_facts)
+            seen = self._sample_device(device, credited, scale, wall, live_facts)
+            if seen is None:
+                blind = True
+            else:
+                seen_jobs |= seen
         for key, job in self.jobs.items():
-            if key not in seen_jobs and not job.ended:
+            if key not in seen_jobs and not job.ended and not blind:
                 job.ended = True
                 job.changed = True
         # forget /proc facts of processes that are gone (pid reuse brings a new start time)
@@ -184,14 +189,15 @@ class Sampler:
         scale: float,
         wall: float,
         live_facts: set[tuple[int, float | None]],
-    ) -> set[tuple[str, str]]:
+    ) -> set[tuple[str, str]] | None:
+        """The jobs seen on the device; None when NVML could not list its processes."""
         state = self._state[device.uuid]
         model = self.model(device)
         try:
             listed = self.nvml.compute_processes(device)
         except NVMLUnavailable as error:
             self._report(device, f"cannot list processes: {error}")
-            return set()
+            return None
         sm: dict[int, float] | None
         try:
             samples = self.nvml.process_utilisation(device, state.util_since_us)
