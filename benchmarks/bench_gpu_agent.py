@@ -121,6 +121,7 @@ def overhead(seconds: float) -> dict[str, float]:
             cluster="bench",
             clock=clock,
             post_every=5.0,
+            background=False,  # sending counted in this thread's CPU time
         )
         cpu0, wall0 = time.thread_time(), time.monotonic()
         agent.run(duration=seconds)

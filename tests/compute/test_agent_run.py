@@ -69,6 +69,7 @@ def make_agent(
         clock=clock,
         post_every=10,
         stopping=stopping,
+        background=False,  # sent inline: the scripted clock decides when the server is down
     )
 
 
@@ -120,6 +121,29 @@ def test_a_restart_resumes_the_totals_from_the_spool(tmp_path: Path) -> None:
     make_agent(tmp_path, clock, transport).run(duration=5)
     make_agent(tmp_path, clock, transport).run(duration=5)
     assert totals(transport.received)["slurm:77@gpu07"] == [5.0, 10.0]
+
+
+def test_a_slow_server_does_not_hold_up_sampling(tmp_path: Path) -> None:
+    clock = FakeClock()
+    seen: list[int] = []
+    received: list[dict[str, Any]] = []
+
+    def slow(payload: dict[str, Any]) -> tuple[int, Any]:
+        seen.append(agent.sampler.samples)
+        deadline = time.monotonic() + 10
+        # answers only once the agent has sampled 5 more times: it cannot, if it waits for us
+        while agent.sampler.samples < seen[0] + 5 and time.monotonic() < deadline:
+            time.sleep(0.001)
+        seen.append(agent.sampler.samples)
+        received.append(payload)
+        return 200, {}
+
+    agent = make_agent(tmp_path, clock, slow)
+    agent.background = True
+    agent.run(duration=30)
+    assert seen[1] - seen[0] >= 5
+    assert totals(received)["slurm:77@gpu07"][-1] == 24.0
+    assert agent.spool.pending() == []
 
 
 def test_the_report_has_exactly_the_shape_of_docs_compute_md(tmp_path: Path) -> None:

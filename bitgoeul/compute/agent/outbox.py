@@ -18,6 +18,7 @@ import json
 import logging
 import os
 import tempfile
+import threading
 import urllib.error
 import urllib.request
 from collections.abc import Callable
@@ -99,16 +100,20 @@ class Spool:
         self.directory = Path(directory)
         self.directory.mkdir(parents=True, exist_ok=True)
         self.max_bytes = max_bytes
+        # the agent's loop adds and compacts while a sender thread sends and removes
+        self.lock = threading.RLock()
         for stale in self.directory.glob(".tmp-*"):  # a write cut short by a crash
             stale.unlink(missing_ok=True)
         pending = self.pending()
         self._next = int(pending[-1].stem) + 1 if pending else 1
 
     def pending(self) -> list[Path]:
-        return sorted(p for p in self.directory.glob("*.json") if p.stem.isdigit())
+        with self.lock:
+            return sorted(p for p in self.directory.glob("*.json") if p.stem.isdigit())
 
     def size(self) -> int:
-        return sum(p.stat().st_size for p in self.pending())
+        with self.lock:
+            return sum(p.stat().st_size for p in self.pending())
 
     def _add(self, payload: dict[str, Any]) -> Path:
         path = self.directory / f"{self._next:012d}.json"
@@ -118,6 +123,10 @@ class Spool:
 
     def put(self, payload: dict[str, Any]) -> bool:
         """Queue a report; False when it does not fit even after compaction."""
+        with self.lock:
+            return self._put(payload)
+
+    def _put(self, payload: dict[str, Any]) -> bool:
         needed = len(json.dumps(payload, separators=(",", ":")).encode())
         if self.size() + needed > self.max_bytes:
             before = self.pending()
@@ -146,6 +155,10 @@ class Spool:
         """Replace the queued reports (and `also`) by one with each (job, model)'s latest
         entry. Written before the old files are removed: a crash in between leaves copies,
         which are harmless."""
+        with self.lock:
+            self._compact(also)
+
+    def _compact(self, also: dict[str, Any] | None) -> None:
         old = self.pending()
         reports = [json.loads(p.read_bytes()) for p in old] + ([also] if also else [])
         if not reports:
@@ -160,13 +173,28 @@ class Spool:
         for path in old:
             path.unlink(missing_ok=True)
 
+    def read(self, path: Path) -> dict[str, Any] | None:
+        """A queued report; None when compaction has taken it in the meantime."""
+        with self.lock:
+            try:
+                report: dict[str, Any] = json.loads(path.read_bytes())
+            except FileNotFoundError:
+                return None
+            return report
+
+    def remove(self, path: Path) -> None:
+        with self.lock:
+            path.unlink(missing_ok=True)
+
     def reject(self, path: Path) -> Path:
         """Move a report the server will never accept aside, out of the queue."""
-        rejected = self.directory / "rejected"
-        rejected.mkdir(exist_ok=True)
-        target = rejected / path.name
-        os.replace(path, target)
-        return target
+        with self.lock:
+            rejected = self.directory / "rejected"
+            rejected.mkdir(exist_ok=True)
+            target = rejected / path.name
+            if path.exists():
+                os.replace(path, target)
+            return target
 
 
 def flush(spool: Spool, transport: Transport) -> bool:
@@ -178,7 +206,9 @@ def flush(spool: Spool, transport: Transport) -> bool:
     one is sent.
     """
     for path in spool.pending():
-        payload = json.loads(path.read_bytes())
+        payload = spool.read(path)
+        if payload is None:  # compacted into a later report while we sent the ones before
+            continue
         try:
             status, answer = transport(payload)
         except Unreachable as error:
@@ -190,7 +220,7 @@ def flush(spool: Spool, transport: Transport) -> bool:
             )
             return False
         if 200 <= status < 300:
-            path.unlink()
+            spool.remove(path)
             log.info("sent %s (%d entries): %s", path.name, len(payload["entries"]), answer)
             continue
         if status >= 500 or status in RETRY_LATER or status in TOKEN_PROBLEM:
@@ -207,3 +237,35 @@ def flush(spool: Spool, transport: Transport) -> bool:
         target = spool.reject(path)
         log.error("server refused %s with %d (%s); moved to %s", path.name, status, answer, target)
     return True
+
+
+class Sender:
+    """Sends the spool in a thread of its own, so that a slow or silent server (a request can
+    wait `timeout` seconds) never holds up sampling. One flush at a time."""
+
+    def __init__(self, spool: Spool, transport: Transport) -> None:
+        self.spool = spool
+        self.transport = transport
+        self._thread: threading.Thread | None = None
+
+    def busy(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def kick(self) -> None:
+        """Start a flush unless one is under way (it will reach the new reports too, or the
+        next kick will)."""
+        if self.busy():
+            return
+        self._thread = threading.Thread(
+            target=flush, args=(self.spool, self.transport), name="gpu-agent-sender", daemon=True
+        )
+        self._thread.start()
+
+    def finish(self, timeout: float) -> bool:
+        """Wait for the flush under way, then one last flush; True when the spool is empty."""
+        if self._thread is not None:
+            self._thread.join(timeout)
+            if self._thread.is_alive():
+                log.warning("the server is still being waited for; reports stay in the buffer")
+                return False
+        return flush(self.spool, self.transport)

@@ -18,7 +18,14 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from bitgoeul.compute.agent.mapping import Mapping
-from bitgoeul.compute.agent.outbox import HttpTransport, Spool, Transport, _write_atomically, flush
+from bitgoeul.compute.agent.outbox import (
+    HttpTransport,
+    Sender,
+    Spool,
+    Transport,
+    _write_atomically,
+    flush,
+)
 from bitgoeul.compute.agent.sampler import Sampler
 
 log = logging.getLogger("bitgoeul.gpu_agent")
@@ -60,7 +67,11 @@ class Agent:
     clock: Clock
     post_every: float = 60.0
     stopping: Callable[[], bool] = lambda: False
+    background: bool = True  # send from a thread (tests with a scripted clock send inline)
     posts: int = 0
+
+    def __post_init__(self) -> None:
+        self.sender = Sender(self.spool, self.transport)
 
     @property
     def state_path(self) -> Path:
@@ -87,17 +98,22 @@ class Agent:
             out.append((payload, jobs))
         return out
 
-    def post(self) -> bool:
-        """Queue the changed jobs' totals, save the state, send what is queued."""
+    def post(self, *, last: bool = False) -> bool | None:
+        """Queue the changed jobs' totals, save the state, send what is queued (in the
+        background, but for the last post). Whether the spool is empty, None when unknown yet."""
         for payload, jobs in self.reports():
             if self.spool.put(payload):
                 for job in jobs:
                     job.changed = False
         self.save_state()
         self.posts += 1
-        sent = flush(self.spool, self.transport)
         self.sampler.forget(before=self.clock.wall() - FORGET_AFTER)
-        return sent
+        if last:
+            return self.sender.finish(timeout=30.0)
+        if self.background:
+            self.sender.kick()
+            return None
+        return flush(self.spool, self.transport)
 
     def run(self, *, duration: float | None = None, once: bool = False) -> None:
         interval = self.sampler.interval
@@ -122,7 +138,7 @@ class Agent:
                 next_post += self.post_every * max(1, int((now - next_post) // self.post_every) + 1)
         if self.stopping():  # the last stretch since the previous sample still counts
             self.sampler.sample(self.clock.monotonic(), self.clock.wall())
-        self.post()
+        self.post(last=True)
         log.info(
             "stopped after %d samples; %d reports still queued in %s",
             self.sampler.samples,
