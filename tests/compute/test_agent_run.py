@@ -275,3 +275,22 @@ def test_the_agent_imports_no_django() -> None:
         [sys.executable, "-c", code], env=child_env(), capture_output=True, text=True, timeout=60
     )
     assert done.stdout.strip() == "[]", done.stderr
+
+
+def test_a_slow_sample_skips_the_missed_ticks_instead_of_a_burst(tmp_path: Path) -> None:
+    clock = FakeClock()
+    agent = make_agent(tmp_path, clock, Recorder(clock))
+    nvml = agent.sampler.nvml
+    assert isinstance(nvml, FakeNVML)
+    listed_at: list[float] = []
+    list_processes = nvml.compute_processes
+
+    def slow_third_call(device: Any) -> Any:
+        listed_at.append(clock.now - clock.start)
+        if len(listed_at) == 3:
+            clock.now += 3.5  # NVML hung for 3.5 s
+        return list_processes(device)
+
+    nvml.compute_processes = slow_third_call  # type: ignore[method-assign]
+    agent.run(duration=10)
+    assert listed_at == [1, 2, 3, 7, 8, 9, 10]

@@ -124,6 +124,11 @@ class Agent:
         tick = 0
         while True:
             tick += 1
+            behind = self.clock.monotonic() - start
+            if start + tick * interval < start + behind - interval:
+                # more than an interval late (a slow NVML, a suspended agent): skip the missed
+                # ticks instead of sampling in a burst to catch up
+                tick = int(behind / interval) + 1
             due = start + tick * interval  # a fixed rate: a slow sample does not add drift
             while not self.stopping() and (left := due - self.clock.monotonic()) > 0:
                 self.clock.sleep(left)
