@@ -1,4 +1,4 @@
-"""`bitgoeul`: the one command. `serve`, `solve` are handled here; everything else
+"""`bitgoeul`: the one command. `serve`, `solve`, `gpu-agent` are handled here; everything else
 (`worker`, `demo`, `createadmin`, `migrate`, …) is a Django management command."""
 
 from __future__ import annotations
@@ -170,6 +170,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bitgoeul.optimize.cli import main as solve_main
 
         return solve_main(args[1:])
+    if args[:1] == ["gpu-agent"]:  # runs on GPU nodes: no settings, no database
+        from bitgoeul.compute.agent.run import main as agent_main
+
+        return agent_main(args[1:])
     if args[:1] == ["serve"]:
         return _serve(args[1:])
     from django.core.management import execute_from_command_line
