@@ -174,3 +174,20 @@ def round_for(user: Viewer, round_id: int) -> Round:
     if found is None:
         raise Http404
     return found
+
+
+# --- burn: grant pages, reclaims, charges and statements ---------------------------------------
+
+
+def can_view_charges(user: Viewer, company_id: int) -> bool:
+    """Charges (KRW, energy, the statement) are PRIVATE: the company's members and staff."""
+    return is_compute_staff(user) or company_id in company_org_ids(user)
+
+
+def can_reclaim(user: Viewer) -> bool:
+    return is_compute_staff(user)
+
+
+def statement_company_ids(user: Viewer) -> set[int]:
+    """The companies whose statements the user reads as a member (staff read any company's)."""
+    return company_org_ids(user)
