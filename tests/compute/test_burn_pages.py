@@ -92,3 +92,20 @@ def test_staff_reclaim_from_the_page_and_the_waiting_request_is_granted(
         {f"part{part.pk}-gpu_hours": "9999", f"part{part.pk}-reason": "다시"},
     )
     assert Reclaim.objects.count() == 1
+
+
+def test_grant_page_shows_another_month_of_the_grant_when_asked(
+    world: World, client: Client
+) -> None:
+    pool = make_pool("h100")
+    grant = make_grant(world.company, {(pool, "2025-01"): 744.0, (pool, _period()): 100.0})
+    add_usage(grant, pool, 30.0, period="2025-01", day=2)
+    client.force_login(world.owner)
+    url = reverse("compute:grant_detail", args=[grant.pk])
+    html = client.get(url, {"period": "2025-01"}).content.decode()
+    spec = json.loads(html.split('id="burn-chart" type="application/json">')[1].split("</")[0])
+    assert (spec["labels"][0], spec["prorated"][-1], spec["used"][-1]) == ("01-01", 744.0, 30.0)
+    # a month the grant has no part in: the current month instead
+    html = client.get(url, {"period": "2024-05"}).content.decode()
+    spec = json.loads(html.split('id="burn-chart" type="application/json">')[1].split("</")[0])
+    assert spec["prorated"][-1] == 100.0

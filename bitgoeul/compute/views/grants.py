@@ -105,13 +105,18 @@ def grant_detail(request: HttpRequest, grant_id: int) -> HttpResponse:
     level = access.request_view_level(user, grant.request)
     shows = {field: REQUEST_FIELDS.shows(field, level) for field in REQUEST_FIELDS.minimum}
     now = timezone.now()
-    period = period_of(now)
+    current_period = period_of(now)
     rows = grant_part_rows(grant)
-    current = [row for row in rows if row.part.period == period]
-    burn = burndown_of(grant, period, now) if current else None
+    periods = sorted({row.part.period for row in rows})
+    # the burn-down of the current month, or of another month of the grant when asked
+    wanted = request.GET.get("period", "")
+    period = wanted if wanted in periods else current_period
+    current = [row for row in rows if row.part.period == current_period]
+    shown = [row for row in rows if row.part.period == period]
+    burn = burndown_of(grant, period, now) if shown else None
     staff = access.can_reclaim(user)
     reclaim_forms = []
-    if staff and current and was_warned_idle(grant.pk, period):
+    if staff and current and was_warned_idle(grant.pk, current_period):
         for row in current:
             limit = reclaimable_gpu_hours(row.part, row.used.gpu_hours)
             if limit > 0:
@@ -131,6 +136,7 @@ def grant_detail(request: HttpRequest, grant_id: int) -> HttpResponse:
             "rows": rows,
             "total": total_used(rows),
             "period": period,
+            "periods": periods if len(periods) > 1 else [],
             "burn": burn,
             "chart": _chart(burn) if burn else None,
             "warned": was_warned_idle(grant.pk, period),

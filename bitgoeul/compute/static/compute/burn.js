@@ -22,7 +22,7 @@
         datasets: [
           {
             label: spec.usedLabel, data: spec.used, borderColor: "#256ef4",
-            backgroundColor: "#256ef4", pointRadius: 0, borderWidth: 3, spanGaps: false
+            backgroundColor: "#256ef4", pointRadius: 2, borderWidth: 3, spanGaps: false
           },
           {
             label: spec.proratedLabel, data: spec.prorated, borderColor: "#de3412",
