@@ -109,3 +109,15 @@ def test_grant_page_shows_another_month_of_the_grant_when_asked(
     html = client.get(url, {"period": "2024-05"}).content.decode()
     spec = json.loads(html.split('id="burn-chart" type="application/json">')[1].split("</")[0])
     assert spec["prorated"][-1] == 100.0
+
+
+def test_staff_filter_grants_under_their_idle_share_now(world: World, client: Client) -> None:
+    pool = make_pool("h100")
+    idle = make_grant(world.company, {(pool, _period()): 744.0}, project="안 쓰는 과제")
+    busy = make_grant(world.other_company, {(pool, _period()): 1.0}, project="바쁜 과제")
+    add_usage(busy, pool, 1.0, period=_period(), day=1)
+    client.force_login(world.operator)
+    html = client.get(reverse("compute:grant_list"), {"use": "under"}).content.decode()
+    # the busy grant used all of its month; the other nothing
+    assert ("안 쓰는 과제" in html, "바쁜 과제" in html) == (True, False)
+    assert idle.pk != busy.pk

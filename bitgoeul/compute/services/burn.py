@@ -190,8 +190,10 @@ def grant_part_reclaim(
     """Take `gpu_hours` of idle time back from a warned grant's part in the current period and
     give them to the requests that wait. Raises `ReclaimRefused` with the reason."""
     now = now or timezone.now()
+    # lock the part's row only (PostgreSQL would otherwise lock the joined pool, grant and
+    # company rows too, and serialise reclaims of unrelated grants on the same pool)
     locked = (
-        GrantPart.objects.select_for_update()
+        GrantPart.objects.select_for_update(of=("self",))
         .select_related("pool", "grant__request", "grant__company__organization")
         .get(pk=part.pk)
     )
