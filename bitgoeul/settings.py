@@ -237,3 +237,10 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 50
+
+# GPU grants (compute, burn-down and reclaim; docs/compute.md "Burn-down, notices and reclaim"):
+# a grant that by mid-period has used less than this share of its pro-rated GPU-hours is warned
+# as idle and may be reclaimed; a reclaim leaves the company this share of the part's net
+# GPU-hours above what it has used, as a margin for the rest of the month.
+COMPUTE_IDLE_SHARE = 0.25
+COMPUTE_RECLAIM_MARGIN = 0.10

@@ -250,6 +250,9 @@ RULES.update(NEWS_RULES)
 from tests.compute.url_rules_sched import RULES as COMPUTE_SCHED_RULES  # noqa: E402  (as above)
 
 RULES.update(COMPUTE_SCHED_RULES)
+from tests.compute.url_rules_burn import RULES as COMPUTE_BURN_RULES  # noqa: E402  (as above)
+
+RULES.update(COMPUTE_BURN_RULES)
 
 
 def url_names(patterns: list[Any] | None = None, namespace: str = "") -> Iterator[str]:
@@ -300,8 +303,9 @@ def test_world_roles_are_distinct(world: World) -> None:
 
 def test_fields_reach_each_role_as_declared(world: World, tmp_path: Any) -> None:
     from tests.companies.field_rules import field_leaks, scene
+    from tests.compute.field_rules_burn import burn_field_leaks
 
-    assert field_leaks(world, scene(world), tmp_path) == []
+    assert field_leaks(world, scene(world), tmp_path) + burn_field_leaks(world) == []
 
 
 def test_field_harness_reports_a_reintroduced_leak(

@@ -194,3 +194,18 @@ def can_set_cluster_login(actor: Viewer, user: Viewer) -> bool:
         and getattr(actor, "pk", None) == getattr(user, "pk", None)
         and bool(company_org_ids(actor))
     )
+# --- burn: grant pages, reclaims, charges and statements ---------------------------------------
+
+
+def can_view_charges(user: Viewer, company_id: int) -> bool:
+    """Charges (KRW, energy, the statement) are PRIVATE: the company's members and staff."""
+    return is_compute_staff(user) or company_id in company_org_ids(user)
+
+
+def can_reclaim(user: Viewer) -> bool:
+    return is_compute_staff(user)
+
+
+def statement_company_ids(user: Viewer) -> set[int]:
+    """The companies whose statements the user reads as a member (staff read any company's)."""
+    return company_org_ids(user)

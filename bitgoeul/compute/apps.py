@@ -6,9 +6,11 @@ class ComputeConfig(AppConfig):
     verbose_name = "compute"
 
     def ready(self) -> None:
-        # Registers the audit sentences of this app; its menu, notification kinds, job kinds and
-        # demo loader register themselves here as they are added.
-        from bitgoeul.compute import (
-            audit_actions,  # noqa: F401
-            audit_actions_sched,  # noqa: F401
+        # Registers each area's audit sentences, notification kinds, job kinds, menu and demo
+        # loaders (pools before rounds: the rounds' demo uses the pools).
+        from bitgoeul.compute import (  # noqa: F401
+            audit_actions,
+            audit_actions_burn,
+            audit_actions_sched,
+            notification_kinds_burn,
         )

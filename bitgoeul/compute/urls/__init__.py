@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver
 
-from bitgoeul.compute.urls import pools, rounds, schedulers, usage
+from bitgoeul.compute.urls import grants, pools, rounds, schedulers, usage
 
 app_name = "compute"
 
@@ -11,4 +11,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     *rounds.urlpatterns,
     *usage.urlpatterns,
     *schedulers.urlpatterns,
+    *grants.urlpatterns,
 ]
