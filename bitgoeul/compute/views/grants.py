@@ -35,6 +35,7 @@ from bitgoeul.compute.selectors_burn import (
     was_warned_idle,
 )
 from bitgoeul.compute.selectors_charges import Statement, company_statement, month_statements
+from bitgoeul.compute.selectors_sched import grant_howto
 from bitgoeul.compute.services.burn import ReclaimRefused, grant_part_reclaim
 from bitgoeul.core.cells import neutralise_row
 from bitgoeul.core.visibility import ViewLevel
@@ -143,6 +144,7 @@ def grant_detail(request: HttpRequest, grant_id: int) -> HttpResponse:
             "reclaim_forms": reclaim_forms,
             "reclaims": reclaims,
             "statement_query": urlencode({"company": grant.company_id, "month": period}),
+            "howto": grant_howto(grant, request.user),
         },
     )
 
