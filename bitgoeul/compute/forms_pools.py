@@ -133,7 +133,7 @@ class DiscountForm(forms.Form):
         empty_label=_("Every pool"),
     )
     percent = forms.IntegerField(label=_("Discount (%)"), min_value=1, max_value=100)
-    is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+    is_active = forms.BooleanField(label=_("In force"), required=False, initial=True)
 
     @classmethod
     def for_discount(cls, discount: Discount | None, data: Any = None) -> DiscountForm:

@@ -93,7 +93,7 @@ def granted_gpu_hours(
 def overcommit(
     pools: Iterable[Pool], periods: Sequence[str]
 ) -> dict[tuple[int, str], OvercommitCell]:
-    """Granted against deliverable for every (pool, period); three queries whatever the size.
+    """Granted against deliverable for every (pool, period); two queries whatever the size.
 
     Call it before approving a round's grants: a cell whose `level` is "oversold" would promise
     more GPU-hours than the pool can deliver in that month."""

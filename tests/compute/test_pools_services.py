@@ -50,6 +50,14 @@ def _events(action: str) -> list[AuditEvent]:
     return list(AuditEvent.objects.filter(action=action).order_by("pk"))
 
 
+def _after(event: AuditEvent) -> dict[str, Any]:
+    return event.after or {}
+
+
+def _before(event: AuditEvent) -> dict[str, Any]:
+    return event.before or {}
+
+
 def _errors(error: pytest.ExceptionInfo[ValidationError]) -> dict[str, list[str]]:
     return error.value.message_dict
 
@@ -71,9 +79,13 @@ def test_pool_create_is_audited_with_what_was_written(world: World) -> None:
     pool = pool_create(data=POOL, actor=world.operator)
     assert Pool.objects.get().model == "h100"
     (event,) = _events("compute_pool.create")
-    assert (event.actor_id, event.object_id, event.before) == (world.operator.pk, str(pool.pk), None)
-    assert event.after["gpus"] == 880
-    assert event.after["krw_per_gpu_hour"] == 2800
+    assert (event.actor_id, event.object_id, event.before) == (
+        world.operator.pk,
+        str(pool.pk),
+        None,
+    )
+    assert _after(event)["gpus"] == 880
+    assert _after(event)["krw_per_gpu_hour"] == 2800
 
 
 def test_pool_update_audits_only_what_changed_with_before_read_from_the_database(
@@ -167,12 +179,12 @@ def test_window_create_update_delete_are_audited_on_the_pool(world: World) -> No
         + _events("compute_maintenance.delete")
     )
     assert {created.object_id, updated.object_id, deleted.object_id} == {str(pool.pk)}
-    assert created.after["gpus"] == 4
+    assert _after(created)["gpus"] == 4
     assert (updated.before, updated.after) == (
         {"window": window.pk, "gpus": 4},
         {"window": window.pk, "gpus": 6},
     )
-    assert (deleted.before["gpus"], deleted.before["reason"], deleted.after) == (
+    assert (_before(deleted)["gpus"], _before(deleted)["reason"], deleted.after) == (
         6,
         "냉각 설비 점검",
         {},
@@ -254,7 +266,7 @@ def test_discount_create_update_and_deactivate_are_audited(world: World) -> None
     discount_deactivate(discount=discount, actor=world.operator)
     assert Discount.objects.get().is_active is False
     (created,) = _events("compute_discount.create")
-    assert (created.after["chapter"], created.after["percent"]) == (world.chapter.pk, 20)
+    assert (_after(created)["chapter"], _after(created)["percent"]) == (world.chapter.pk, 20)
     first, second = _events("compute_discount.update")
     assert (first.before, first.after) == ({"pool": None}, {"pool": pool.pk})
     assert (second.before, second.after) == ({"is_active": True}, {"is_active": False})

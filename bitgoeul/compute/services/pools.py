@@ -58,6 +58,11 @@ def _values(obj: models.Model, names: Iterable[str]) -> dict[str, Any]:
     return {name: _value(obj, name) for name in names}
 
 
+def _pks(obj: models.Model | None) -> list[Any]:
+    """The row itself when it exists, to leave it out of "another one like it" checks."""
+    return [] if obj is None else [obj.pk]
+
+
 def _changes(obj: models.Model, data: dict[str, Any], fields: Sequence[str]) -> dict[str, Any]:
     """The fields of `data` (among `fields`) whose value differs from `obj`'s."""
     changed = {}
@@ -95,7 +100,7 @@ def check_pool(data: dict[str, Any], pool: Pool | None = None) -> None:
                 "digits, “-” or “_”, e.g. h100."
             ),
         )
-    elif Pool.objects.filter(model=model).exclude(pk=getattr(pool, "pk", None)).exists():
+    elif Pool.objects.filter(model=model).exclude(pk__in=_pks(pool)).exists():
         add("model", _("Another pool already has the GPU model code %(model)s.") % {"model": model})
     gpus, nodes = data.get("gpus") or 0, data.get("nodes") or 0
     if gpus < 1:
@@ -200,7 +205,7 @@ def check_window(pool: Pool, data: dict[str, Any], window: MaintenanceWindow | N
     if not errors and start is not None and end is not None:
         others = list(
             MaintenanceWindow.objects.filter(pool=pool, starts_at__lt=end, ends_at__gt=start)
-            .exclude(pk=getattr(window, "pk", None))
+            .exclude(pk__in=_pks(window))
             .only("starts_at", "ends_at", "gpus")
         )
         probe = MaintenanceWindow(pool=pool, starts_at=start, ends_at=end, gpus=gpus)
@@ -294,7 +299,7 @@ def check_discount(data: dict[str, Any], discount: Discount | None) -> None:
         pool = data.get("pool")
         same = Discount.objects.filter(
             is_active=True, pool=pool, stage=stage, chapter=chapter
-        ).exclude(pk=getattr(discount, "pk", None))
+        ).exclude(pk__in=_pks(discount))
         if same.exists():
             errors["percent"] = [
                 _(
