@@ -70,6 +70,11 @@ class OvercommitCell:
         return OK
 
     @property
+    def percent(self) -> int | None:
+        """The share granted as a whole percentage, for people."""
+        return None if self.share is None else round(self.share * 100)
+
+    @property
     def free(self) -> float:
         return self.deliverable - self.granted
 

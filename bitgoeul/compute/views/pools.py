@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from bitgoeul.accounts.types import AuthenticatedHttpRequest
@@ -52,7 +53,10 @@ def _calendar_chart(cells: list[Any]) -> dict[str, Any]:
         "datasets": [
             {"label": _("Net capacity"), "data": [round(c.net) for c in cells]},
             {"label": _("Reserved"), "data": [round(c.reserved) for c in cells]},
-            {"label": _("Maintenance"), "data": [round(c.maintenance) for c in cells]},
+            {
+                "label": pgettext("gpu pool", "Maintenance"),
+                "data": [round(c.maintenance) for c in cells],
+            },
         ],
     }
 
@@ -110,7 +114,6 @@ def pool_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         request,
         "compute/pools/edit.html",
         {"pool": None, "form": form, "tab": "pools", "can_manage": True},
-        status=400 if form.is_bound else 200,
     )
 
 
@@ -131,7 +134,6 @@ def pool_edit(request: AuthenticatedHttpRequest, pool_id: int) -> HttpResponse:
         request,
         "compute/pools/edit.html",
         _edit_context(pool, form, MaintenanceForm(prefix="window")),
-        status=400 if form.is_bound else 200,
     )
 
 
@@ -149,7 +151,7 @@ def maintenance_add(request: AuthenticatedHttpRequest, pool_id: int) -> HttpResp
             messages.success(request, _("The maintenance window was added."))
             return redirect("compute:pool_edit", pool.pk)
     context = _edit_context(pool, PoolForm.for_pool(pool), form)
-    return render(request, "compute/pools/edit.html", context, status=400)
+    return render(request, "compute/pools/edit.html", context)
 
 
 def _window_for_manager(request: AuthenticatedHttpRequest, window_id: int) -> MaintenanceWindow:
@@ -174,7 +176,6 @@ def maintenance_edit(request: AuthenticatedHttpRequest, window_id: int) -> HttpR
         request,
         "compute/pools/maintenance_edit.html",
         {"window": window, "pool": window.pool, "form": form, "tab": "pools", "can_manage": True},
-        status=400 if form.is_bound else 200,
     )
 
 
@@ -233,7 +234,6 @@ def discount_edit(
         request,
         "compute/pools/discount_edit.html",
         {"discount": discount, "form": form, "tab": "discounts", "can_manage": True},
-        status=400 if form.is_bound else 200,
     )
 
 
@@ -269,8 +269,14 @@ def overcommit(request: AuthenticatedHttpRequest) -> HttpResponse:
             "labels": periods,
             "levels": [cell.level for cell in pool_cells],
             "datasets": [
-                {"label": _("Deliverable"), "data": [round(c.deliverable) for c in pool_cells]},
-                {"label": _("Granted"), "data": [round(c.granted) for c in pool_cells]},
+                {
+                    "label": pgettext("gpu pool", "Deliverable"),
+                    "data": [round(c.deliverable) for c in pool_cells],
+                },
+                {
+                    "label": pgettext("gpu pool", "Granted"),
+                    "data": [round(c.granted) for c in pool_cells],
+                },
             ],
         }
         rows.append({"pool": pool, "cells": pool_cells, "chart": chart, "key": f"pool-{pool.pk}"})
