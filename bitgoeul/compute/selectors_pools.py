@@ -9,7 +9,7 @@ deliver (`capacity.capacity_table`'s net), with a warning level.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from django.db.models import F, Q, Sum
@@ -96,20 +96,24 @@ def granted_gpu_hours(
 
 
 def overcommit(
-    pools: Iterable[Pool], periods: Sequence[str]
+    pools: Iterable[Pool],
+    periods: Sequence[str],
+    adding: Mapping[tuple[int, str], float] | None = None,
 ) -> dict[tuple[int, str], OvercommitCell]:
     """Granted against deliverable for every (pool, period); two queries whatever the size.
 
-    Call it before approving a round's grants: a cell whose `level` is "oversold" would promise
-    more GPU-hours than the pool can deliver in that month."""
+    Call it before approving a round's grants, with `adding` the GPU-hours the approval would
+    grant per (pool id, period): a cell whose `level` is "oversold" would then promise more
+    GPU-hours than the pool can deliver in that month."""
     pools = list(pools)
     capacity = capacity_table(pools, list(periods))
     granted = granted_gpu_hours(pools, periods)
+    adding = adding or {}
     out: dict[tuple[int, str], OvercommitCell] = {}
     for pool in pools:
         for period in periods:
             deliverable = capacity[pool.pk, period].net
-            hours = granted.get((pool.pk, period), 0.0)
+            hours = granted.get((pool.pk, period), 0.0) + adding.get((pool.pk, period), 0.0)
             share = hours / deliverable if deliverable > 0 else None
             out[pool.pk, period] = OvercommitCell(pool.pk, period, hours, deliverable, share)
     return out

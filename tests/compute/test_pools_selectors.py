@@ -73,6 +73,12 @@ def test_overcommit_sums_active_grants_net_of_reclaims_against_net_capacity(
     assert (cells[pool.pk, "2027-03"].granted, cells[pool.pk, "2027-03"].level) == (0.0, OK)
     assert cells[other.pk, "2027-01"].level == OVERSOLD  # 800 of 744
     assert cells[other.pk, "2027-01"].free == -56.0
+    # what an approval would add: 1000 more in February oversells it
+    ahead = overcommit([pool], PERIODS, adding={(pool.pk, "2027-02"): 1000.0})
+    assert (ahead[pool.pk, "2027-02"].granted, ahead[pool.pk, "2027-02"].level) == (
+        6900.0,
+        OVERSOLD,
+    )
 
 
 def test_a_pool_wholly_in_maintenance_is_oversold_by_any_grant(world: World) -> None:
