@@ -253,6 +253,9 @@ RULES.update(COMPUTE_SCHED_RULES)
 from tests.compute.url_rules_burn import RULES as COMPUTE_BURN_RULES  # noqa: E402  (as above)
 
 RULES.update(COMPUTE_BURN_RULES)
+from tests.compute.url_rules_pools import RULES as COMPUTE_POOLS_RULES  # noqa: E402  (as above)
+
+RULES.update(COMPUTE_POOLS_RULES)
 
 
 def url_names(patterns: list[Any] | None = None, namespace: str = "") -> Iterator[str]:

@@ -209,3 +209,40 @@ def can_reclaim(user: Viewer) -> bool:
 def statement_company_ids(user: Viewer) -> set[int]:
     """The companies whose statements the user reads as a member (staff read any company's)."""
     return company_org_ids(user)
+# --- pools -------------------------------------------------------------------------------------
+
+from bitgoeul.compute.models import Pool  # noqa: E402  (this section's own import, for merges)
+
+
+def can_manage_pools(user: Viewer) -> bool:
+    """Pools, maintenance windows, tariffs and discounts are compute staff's to write."""
+    return is_compute_staff(user)
+
+
+def can_see_overcommit(user: Viewer) -> bool:
+    """The over-commit view sums every active grant, rolling ones too (those are never public),
+    so it is staff's alone."""
+    return is_compute_staff(user)
+
+
+def pools_visible(user: Viewer) -> QuerySet[Pool]:
+    """Active pools are public; staff also see those taken out of service."""
+    rows = Pool.objects.all()
+    if is_compute_staff(user):
+        return rows
+    return rows.filter(is_active=True)
+
+
+def pool_for(user: Viewer, pool_id: int) -> Pool:
+    found = pools_visible(user).filter(pk=pool_id).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def pool_for_manager(user: Viewer, pool_id: int) -> Pool:
+    require_compute_staff(user)
+    found = Pool.objects.filter(pk=pool_id).first()
+    if found is None:
+        raise Http404
+    return found
