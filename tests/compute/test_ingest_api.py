@@ -48,7 +48,7 @@ def post(client: Client, data: Any, secret: str | None) -> Any:
 
 
 def test_a_usage_token_posts_and_a_re_post_is_a_duplicate_then_a_correction(client: Client) -> None:
-    secret = token(UserFactory(), "usage")
+    secret = token(UserFactory.create(), "usage")
     first = post(client, body(), secret)
     assert (first.status_code, first.json()) == (
         200,
@@ -66,7 +66,7 @@ def test_a_usage_token_posts_and_a_re_post_is_a_duplicate_then_a_correction(clie
 
 @pytest.mark.parametrize("scope", ["read", "write"])
 def test_read_and_write_tokens_and_sessions_are_refused(client: Client, scope: str) -> None:
-    user = UserFactory()
+    user = UserFactory.create()
     refused = post(client, body(), token(user, scope))
     assert (refused.status_code, refused.json()["error"]["code"]) == (401, "unauthenticated")
     client.force_login(user)
@@ -87,14 +87,14 @@ def test_read_and_write_tokens_and_sessions_are_refused(client: Client, scope: s
     ],
 )
 def test_bad_bodies_are_422_naming_the_field(client: Client, data: Any, field: str) -> None:
-    response = post(client, data, token(UserFactory(), "usage"))
+    response = post(client, data, token(UserFactory.create(), "usage"))
     assert (response.status_code, response.json()["error"]["field"]) == (422, field)
     assert response.json()["error"]["code"] == "invalid"
 
 
 def test_sacct_text_is_ingested_with_the_contract_summary(client: Client) -> None:
     book = ledger()
-    secret = token(UserFactory(), "usage")
+    secret = token(UserFactory.create(), "usage")
     text = SACCT.format(a=book.account)
 
     def send(data: str, query: str = "?cluster=aidc") -> Any:

@@ -139,13 +139,13 @@ def test_staff_assign_an_unmatched_account_and_later_usage_follows_the_mapping()
     entry = UsageIn(job="9", account="lab-gpu", model="h100", started_at=START, gpu_seconds=50)
     result = usage_ingest(source=UsageSource.SACCT, cluster="aidc", entries=[entry], actor=None)
     assert result.accounts == {"lab-gpu": None}
-    staff = UserFactory()
+    staff = UserFactory.create()
     MembershipFactory(
         user=staff,
         organization=OrganizationFactory(kind=OrganizationKind.OPERATOR),
         role=MembershipRole.MEMBER,
     )
-    member = UserFactory()
+    member = UserFactory.create()
     with pytest.raises(PermissionDenied):
         usage_account_assign(actor=member, cluster="aidc", account="lab-gpu", grant=book.grant)
     assert (
