@@ -43,8 +43,8 @@ def body(**changes: Any) -> dict[str, Any]:
 
 
 def post(client: Client, data: Any, secret: str | None) -> Any:
-    headers = {"HTTP_AUTHORIZATION": f"Bearer {secret}"} if secret else {}
-    return client.post(URL, data=json.dumps(data), content_type="application/json", **headers)
+    headers = {"Authorization": f"Bearer {secret}"} if secret else {}
+    return client.post(URL, data=json.dumps(data), content_type="application/json", headers=headers)
 
 
 def test_a_usage_token_posts_and_a_re_post_is_a_duplicate_then_a_correction(client: Client) -> None:
@@ -61,7 +61,7 @@ def test_a_usage_token_posts_and_a_re_post_is_a_duplicate_then_a_correction(clie
     shrunk = post(client, body(gpu_seconds=10.0), secret)
     assert shrunk.json()["skipped"][0]["index"] == 0
     rows = list(UsageEntry.objects.order_by("seq").values_list("seq", "gpu_seconds", "energy_wh"))
-    assert [(s, g, round(e, 1)) for s, g, e in rows] == [(0, 3600.0, 412.7), (1, 400.0, 87.3)]
+    assert [(s, g, round(e or 0, 1)) for s, g, e in rows] == [(0, 3600.0, 412.7), (1, 400.0, 87.3)]
 
 
 @pytest.mark.parametrize("scope", ["read", "write"])
