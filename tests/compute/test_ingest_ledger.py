@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from bitgoeul.accounts.enums import MembershipRole, OrganizationKind
 from bitgoeul.audit.models import AuditEvent
@@ -187,3 +187,23 @@ def test_one_file_reporting_a_job_twice_keeps_the_running_total() -> None:
         (0, 10.0),
         (1, 15.0),
     ]
+
+
+def test_without_json_the_cli_reads_with_a_progress_bar_and_prints_a_table(tmp_path: Path) -> None:
+    book = ledger()
+    path = tmp_path / "sacct.txt"
+    path.write_text(SACCT.format(a=book.account), encoding="utf-8")
+    out = StringIO()
+    call_command("compute", "ingest", "sacct", str(path), stdout=out)
+    text = out.getvalue()
+    assert "line 9 skipped: AllocTRES is not a TRES list" in text
+    assert "added 4 allocations, 0 already in the ledger, 1 lines skipped" in text
+    assert book.account in text
+    assert UsageEntry.objects.count() == 4
+
+
+def test_a_file_without_the_needed_columns_is_refused_whole(tmp_path: Path) -> None:
+    path = tmp_path / "bad.txt"
+    path.write_text("JobID|State\n1|COMPLETED\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="Account, Start, AllocTRES"):
+        call_command("compute", "ingest", "sacct", str(path), "--json", stdout=StringIO())
