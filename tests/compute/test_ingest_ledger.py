@@ -67,6 +67,21 @@ def test_the_cli_prints_the_contract_summary_and_a_second_run_adds_nothing(tmp_p
         "2026-12",
         0,
     )
+    # every column read back through the ORM (lines are written by executemany)
+    assert (line.started_at, line.ended_at, line.state, line.user_name, line.gpu_seconds) == (
+        dt.datetime(2026, 12, 1, 9, tzinfo=SEOUL),
+        dt.datetime(2026, 12, 1, 10, tzinfo=SEOUL),
+        "COMPLETED",
+        "kim",
+        7200.0,
+    )
+    assert (line.model, line.source, line.sm_gpu_seconds, line.energy_wh) == (
+        "a100",
+        "sacct",
+        None,
+        None,
+    )
+    assert UsageEntry.objects.get(job="107").ended_at is None  # still running
     assert UsageEntry.objects.get(job="102_1").pool is None  # untyped: no pool
     second = run(path)
     assert (second["new"], second["duplicates"], UsageEntry.objects.count()) == (0, 4, 4)
