@@ -69,7 +69,7 @@ def _read(options: dict[str, Any], quiet: bool) -> SacctReport:
         from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
 
         size = Path(options["file"]).stat().st_size
-        first = handle.read(1)
+        first = handle.read(4096).lstrip()[:1]
         handle.seek(0)
         if first == "{":  # sacct --json: one document
             return parse_sacct(handle.read(), columns=columns)

@@ -222,3 +222,19 @@ def test_a_file_without_the_needed_columns_is_refused_whole(tmp_path: Path) -> N
     path.write_text("JobID|State\n1|COMPLETED\n", encoding="utf-8")
     with pytest.raises(CommandError, match="Account, Start, AllocTRES"):
         call_command("compute", "ingest", "sacct", str(path), "--json", stdout=StringIO())
+
+
+def test_the_cli_detects_sacct_json_in_a_file(tmp_path: Path) -> None:
+    book = ledger()
+    job = {
+        "job_id": 77,
+        "account": book.account,
+        "state": {"current": ["COMPLETED"]},
+        "time": {"elapsed": 50, "start": 1764547200, "end": 1764547250},
+        "tres": {"allocated": [{"type": "gres", "name": "gpu:h100", "count": 2}]},
+    }
+    path = tmp_path / "sacct.json"
+    path.write_text("\n  " + json.dumps({"jobs": [job]}), encoding="utf-8")
+    call_command("compute", "ingest", "sacct", str(path), stdout=StringIO())
+    line = UsageEntry.objects.get()
+    assert (line.job, line.model, line.gpu_seconds, line.grant) == ("77", "h100", 100.0, book.grant)
