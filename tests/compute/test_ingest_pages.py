@@ -10,6 +10,9 @@ import io
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
+from django.utils.html import escape
+from django.utils.translation import gettext
 from openpyxl import load_workbook
 
 from bitgoeul.compute.enums import UsageSource
@@ -59,7 +62,10 @@ def test_staff_assign_an_unmatched_account_from_the_page(client: Client, world: 
     missing = client.post(
         reverse("compute:usage_assign"), {"cluster": "aidc", "account": "x"}, follow=True
     )
-    assert "Choose the grant" in missing.content.decode()
+    with translation.override("ko"):  # the page's language (html lang="ko")
+        expected = gettext("Choose the grant this account's usage belongs to.")
+    assert 'lang="ko"' in missing.content.decode()
+    assert escape(expected) in missing.content.decode()
 
 
 def test_the_export_neutralises_formulas_in_csv_and_xlsx(client: Client, world: World) -> None:
