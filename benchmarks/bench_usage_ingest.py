@@ -256,7 +256,9 @@ def markdown(results: dict[str, dict[str, Any]], pg_note: str) -> str:
         "JobID and dropped before any other field is parsed); grants, parts and account "
         "mappings of the accounts seen are loaded in three queries; the totals already in the "
         "ledger are read per chunk of 2,000 job ids (one grouped query each); lines are "
-        "written with `bulk_create` in chunks of 2,000.",
+        "written as plain rows by the INSERT `bulk_create` would send, run with `executemany` "
+        "in chunks of 2,000 (`_insert_lines`): `bulk_create` itself spends most of its time "
+        "compiling each value, which is why the baseline is slower than the whole ingestion.",
         "Command: `python -m benchmarks.bench_usage_ingest` (part of `make bench`).",
     ]
     return "\n".join(lines) + "\n\n" + "\n\n".join(notes)
