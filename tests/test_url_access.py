@@ -256,6 +256,9 @@ RULES.update(COMPUTE_BURN_RULES)
 from tests.compute.url_rules_pools import RULES as COMPUTE_POOLS_RULES  # noqa: E402  (as above)
 
 RULES.update(COMPUTE_POOLS_RULES)
+from tests.compute.url_rules_ingest import RULES as COMPUTE_INGEST_RULES  # noqa: E402
+
+RULES.update(COMPUTE_INGEST_RULES)
 
 
 def url_names(patterns: list[Any] | None = None, namespace: str = "") -> Iterator[str]:

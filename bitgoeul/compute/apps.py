@@ -11,6 +11,7 @@ class ComputeConfig(AppConfig):
         from bitgoeul.compute import (  # noqa: F401
             audit_actions,
             audit_actions_burn,
+            audit_actions_ingest,
             audit_actions_pools,
             audit_actions_sched,
             demo_pools,

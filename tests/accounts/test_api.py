@@ -132,7 +132,12 @@ def test_session_writes_need_the_csrf_token(world: World) -> None:
 
 def test_openapi_documents_both_authentication_schemes(client: Client) -> None:
     schema = client.get("/api/v1/openapi.json").json()
-    assert set(schema["components"]["securitySchemes"]) == {"TokenAuth", "SessionAuth"}
+    # UsageTokenAuth: the machine's usage token, on the usage ingestion endpoints only
+    assert set(schema["components"]["securitySchemes"]) == {
+        "TokenAuth",
+        "SessionAuth",
+        "UsageTokenAuth",
+    }
 
 
 def test_an_expired_token_is_refused_with_the_api_error_shape(client: Client, world: World) -> None:

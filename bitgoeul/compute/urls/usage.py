@@ -1,5 +1,11 @@
-"""URLs of the compute app: usage."""
+"""URLs of the compute app: usage (staff's ledger, unmatched accounts, export)."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from bitgoeul.compute.views import usage
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("compute/usage/", usage.usage_ledger, name="usage_ledger"),
+    path("compute/usage/assign/", usage.usage_assign, name="usage_assign"),
+    path("compute/usage/export.<str:fmt>", usage.usage_export, name="usage_export"),
+]
