@@ -193,6 +193,18 @@ def states(job_ids: list[str]) -> dict[str, tuple[str, str]]:
     }
 
 
+def queued(job_ids: list[str]) -> dict[str, tuple[str, str]]:
+    """JobID -> (State, Reason) as the controller holds them now. A pending job's reason is
+    read here, not from sacct: the accounting database keeps the reason it first recorded
+    (e.g. Priority) until the job's state changes, so on a loaded machine sacct may never show
+    AssocGrpGRESMinutes."""
+    text = run("squeue", "-h", "-j", ",".join(job_ids), "-o", "%i|%T|%r").stdout
+    return {
+        job: (state, reason)
+        for job, state, reason in (line.split("|") for line in text.splitlines())
+    }
+
+
 def wait_until(check: object, seconds: float = 120) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -226,7 +238,7 @@ def test_jobs_under_the_companies_accounts_reach_the_ledger(
     time.sleep(2)
     run("scancel", cancelled)
     held = ("PENDING", "AssocGrpGRESMinutes")
-    wait_until(lambda: [states(over).get(job) for job in over] == [held, held])
+    wait_until(lambda: [queued(over).get(job) for job in over] == [held, held])
     run("scancel", *over)
     wait_until(lambda: all(s in DONE for s, _ in states(jobs).values()))
     final = states(jobs)
