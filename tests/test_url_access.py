@@ -247,6 +247,9 @@ RULES.update(PROMOTION_EVENTS_RULES)
 from tests.promotion.url_rules_news import RULES as NEWS_RULES  # noqa: E402  (as above)
 
 RULES.update(NEWS_RULES)
+from tests.compute.url_rules_rounds import RULES as COMPUTE_ROUNDS_RULES  # noqa: E402  (as above)
+
+RULES.update(COMPUTE_ROUNDS_RULES)
 
 
 def url_names(patterns: list[Any] | None = None, namespace: str = "") -> Iterator[str]:
