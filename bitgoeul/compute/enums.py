@@ -47,6 +47,7 @@ class UsageSource(models.TextChoices):
 
 class NoticeKind(models.TextChoices):
     USED_50 = "used_50", _("Half used")
+    # xgettext:no-python-format
     USED_80 = "used_80", _("80% used")
     USED_100 = "used_100", _("All used")
     IDLE = "idle", _("Idle at mid-period")

@@ -79,7 +79,7 @@ def floors_text(floors: dict[str, float]) -> str:
 
 class RoundForm(forms.Form):
     name = forms.CharField(label=gettext_lazy("Name"), max_length=200)
-    policy = forms.ChoiceField(label=gettext_lazy("Policy"), choices=Policy.choices)
+    policy = forms.ChoiceField(label=gettext_lazy("Allocation policy"), choices=Policy.choices)
     months = forms.CharField(
         label=gettext_lazy("Months"),
         help_text=gettext_lazy("YYYY-MM separated by commas, or a range: 2027-01..2027-06"),
@@ -90,7 +90,7 @@ class RoundForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     cap_percent = forms.DecimalField(
-        label=gettext_lazy("Cap per company (% of the round)"),
+        label=gettext_lazy("Cap per company (percent of the round)"),
         required=False,
         min_value=Decimal(0),
         max_value=Decimal(100),
@@ -298,7 +298,7 @@ class RunForm(forms.Form):
 
     label = forms.CharField(label=gettext_lazy("Label"), max_length=200, required=False)
     cap_percent = forms.DecimalField(
-        label=gettext_lazy("Cap per company (% of the round)"),
+        label=gettext_lazy("Cap per company (percent of the round)"),
         required=False,
         min_value=Decimal(0),
         max_value=Decimal(100),

@@ -12,9 +12,9 @@ from django.urls import reverse
 
 from bitgoeul.compute.enums import RoundState
 from bitgoeul.compute.models import ComputeRequest, SolveRun
+from bitgoeul.compute.navigation import nav_items
 from bitgoeul.compute.services.requests import request_set_priority
 from bitgoeul.compute.services.rounds import round_set_state, run_approve, run_start
-from bitgoeul.compute.navigation import nav_items
 from tests.compute.rounds_helpers import make_request, make_round, pool
 from tests.conftest import World
 
@@ -90,13 +90,16 @@ def test_request_page_and_api_show_each_role_its_fields(
 def test_run_page_words_reasons_and_shadow_prices(
     world: World, client: Client, django_capture_on_commit_callbacks: Any
 ) -> None:
-    mine, run = _decided(world, django_capture_on_commit_callbacks)
+    _, run = _decided(world, django_capture_on_commit_callbacks)
     client.force_login(world.operator)
-    page = client.get(reverse("compute:run", args=[run.pk]), HTTP_ACCEPT_LANGUAGE="en")
-    text = page.content.decode()
+    client.cookies["django_language"] = "en"
+    text = client.get(reverse("compute:run", args=[run.pk])).content.decode()
     assert "Granted in full: 744 GPU-hours." in text
     assert "Not granted: its GPU models were full in its months" in text
     assert "Shadow price" in text
+    client.cookies["django_language"] = "ko"
+    korean = client.get(reverse("compute:run", args=[run.pk])).content.decode()
+    assert "신청량 전부인 744 GPU 시간을 배정했습니다." in korean
 
 
 def test_requests_api_lists_only_what_the_viewer_may_see(

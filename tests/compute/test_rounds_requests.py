@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from bitgoeul.compute.enums import RequestState, RoundState
 from bitgoeul.compute.services.requests import (
@@ -22,6 +22,12 @@ from tests.compute.rounds_helpers import company, make_request, make_round, pool
 from tests.conftest import World
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english() -> Any:
+    with translation.override("en"):
+        yield
 
 
 def _errors(world: World, rnd: Any, pools: list[Any], org: Any = None, **fields: Any) -> Any:
