@@ -7,11 +7,11 @@ class ComputeConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the audit sentences of this app; its menu, notification kinds, job kinds and
-        # demo loader register themselves here as they are added.
-        from bitgoeul.compute import (  # noqa: F401  # noqa: F401
-            audit_actions,
-            audit_actions_rounds,
-            jobs_rounds,
-            navigation,
-            notification_kinds_rounds,
-        )
+        # demo loader register themselves here as they are added (one line per module, so that
+        # each area's line merges on its own).
+        import bitgoeul.compute.audit_actions_rounds
+        import bitgoeul.compute.demo_rounds
+        import bitgoeul.compute.jobs_rounds
+        import bitgoeul.compute.navigation
+        import bitgoeul.compute.notification_kinds_rounds  # noqa: F401
+        from bitgoeul.compute import audit_actions  # noqa: F401

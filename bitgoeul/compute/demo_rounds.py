@@ -36,8 +36,9 @@ POOLS = [
     ("h100", "NVIDIA H100", 880, 110, 80),
     ("t4", "NVIDIA T4", 384, 96, 16),
 ]
-DECIDED = "2026년 12월–2027년 1월 GPU 자원 지원 배분 차수"
-OPEN = "2027년 1분기 GPU 자원 지원 배분 차수"
+# the rounds are named after their months (the demo is loaded at any date)
+DECIDED = "{first}–{last} GPU 자원 지원 배분 차수"
+OPEN = "{first}–{last} GPU 자원 지원 배분 차수 (신청 접수)"
 # project, purpose, GPUs, pools, months (indices into the round's), minimum share of demand
 DECIDED_REQUESTS = [
     (
@@ -169,18 +170,20 @@ def load_rounds(rng: random.Random) -> str:
     pools = _pools()
     months = next_periods(timezone.now(), 5)
     made = []
-    if not Round.objects.filter(name=DECIDED).exists():
+    decided = DECIDED.format(first=months[0], last=months[1])
+    if not Round.objects.filter(name=decided).exists():
         with transaction.atomic():
-            rnd = _round(operator, DECIDED, months[:2], [pools["h100"], pools["a100"]], 0.2)
+            rnd = _round(operator, decided, months[:2], [pools["h100"], pools["a100"]], 0.2)
             _requests(rnd, companies, DECIDED_REQUESTS, pools)
             rnd = round_set_state(actor=operator, rnd=rnd, state=RoundState.CLOSED)
             run = SolveRun.objects.create(round=rnd, number=1, created_by=operator)
         run = run_execute(run=run)
         run_approve(actor=operator, run=run)
         made.append("a decided round")
-    if not Round.objects.filter(name=OPEN).exists():
+    open_name = OPEN.format(first=months[2], last=months[4])
+    if not Round.objects.filter(name=open_name).exists():
         with transaction.atomic():
-            rnd = _round(operator, OPEN, months[2:5], list(pools.values()), 0.3)
+            rnd = _round(operator, open_name, months[2:5], list(pools.values()), 0.3)
             _requests(rnd, companies, OPEN_REQUESTS, pools)
         made.append("an open round")
     return ", ".join(made) or "rounds already there"

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 
-from bitgoeul.compute.demo_rounds import DECIDED, OPEN
 from bitgoeul.compute.enums import RequestState, RoundState
 from bitgoeul.compute.models import Grant, Pool, Round
 from bitgoeul.web.demo import load_demo
@@ -15,7 +14,8 @@ from bitgoeul.web.demo import load_demo
 def test_demo_has_a_decided_round_with_grants_and_an_open_round() -> None:
     load_demo()
     load_demo()  # safe to load again
-    decided, open_round = Round.objects.get(name=DECIDED), Round.objects.get(name=OPEN)
+    decided = Round.objects.get(state=RoundState.APPROVED)
+    open_round = Round.objects.get(state=RoundState.OPEN)
     assert (decided.state, open_round.state) == (RoundState.APPROVED, RoundState.OPEN)
     grants = Grant.objects.filter(round=decided)
     assert grants.count() >= 3
