@@ -335,7 +335,8 @@ def run_approve(*, actor: Any, run: SolveRun) -> Round:
     _check_capacity(rnd, run, pools)
     now = timezone.now()
     cap = run.problem.get("company_cap")
-    grants_made = 0
+    grants: list[Grant] = []
+    parts: list[list[dict[str, Any]]] = []
     for decided in run.result["grants"]:
         request = requests.get(decided["request"])
         if request is None:  # withdrawn since the run: its share stays free
@@ -354,30 +355,42 @@ def run_approve(*, actor: Any, run: SolveRun) -> Round:
         )
         if granted > 0:
             request.state = RequestState.GRANTED
-            grant = Grant.objects.create(
-                request=request,
-                company_id=request.company_id,
-                round=rnd,
-                run=run,
-                gpu_hours=granted,
-                reason=code,
-                account=company_account(request.company.organization) or "",
-            )
-            GrantPart.objects.bulk_create(
-                GrantPart(
-                    grant=grant,
-                    pool=pools[part["pool"]],
-                    period=part["period"],
-                    gpu_hours=float(part["gpu_hours"]),
+            grants.append(
+                Grant(
+                    request=request,
+                    company_id=request.company_id,
+                    round=rnd,
+                    run=run,
+                    gpu_hours=granted,
+                    reason=code,
+                    account=company_account(request.company.organization) or "",
+                    created_at=now,
                 )
-                for part in decided["parts"]
-                if part["gpu_hours"] > 0
             )
-            grants_made += 1
+            parts.append(decided["parts"])
         else:
             request.state = RequestState.DECLINED
+    # one insert for the grants and one for their parts, whatever the size of the round
+    Grant.objects.bulk_create(grants, batch_size=2000)
+    GrantPart.objects.bulk_create(
+        (
+            GrantPart(
+                grant=grant,
+                pool=pools[part["pool"]],
+                period=part["period"],
+                gpu_hours=float(part["gpu_hours"]),
+            )
+            for grant, grant_parts in zip(grants, parts, strict=True)
+            for part in grant_parts
+            if part["gpu_hours"] > 0
+        ),
+        batch_size=2000,
+    )
+    grants_made = len(grants)
     ComputeRequest.objects.bulk_update(
-        list(requests.values()), ["state", "reason", "weight", "decided_at", "decision_note"]
+        list(requests.values()),
+        ["state", "reason", "weight", "decided_at", "decision_note"],
+        batch_size=2000,
     )
     before = rnd.state
     rnd.state = RoundState.APPROVED
