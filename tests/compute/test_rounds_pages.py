@@ -10,13 +10,15 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from bitgoeul.compute.access import REQUEST_FIELDS
 from bitgoeul.compute.enums import RoundState
 from bitgoeul.compute.models import ComputeRequest, SolveRun
 from bitgoeul.compute.navigation import nav_items
 from bitgoeul.compute.services.requests import request_set_priority
 from bitgoeul.compute.services.rounds import round_set_state, run_approve, run_start
+from bitgoeul.core.visibility import ViewLevel
 from tests.compute.rounds_helpers import make_request, make_round, pool
-from tests.conftest import World
+from tests.conftest import ROLES, World
 
 pytestmark = pytest.mark.django_db
 
@@ -125,3 +127,33 @@ def test_menu_has_one_gpu_item_for_members_and_staff(
         with django_assert_num_queries(0):
             items = nav_items(user)
         assert (("GPU", home) in items) == expected
+
+
+EXPECTED_LEVEL = {
+    "anonymous": ViewLevel.PUBLIC,
+    "owner": ViewLevel.PRIVATE,
+    "teammate": ViewLevel.PRIVATE,
+    "outsider": ViewLevel.PUBLIC,  # the other company's member: my request as the public sees it
+    "chapter_staff": ViewLevel.RECORD,
+    "reviewer": ViewLevel.PUBLIC,
+    "operator": ViewLevel.PRIVATE,
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_round_api_gives_each_role_exactly_the_request_fields_its_level_shows(
+    world: World, client: Client, django_capture_on_commit_callbacks: Any, role: str
+) -> None:
+    mine, _ = _decided(world, django_capture_on_commit_callbacks)
+    user = world.user(role)
+    if user is not None:
+        client.force_login(user)
+    body = json.loads(client.get(f"/api/v1/compute/rounds/{mine.round_id}").content)
+    row = next(g for g in body["grants"] if g["id"] == mine.pk)
+    level = EXPECTED_LEVEL[role]
+    shown = {name for name, value in row.items() if value is not None} - {"id", "round"}
+    expected = {
+        name for name in row if name in REQUEST_FIELDS.minimum and REQUEST_FIELDS.shows(name, level)
+    }
+    # award is null when no award is linked, whoever asks
+    assert shown == expected - {"award"}
