@@ -38,7 +38,7 @@ def present_solve(job: Job) -> JobView:
         summary = _("The run is computed; open it to see the grants, compare and approve it.")
     link = reverse("compute:run", args=[run.pk])
     return JobView(
-        title=title, summary=summary, actions=(JobAction(_("Open the run"), link, True),)
+        title=title, summary=summary, actions=(JobAction(_("Open the allocation run"), link, True),)
     )
 
 
