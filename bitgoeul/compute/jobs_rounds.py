@@ -62,7 +62,7 @@ def solve_job(job: Job, reporter: JobReporter) -> None:
             logger.exception("allocation run %s (job %s) failed", run.pk, job.pk)
             run_fail(run=run, reason="error")
             raise SolveFailed(
-                _("The run stopped because of an error on the server. Start it again.")
+                _("The allocation run stopped because of an error on the server. Start it again.")
             ) from exc
         reporter.result(url=reverse("compute:run", args=[run.pk]))
         if run.result.get("status") == "infeasible":

@@ -92,9 +92,11 @@ def test_request_page_and_api_show_each_role_its_fields(
 def test_run_page_words_reasons_and_shadow_prices(
     world: World, client: Client, django_capture_on_commit_callbacks: Any
 ) -> None:
-    _, run = _decided(world, django_capture_on_commit_callbacks)
+    mine, run = _decided(world, django_capture_on_commit_callbacks)
     client.force_login(world.operator)
     client.cookies["django_language"] = "en"
+    request_page = client.get(reverse("compute:request", args=[mine.pk])).content.decode()
+    assert "Granted in full: 744 GPU-hours." in request_page
     text = client.get(reverse("compute:run", args=[run.pk])).content.decode()
     assert "Granted in full: 744 GPU-hours." in text
     assert "Not granted: its GPU models were full in its months" in text

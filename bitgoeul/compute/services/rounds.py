@@ -16,6 +16,7 @@ import json
 import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -395,7 +396,20 @@ def run_approve(*, actor: Any, run: SolveRun) -> Round:
     before = rnd.state
     rnd.state = RoundState.APPROVED
     rnd.approved_run, rnd.approved_at, rnd.approved_by = run, now, actor
-    rnd.save(update_fields=["state", "approved_run", "approved_at", "approved_by"])
+    # the round as decided: the cap and floors of the approved run (staff may have changed
+    # them for it), so the round's page and the requests' sentences state what was applied
+    rnd.company_cap = None if cap is None else Decimal(str(cap)).quantize(Decimal("0.001"))
+    rnd.floors = dict(run.problem.get("group_floors", {}))
+    rnd.save(
+        update_fields=[
+            "state",
+            "approved_run",
+            "approved_at",
+            "approved_by",
+            "company_cap",
+            "floors",
+        ]
+    )
     audit_record(
         actor=actor,
         action="compute.round_approve",

@@ -21,11 +21,11 @@ def pool_chart(run: SolveRun) -> dict[str, Any] | None:
         "labels": [pool.upper() for pool in pools],
         "series": [
             {
-                "label": _("Requested"),
+                "label": _("Requested (GPU-hours)"),
                 "values": [round(summary.requested_by_pool.get(p, 0.0)) for p in pools],
             },
             {
-                "label": _("Granted"),
+                "label": _("Granted (GPU-hours)"),
                 "values": [round(summary.granted_by_pool.get(p, 0.0)) for p in pools],
             },
         ],

@@ -408,6 +408,18 @@ def request_detail(request: AuthenticatedHttpRequest, request_id: int) -> HttpRe
         "pools": list(item.pools.all()) if "pools" in fields else [],
         "reason": reason_label(item.reason),
         "waiting": waiting_sentence(item.reason) if item.state == RequestState.WAITING else "",
+        # why, in the viewer's language, from the reason code and the numbers
+        "decision": decision_sentence(
+            item.reason,
+            granted=grant.gpu_hours if grant else 0.0,
+            demand=item.demand_gpu_hours,
+            minimum=item.minimum_gpu_hours,
+            cap_share=float(item.round.company_cap)
+            if item.round and item.round.company_cap is not None
+            else None,
+        )
+        if item.round is not None and item.state in access.PUBLISHED_STATES
+        else "",
         "can_edit": access.can_edit_request(request.user, item),
         "staff": staff,
     }
