@@ -101,16 +101,24 @@ def test_round_solved_approved_writes_grants_and_notifies(
     approval = AuditEvent.objects.get(action="compute.round_approve")
     assert approval.after is not None
     assert approval.after["run"] == run.pk and len(approval.after["problem_sha256"]) == 64
-    notified = sorted(
-        Notification.objects.filter(kind="compute.request_decided").values_list(
-            "recipient_id", "object_id"
+    notices = sorted(
+        Notification.objects.filter(kind="compute.round_decided").values_list(
+            "recipient_id", "object_id", "params"
         )
     )
-    assert notified == sorted(
+    one, none = (
+        {"granted": 1, "requests": 1, "gpu_hours": "744"},
+        {
+            "granted": 0,
+            "requests": 1,
+            "gpu_hours": "0",
+        },
+    )
+    assert notices == sorted(
         [
-            (world.owner.pk, str(mine.pk)),
-            (world.teammate.pk, str(mine.pk)),
-            (world.outsider.pk, str(theirs.pk)),
+            (world.owner.pk, str(rnd.pk), one),
+            (world.teammate.pk, str(rnd.pk), one),
+            (world.outsider.pk, str(rnd.pk), none),
         ]
     )
 

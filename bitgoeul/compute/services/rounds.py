@@ -314,9 +314,9 @@ def problem_hash(problem: dict[str, Any]) -> str:
 def run_approve(*, actor: Any, run: SolveRun) -> Round:
     """Decide the round by `run`: grants and their parts for the requests it grants, GRANTED or
     DECLINED with the reason code and a note on every submitted request, the round APPROVED,
-    and each requesting company notified. Refused (`RunError`) when the round is not closed,
-    the run has no grants, a request was submitted after it, or grants made since would
-    oversell a pool and period (run again then)."""
+    and each requesting company notified (one notice per company). Refused (`RunError`) when
+    the round is not closed, the run has no grants, a request was submitted after it, or grants
+    made since would oversell a pool and period (run again then)."""
     rnd = Round.objects.select_for_update().get(pk=run.round_id)
     run = SolveRun.objects.get(pk=run.pk)
     if rnd.state != RoundState.CLOSED:
@@ -423,7 +423,7 @@ def run_approve(*, actor: Any, run: SolveRun) -> Round:
             "requests": len(requests),
         },
     )
-    notices.round_decided_notify(requests=list(requests.values()), actor=actor)
+    notices.round_decided_notify(rnd=rnd, requests=list(requests.values()), actor=actor)
     return rnd
 
 
