@@ -73,6 +73,7 @@ bench: assets messages  ## benchmarks; figures go to docs/benchmarks.md
 	$(BIN)/python -m benchmarks.bench_matchmaking
 	$(BIN)/python -m benchmarks.bench_gpu_agent
 	$(BIN)/python -m benchmarks.bench_usage_ingest
+	$(BIN)/python -m benchmarks.bench_compute_round
 
 load: assets messages  ## locust, open loop: 20 requests/s for 5 min, then stepped; to docs/benchmarks.md
 	$(BIN)/python -m benchmarks.load $(LOAD_ARGS)

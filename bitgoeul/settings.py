@@ -244,3 +244,9 @@ NINJA_PAGINATION_PER_PAGE = 50
 # GPU-hours above what it has used, as a margin for the rest of the month.
 COMPUTE_IDLE_SHARE = 0.25
 COMPUTE_RECLAIM_MARGIN = 0.10
+# Rolling GPU requests between allocation rounds (bitgoeul/compute/services/requests.py): a
+# request of at most `max_gpus` GPUs for at most `max_months` months is granted at once when the
+# pool has capacity left and the company's rolling grants in each month stay within
+# `quota_gpu_hours_per_period` (2,976 = 4 GPUs × 744 hours, a full 31-day month); larger ones
+# wait for the next round.
+COMPUTE_ROLLING = {"max_gpus": 4, "max_months": 1, "quota_gpu_hours_per_period": 2976}

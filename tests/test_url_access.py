@@ -259,6 +259,9 @@ RULES.update(COMPUTE_POOLS_RULES)
 from tests.compute.url_rules_ingest import RULES as COMPUTE_INGEST_RULES  # noqa: E402
 
 RULES.update(COMPUTE_INGEST_RULES)
+from tests.compute.url_rules_rounds import RULES as COMPUTE_ROUNDS_RULES  # noqa: E402  (as above)
+
+RULES.update(COMPUTE_ROUNDS_RULES)
 
 
 def url_names(patterns: list[Any] | None = None, namespace: str = "") -> Iterator[str]:

@@ -25,8 +25,9 @@ from django.http import Http404
 from bitgoeul.accounts.access import is_operator_staff, membership_rows, staff_chapter_ids
 from bitgoeul.accounts.enums import OrganizationKind
 from bitgoeul.accounts.types import Viewer
+from bitgoeul.companies.models import Company
 from bitgoeul.compute.enums import RequestState, RoundState
-from bitgoeul.compute.models import ComputeRequest, Grant, Round
+from bitgoeul.compute.models import ComputeRequest, Grant, Pool, Round
 from bitgoeul.core.visibility import FieldPolicy, ViewLevel
 
 REQUEST_FIELDS = FieldPolicy(
@@ -194,6 +195,8 @@ def can_set_cluster_login(actor: Viewer, user: Viewer) -> bool:
         and getattr(actor, "pk", None) == getattr(user, "pk", None)
         and bool(company_org_ids(actor))
     )
+
+
 # --- burn: grant pages, reclaims, charges and statements ---------------------------------------
 
 
@@ -209,9 +212,9 @@ def can_reclaim(user: Viewer) -> bool:
 def statement_company_ids(user: Viewer) -> set[int]:
     """The companies whose statements the user reads as a member (staff read any company's)."""
     return company_org_ids(user)
-# --- pools -------------------------------------------------------------------------------------
 
-from bitgoeul.compute.models import Pool  # noqa: E402  (this section's own import, for merges)
+
+# --- pools -------------------------------------------------------------------------------------
 
 
 def can_manage_pools(user: Viewer) -> bool:
@@ -246,3 +249,34 @@ def pool_for_manager(user: Viewer, pool_id: int) -> Pool:
     if found is None:
         raise Http404
     return found
+
+
+# --- rounds ------------------------------------------------------------------------------------
+
+
+def can_request(user: Viewer) -> bool:
+    """Members (any role) of a company may request GPU-hours for it."""
+    return bool(company_org_ids(user))
+
+
+def request_companies(user: Viewer) -> QuerySet[Company]:
+    return Company.objects.filter(pk__in=company_org_ids(user)).select_related("organization")
+
+
+def can_edit_request(user: Viewer, request: ComputeRequest) -> bool:
+    """The requesting company's members change, submit and withdraw it (staff only set its
+    priority)."""
+    return request.company_id in company_org_ids(user)
+
+
+def visible_rounds_public(user: Viewer) -> QuerySet[Round]:
+    """The round list: open and decided rounds for everyone; staff see every state."""
+    rows = rounds_visible(user)
+    if is_compute_staff(user):
+        return rows
+    return rows.filter(state__in=(RoundState.OPEN, RoundState.APPROVED))
+
+
+def round_for_staff(user: Viewer, round_id: int) -> Round:
+    require_compute_staff(user)
+    return round_for(user, round_id)

@@ -13,7 +13,12 @@ class ComputeConfig(AppConfig):
             audit_actions_burn,
             audit_actions_ingest,
             audit_actions_pools,
+            audit_actions_rounds,
             audit_actions_sched,
             demo_pools,
+            demo_rounds,
+            jobs_rounds,
+            navigation,
             notification_kinds_burn,
+            notification_kinds_rounds,
         )

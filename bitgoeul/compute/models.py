@@ -195,6 +195,10 @@ class ComputeRequest(models.Model):
         _("staff priority (0–10)"), default=0, validators=[MaxValueValidator(10)]
     )
     weight = models.FloatField(null=True, blank=True)  # the weight of the last solve
+    # why it stands where it does, as a code the page words in the viewer's language: the
+    # engine's reason once decided (capacity, company_cap …), or why a rolling request waits
+    # (too_large, quota, no_capacity); reclaim reads it to pick up requests declined for capacity
+    reason = models.CharField(max_length=20, blank=True)
     decision_note = models.TextField(blank=True)  # why, in the viewer's words at decision time
     created_at = models.DateTimeField(default=timezone.now)
     submitted_at = models.DateTimeField(null=True, blank=True)
