@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class RoundState(models.TextChoices):
@@ -22,20 +23,20 @@ class RequestState(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")
     # a rolling request too large for the rolling quota, waiting for the next round
     WAITING = "waiting", _("Waiting for the next round")
-    GRANTED = "granted", _("Granted")
+    GRANTED = "granted", pgettext_lazy("GPU request state", "Granted")
     DECLINED = "declined", _("Not granted")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    WITHDRAWN = "withdrawn", pgettext_lazy("GPU request state", "Withdrawn")
 
 
 class RunStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")
-    RUNNING = "running", _("Running")
+    RUNNING = "running", pgettext_lazy("solve run status", "Running")
     DONE = "done", _("Done")
     FAILED = "failed", _("Failed")
 
 
 class GrantState(models.TextChoices):
-    ACTIVE = "active", _("Active")
+    ACTIVE = "active", pgettext_lazy("grant state", "Active")
     ENDED = "ended", _("Ended")
 
 

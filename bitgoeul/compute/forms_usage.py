@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bitgoeul.compute.enums import UsageSource
 from bitgoeul.compute.models import Grant
@@ -15,7 +16,9 @@ from bitgoeul.compute.selectors_usage import LedgerFilter, assignable_grants
 
 class LedgerFilterForm(forms.Form):
     source = forms.ChoiceField(
-        label=_("Source"), required=False, choices=[("", _("All sources")), *UsageSource.choices]
+        label=pgettext_lazy("usage source", "Source"),
+        required=False,
+        choices=[("", _("All sources")), *UsageSource.choices],
     )
     cluster = forms.CharField(label=_("Cluster"), required=False, max_length=64)
     account = forms.CharField(label=_("Account"), required=False, max_length=64)

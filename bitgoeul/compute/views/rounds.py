@@ -51,7 +51,11 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     staff = access.is_compute_staff(user)
     if not staff and not access.can_request(user):
         raise PermissionDenied
-    context: dict[str, Any] = {"staff": staff, "open_rounds": list(selectors.open_rounds())}
+    context: dict[str, Any] = {
+        "staff": staff,
+        "open_rounds": list(selectors.open_rounds()),
+        "can_export_schedulers": access.can_export_schedulers(user),
+    }
     if access.can_request(user):
         companies = access.company_org_ids(user)
         context["my_requests"] = list(
@@ -130,7 +134,13 @@ def round_edit(request: AuthenticatedHttpRequest, round_id: int) -> HttpResponse
 def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
     rnd = access.round_for(request.user, round_id)
     staff = access.is_compute_staff(request.user)
-    context: dict[str, Any] = {"round": rnd, "staff": staff, "pools": list(rnd.pools.all())}
+    context: dict[str, Any] = {
+        "round": rnd,
+        "staff": staff,
+        "pools": list(rnd.pools.all()),
+        "can_export_schedulers": access.can_export_schedulers(request.user)
+        and rnd.state == RoundState.APPROVED,
+    }
     rows = []
     if rnd.state == RoundState.APPROVED or staff:
         for item in selectors.round_requests(rnd):

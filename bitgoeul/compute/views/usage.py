@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from bitgoeul.compute.access import require_compute_staff
@@ -85,7 +86,7 @@ def usage_assign(request: HttpRequest) -> HttpResponse:
 
 def _header() -> list[str]:
     return [
-        _("Source"),
+        pgettext("usage source", "Source"),
         _("Cluster"),
         _("Job"),
         _("GPU model"),
