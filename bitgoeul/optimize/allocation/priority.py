@@ -7,11 +7,17 @@
    solves each company's on/off choices exactly; it is tighter than the LP where company caps
    meet minimums.
 3. The incumbent: every request with a minimum takes the state its company's optimum suggests
-   (on: at least the minimum; off: 0) and the LP is re-solved over the grants; if that fails,
-   only the requests below their minimum in the LP get a binary (a restricted model).
+   (on: at least the minimum; off: 0) and the LP is re-solved; if that fails, the LP's answer is
+   repaired (`_repair`: requests below their minimum get 0, the LP re-solves the rest).
 4. Lagrangian fixing: a state whose forced bound is below the incumbent cannot be optimal, so it
-   is excluded. The remaining requests get a binary (`minimum·z <= g <= demand·z`), the company
-   inequalities are added, and SCIP solves the model from the incumbent (relative gap 1e-7).
+   is excluded.
+5. Branch and bound (SCIP, relative gap 1e-7) with a binary (`minimum·z <= g <= demand·z`) only
+   for the requests that fell below their minimum; the others' minimums are dropped, so the
+   model is a relaxation and its bound holds for the round. An answer that keeps every minimum
+   is optimal; otherwise it is repaired into an incumbent, and unless that closes the gap, the
+   requests below their minimum get binaries too. The third round gives every request that is
+   not fixed a binary. A round of many small requests with minimums (a production trace) needs
+   a dozen binaries instead of one per request.
 Under a time limit the best answer found is returned as `feasible` with the proved bound.
 """
 
