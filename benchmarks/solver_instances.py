@@ -338,3 +338,130 @@ def trace_round(
         company_cap=round(3 / company, 6),
         group_floors={"chapter:부산": 0.03, "chapter:제주": 0.03},
     )
+
+
+PRODUCTION_POOLS = {"A100": 796, "H100": 880}
+WEEK_HOURS = 168.0
+# The trace's task shapes when its file is absent: GPUs per task and GPU share (gpu_milli) with
+# their frequencies in openb_pod_list_gpuspec33.csv, and a log-normal fitted to its lifetimes
+# (median 0.15 h, 90th percentile 1.7 h, 99th 32 h).
+FALLBACK_GPUS = {1: 6989, 2: 16, 4: 15, 8: 44}
+FALLBACK_MILLI = {1000: 3986, 810: 1078, 470: 750, 320: 328, 650: 253, 230: 140, 460: 128}
+FALLBACK_QOS = {"LS": 4011, "BE": 2948, "Burstable": 99, "Guaranteed": 6}
+
+
+def _trace_shapes(data: Path | None) -> list[tuple[int, int, float, str, bool]] | None:
+    """(GPUs, gpu_milli, lifetime in hours, QoS, has a GPU-model constraint) of every GPU task of
+    the trace, or None when its file is absent."""
+    pods_file = None if data is None else data / TRACE_PODS
+    if pods_file is None or not pods_file.exists():
+        return None
+    with pods_file.open(newline="") as f:
+        return [
+            (
+                int(row["num_gpu"]),
+                int(row["gpu_milli"]),
+                (int(row["deletion_time"]) - int(row["creation_time"])) / 3600,
+                row["qos"],
+                bool(row["gpu_spec"]),
+            )
+            for row in csv.DictReader(f)
+            if int(row["num_gpu"]) > 0
+        ]
+
+
+def production_trace_round(
+    *,
+    seed: int,
+    data: Path | None = None,
+    requests: int = 19_000,
+    tenants: int = 15,
+    weeks: int = 17,
+    oversubscription: float = 2.7,
+    policy: AllocationPolicy = AllocationPolicy.PRIORITY,
+) -> AllocationProblem:
+    """A round shaped like a production trace: many small GPU tasks of a few tenants, by the week.
+
+    - Periods: `weeks` ISO weeks `2026-W01`…; pools: A100 (796 GPUs) and H100 (880 GPUs), each
+      week's capacity GPUs × 168 h scaled by one common factor so that the total demand is
+      `oversubscription` × the total capacity.
+    - Task shape: each request draws a task of the Alibaba openb trace (`data/TRACE_PODS` when
+      present, with replacement; otherwise GPUs, GPU share and QoS from the trace's frequencies
+      and a log-normal lifetime fitted to it, median 0.15 h, σ 1.9): demand =
+      `num_gpu × gpu_milli/1000 × lifetime` GPU-hours, the lifetime at least one minute and at
+      most the hours of the weeks it may run in, rounded to 0.01 (at least 0.01).
+    - Weeks: 85% of the requests may run in one week only, 15% in 2–4 consecutive weeks (start
+      uniform). Pools: a task with a GPU-model constraint in the trace (about a third; with the
+      fallback, a third at random) asks one pool at random, the others either.
+    - Every request has a minimum: 30% all-or-nothing (minimum = demand), the others
+      25–100% of the demand (uniform, rounded to 0.01).
+    - Tenants: `tenants` companies `T-01`… of Zipf sizes (a request's tenant is drawn with
+      probability ∝ 1/rank, so the largest has about 30% of the requests and the three largest
+      ask more than the cap); `company_cap` 0.30 of the round.
+    - Weights by the task's QoS class: LS and Guaranteed 60–100, Burstable 50–90, BE 30–70
+      (uniform, one decimal).
+    - Two group floors over tenants: `startup` (ranks 9–15) 15% and `chapter:광주전남` (ranks
+      4, 6, 10 and 13) 12% of the round.
+    """
+    rng = random.Random(seed)
+    shapes = _trace_shapes(data)
+    periods = tuple(f"2026-W{w + 1:02d}" for w in range(weeks))
+    names = [f"T-{t + 1:02d}" for t in range(tenants)]
+    zipf = [1 / (t + 1) for t in range(tenants)]
+    groups_of = {
+        name: tuple(
+            group
+            for group, ranks in (("chapter:광주전남", {4, 6, 10, 13}), ("startup", range(9, 16)))
+            if t + 1 in ranks
+        )
+        for t, name in enumerate(names)
+    }
+    qos_ranges = {"LS": (60, 100), "Guaranteed": (60, 100), "Burstable": (50, 90), "BE": (30, 70)}
+    pools = list(PRODUCTION_POOLS)
+    out = []
+    for i in range(requests):
+        if shapes is not None:
+            gpus, milli, hours, qos, constrained = rng.choice(shapes)
+        else:
+            gpus = rng.choices(list(FALLBACK_GPUS), weights=list(FALLBACK_GPUS.values()))[0]
+            milli = rng.choices(list(FALLBACK_MILLI), weights=list(FALLBACK_MILLI.values()))[0]
+            hours = rng.lognormvariate(math.log(0.15), 1.9)
+            qos = rng.choices(list(FALLBACK_QOS), weights=list(FALLBACK_QOS.values()))[0]
+            constrained = rng.random() < 1 / 3
+        span = 1 if rng.random() < 0.85 else rng.randint(2, 4)
+        start = rng.randrange(weeks - span + 1)
+        hours = min(max(hours, 1 / 60), WEEK_HOURS * span)
+        demand = max(0.01, round(gpus * milli / 1000 * hours, 2))
+        minimum = (
+            demand if rng.random() < 0.3 else max(0.01, round(demand * rng.uniform(0.25, 1.0), 2))
+        )
+        tenant = rng.choices(names, weights=zipf)[0]
+        chosen = (rng.choice(pools),) if constrained else tuple(pools)
+        low, high = qos_ranges.get(qos, (30, 70))
+        out.append(
+            Request(
+                id=f"J-{i + 1:05d}",
+                company=tenant,
+                weight=round(rng.uniform(low, high), 1),
+                demand=demand,
+                minimum=min(minimum, demand),
+                pools=chosen,
+                periods=periods[start : start + span],
+                groups=groups_of[tenant],
+            )
+        )
+    total_demand = sum(r.demand for r in out)
+    gpus_total = sum(PRODUCTION_POOLS.values())
+    per_gpu_week = total_demand / oversubscription / (gpus_total * weeks)
+    pool_list = tuple(
+        Pool(id=name, capacity={p: round(count * per_gpu_week, 2) for p in periods})
+        for name, count in PRODUCTION_POOLS.items()
+    )
+    return AllocationProblem(
+        policy=policy,
+        periods=periods,
+        pools=pool_list,
+        requests=tuple(out),
+        company_cap=0.30,
+        group_floors={"startup": 0.15, "chapter:광주전남": 0.12},
+    )

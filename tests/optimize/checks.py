@@ -11,7 +11,7 @@ import math
 from collections import defaultdict
 
 import numpy as np
-from scipy.optimize import linprog
+from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
 from bitgoeul.optimize.allocation.problem import AllocationProblem, AllocationResult, GrantReason
 from bitgoeul.optimize.assignment.problem import AssignmentProblem, AssignmentResult
@@ -160,6 +160,71 @@ def brute_priority(problem: AllocationProblem) -> float | None:
         if value is not None and (best is None or value > best):
             best = value
     return best
+
+
+def milp_priority(problem: AllocationProblem) -> float | None:
+    """The optimum of `priority` from HiGHS (scipy `milp`) on the plain model: `x[r,c]` per
+    request and usable cell, a binary per request with a minimum. None: infeasible."""
+    requests = problem.requests
+    columns = [(r, cell) for r in range(len(requests)) for cell in cells_of(problem, r)]
+    switch = [r for r, q in enumerate(requests) if q.minimum > 0]
+    n = len(columns) + len(switch)
+    z = {r: len(columns) + i for i, r in enumerate(switch)}
+    rows: list[np.ndarray] = []
+    low: list[float] = []
+    high: list[float] = []
+
+    def add(coefficients: dict[int, float], lo: float, hi: float) -> None:
+        row = np.zeros(n)
+        for j, value in coefficients.items():
+            row[j] = value
+        rows.append(row)
+        low.append(lo)
+        high.append(hi)
+
+    for pool in problem.pools:
+        for period in problem.periods:
+            mine = {j: 1.0 for j, (_, c) in enumerate(columns) if c == (pool.id, period)}
+            add(mine, -np.inf, pool.capacity.get(period, 0.0))
+    for r, q in enumerate(requests):
+        mine = {j: 1.0 for j, (k, _) in enumerate(columns) if k == r}
+        if r in z:
+            add({**mine, z[r]: -q.demand}, -np.inf, 0.0)
+            add({**mine, z[r]: -q.minimum}, 0.0, np.inf)
+        else:
+            add(mine, -np.inf, q.demand)
+    if problem.company_cap is not None:
+        limit = problem.company_cap * total_capacity(problem)
+        for name in sorted({q.company for q in requests}):
+            add(
+                {j: 1.0 for j, (k, _) in enumerate(columns) if requests[k].company == name},
+                -np.inf,
+                limit,
+            )
+    for group in problem.group_floors:
+        add(
+            {j: 1.0 for j, (k, _) in enumerate(columns) if group in requests[k].groups},
+            floor_target(problem, group),
+            np.inf,
+        )
+    cost = np.zeros(n)
+    for j, (k, _) in enumerate(columns):
+        cost[j] = -requests[k].weight
+    integrality = np.zeros(n)
+    integrality[len(columns) :] = 1
+    upper = np.full(n, np.inf)
+    upper[len(columns) :] = 1
+    out = milp(
+        cost,
+        constraints=LinearConstraint(np.array(rows), low, high),
+        integrality=integrality,
+        bounds=Bounds(np.zeros(n), upper),
+        options={"mip_rel_gap": 1e-9},
+    )
+    if out.status == 2:
+        return None
+    assert out.status == 0, out.message
+    return float(-out.fun)
 
 
 def check_leximin(problem: AllocationProblem, result: AllocationResult) -> None:

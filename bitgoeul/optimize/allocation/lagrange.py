@@ -17,6 +17,8 @@ inequality `Σ_{r∈company} p_r·g_r <= best_company` that closes most of the L
 
 from __future__ import annotations
 
+import bisect
+import itertools
 from dataclasses import dataclass, field
 
 from bitgoeul.optimize.allocation.model import Round
@@ -84,6 +86,52 @@ def _fill(
     return value
 
 
+class ContinuousKnapsack:
+    """The continuous knapsack of one company (greedy by profit), and the same with one request
+    forced on or off, each in O(log n) from prefix sums (`_fill` would take O(n log n) each,
+    which is minutes for a tenant with thousands of requests)."""
+
+    def __init__(self, rnd: Round, gainful: list[int], profit: dict[int, float]) -> None:
+        self.order = sorted(gainful, key=lambda r: (-profit[r], r))
+        self.position = {r: i for i, r in enumerate(self.order)}
+        self.demand = [rnd.requests[r].demand for r in self.order]
+        self.minimum = {r: rnd.requests[r].minimum for r in gainful}
+        self.profit = profit
+        self.amount = [0.0, *itertools.accumulate(self.demand)]
+        gains = (profit[r] * d for r, d in zip(self.order, self.demand, strict=True))
+        self.value = [0.0, *itertools.accumulate(gains)]
+
+    def fill(self, limit: float) -> float:
+        """Best value of the first requests in profit order within `limit` GPU-hours."""
+        if limit <= 0:
+            return 0.0
+        i = bisect.bisect_left(self.amount, limit) - 1  # the first i requests fit whole
+        if i >= len(self.order):
+            return self.value[-1]
+        return self.value[i] + (limit - self.amount[i]) * self.profit[self.order[i]]
+
+    def fill_without(self, r: int, limit: float) -> float:
+        i = self.position[r]
+        if limit <= self.amount[i]:
+            return self.fill(limit)
+        # r lies wholly inside a fill of limit + demand_r: take it out again.
+        return self.fill(limit + self.demand[i]) - self.profit[r] * self.demand[i]
+
+    def fill_with_on(self, r: int, limit: float) -> float:
+        """r at least at its minimum, the rest of its demand in its place in the order."""
+        i, minimum = self.position[r], self.minimum[r]
+        left = limit - minimum
+        if left < 0:
+            return float("-inf")
+        value = self.profit[r] * minimum
+        if left <= self.amount[i]:
+            return value + self.fill(left)
+        rest = self.demand[i] - minimum
+        if left <= self.amount[i] + rest:
+            return value + self.value[i] + (left - self.amount[i]) * self.profit[r]
+        return value + self.fill(left + minimum) - self.profit[r] * minimum
+
+
 def _company(rnd: Round, members: list[int], limit: float, out: Lagrangian) -> float:
     requests, profit = rnd.requests, out.profit
     gainful = [r for r in members if profit[r] > 0]
@@ -105,10 +153,11 @@ def _company(rnd: Round, members: list[int], limit: float, out: Lagrangian) -> f
                 else:
                     best_off[r] = max(best_off[r], value)
     else:  # continuous relaxation: an upper bound, and the loss estimates stay valid
-        best = _fill(rnd, [], gainful, limit, profit)
+        knapsack = ContinuousKnapsack(rnd, gainful, profit)
+        best = knapsack.fill(limit)
         for r in choose:
-            best_on[r] = _fill(rnd, [r], [q for q in gainful if q != r], limit, profit)
-            best_off[r] = _fill(rnd, [], [q for q in gainful if q != r], limit, profit)
+            best_on[r] = knapsack.fill_with_on(r, limit)
+            best_off[r] = knapsack.fill_without(r, limit)
         chosen = [r for r in choose if best_on[r] >= best_off[r]]
     for r in members:
         if requests[r].minimum <= 0:

@@ -7,16 +7,23 @@
    solves each company's on/off choices exactly; it is tighter than the LP where company caps
    meet minimums.
 3. The incumbent: every request with a minimum takes the state its company's optimum suggests
-   (on: at least the minimum; off: 0) and the LP is re-solved over the grants; if that fails,
-   only the requests below their minimum in the LP get a binary (a restricted model).
+   (on: at least the minimum; off: 0) and the LP is re-solved; if that fails, the LP's answer is
+   repaired (`_repair`: requests below their minimum get 0, the LP re-solves the rest).
 4. Lagrangian fixing: a state whose forced bound is below the incumbent cannot be optimal, so it
-   is excluded. The remaining requests get a binary (`minimum·z <= g <= demand·z`), the company
-   inequalities are added, and SCIP solves the model from the incumbent (relative gap 1e-7).
+   is excluded.
+5. Branch and bound (SCIP, relative gap 1e-7) with a binary (`minimum·z <= g <= demand·z`) only
+   for the requests that fell below their minimum; the others' minimums are dropped, so the
+   model is a relaxation and its bound holds for the round. An answer that keeps every minimum
+   is optimal; otherwise it is repaired into an incumbent, and unless that closes the gap, the
+   requests below their minimum get binaries too. The third round gives every request that is
+   not fixed a binary. A round of many small requests with minimums (a production trace) needs
+   a dozen binaries instead of one per request.
 Under a time limit the best answer found is returned as `feasible` with the proved bound.
 """
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 from bitgoeul.optimize.allocation.lagrange import Lagrangian, lagrangian
@@ -44,31 +51,59 @@ def solve(rnd: Round, deadline: Deadline, progress: Progress) -> AllocationResul
     lag = lagrangian(rnd, prices, floor_prices)
     bound = min(bound, lag.bound)
     progress("incumbent")
-    incumbent = _by_sides(lp, lag) or _restricted(rnd, relaxed.grants, violated, deadline)
-    if incumbent is None:
-        return infeasible(rnd, deadline, minimums=True)
-    best = _value(rnd, incumbent)
-    if reaches(best, bound) or deadline.expired():
+    incumbent = _by_sides(lp, lag) or _repair(lp, relaxed, violated, {}, {})
+    best = float("-inf") if incumbent is None else _value(rnd, incumbent)
+    if incumbent is not None and (reaches(best, bound) or deadline.expired()):
         return result(rnd, clean(rnd, incumbent), bound, prices, deadline)
-    binaries, lower, upper = _fix(rnd, lag, bound - best)
-    progress(f"branch and bound over {len(binaries)} requests")
-    mip = _mip(rnd, binaries, lower, upper)
-    _company_cuts(mip, lag)
-    _hint(mip, incumbent, lower, upper)
-    outcome = mip.solve(deadline.left())
-    if outcome in ("optimal", "feasible"):
-        found = mip.solution()
-        if _value(rnd, found) > best:
-            incumbent = found
+    lower: dict[int, float] = {}
+    upper: dict[int, float] = {}
+    if incumbent is None:  # nothing to compare with: no state can be excluded yet
+        candidates = list(lag.side)
+    else:
+        candidates, lower, upper = _fix(rnd, lag, bound - best)
+    # Only the requests below their minimum get a binary at first; the others' minimums are
+    # dropped, a relaxation. Those that fall below their minimum in its answer get one next
+    # round; from the last round on, every request that is not fixed has one (exact at once).
+    binaries = {r for r in violated if r not in lower and r not in upper}
+    for rounds in itertools.count(1):
+        progress(f"branch and bound over {len(binaries)} requests")
+        mip = _mip(rnd, sorted(binaries), lower, upper)
+        _company_cuts(mip, lag)
+        if incumbent is not None:
+            _hint(mip, incumbent, lower, upper)
+        outcome = mip.solve(deadline.left())
+        if outcome == "infeasible":
+            if incumbent is None:  # a relaxation of the round: the round is infeasible
+                return infeasible(rnd, deadline, minimums=True)
+            bound = best  # nothing better than the incumbent exists
+            break
+        if outcome not in ("optimal", "feasible"):
+            break
         # Answers outside the fixings are worth less than the incumbent.
         bound = min(bound, max(mip.solver.Objective().BestBound(), best))
-    elif outcome == "infeasible":
-        bound = best  # nothing better than the incumbent exists
+        found = mip.solution()
+        short = _below_minimum(rnd, found)
+        candidate = found if not short else _repair(lp, found, short, lower, upper)
+        if candidate is not None and _value(rnd, candidate) > best:
+            incumbent, best = candidate, _value(rnd, candidate)
+        if not short or best >= bound - SEARCH_GAP * abs(bound) or deadline.expired():
+            break
+        binaries = set(candidates) if rounds + 1 >= LAZY_ROUNDS else binaries | set(short)
+    if incumbent is None:
+        return infeasible(rnd, deadline, minimums=True)
     return result(rnd, clean(rnd, incumbent), bound, prices, deadline)
 
 
 def _value(rnd: Round, solution: Solution) -> float:
     return sum(rnd.requests[r].weight * g for r, g in solution.grants.items())
+
+
+REPAIR_ROUNDS = 20
+# Rounds of branch and bound with binaries only where the previous answer fell below a minimum.
+LAZY_ROUNDS = 3
+# Search on while the answer is further than this from the bound (relative), like SCIP's own gap;
+# `optimal` is still claimed within OPTIMALITY_GAP.
+SEARCH_GAP = 1e-7
 
 
 def _by_sides(lp: Model, lag: Lagrangian) -> Solution | None:
@@ -82,6 +117,36 @@ def _by_sides(lp: Model, lag: Lagrangian) -> Solution | None:
         return None
     solution = lp.solution()
     return None if _below_minimum(rnd, solution) else solution
+
+
+def _repair(
+    lp: Model,
+    found: Solution,
+    short: list[int],
+    lower: dict[int, float],
+    upper: dict[int, float],
+) -> Solution | None:
+    """A feasible answer near `found`: requests that have their minimum keep it, those below it
+    get 0, and the LP re-solves the grants; repeated while new requests fall below their
+    minimum (None if that fails)."""
+    rnd = lp.rnd
+    off = set(short)
+    for _ in range(REPAIR_ROUNDS):
+        for r, var in lp.g.items():
+            request = rnd.requests[r]
+            on = request.minimum > 0 and found.grants[r] >= request.minimum - tolerance(
+                request.minimum
+            )
+            var.SetLb(max(lower.get(r, 0.0), request.minimum if on else 0.0))
+            var.SetUb(0.0 if r in off else upper.get(r, request.demand))
+        if lp.solve() != "optimal":
+            return None
+        solution = lp.solution()
+        more = _below_minimum(rnd, solution)
+        if not more:
+            return solution
+        off.update(more)
+    return None
 
 
 def _fix(
@@ -191,26 +256,6 @@ def _mip(
     # Probing the binaries in presolve costs seconds and fixes nothing on this structure.
     mip.solver.SetSolverSpecificParametersAsString("propagating/probing/maxprerounds = 0\n")
     return mip
-
-
-def _restricted(
-    rnd: Round, relaxed: dict[int, float], violated: list[int], deadline: Deadline
-) -> Solution | None:
-    """Best answer in which only the requests below their minimum in the LP may switch."""
-    lower: dict[int, float] = {}
-    upper: dict[int, float] = {}
-    chosen = set(violated)
-    for r in rnd.active:
-        minimum = rnd.requests[r].minimum
-        if minimum > 0 and r not in chosen:
-            if relaxed[r] <= tolerance(rnd.requests[r].demand):
-                upper[r] = 0.0
-            else:
-                lower[r] = minimum
-    mip = _mip(rnd, violated, lower, upper)
-    if mip.solve(deadline.left()) in ("optimal", "feasible"):
-        return mip.solution()
-    return None
 
 
 def infeasible(rnd: Round, deadline: Deadline, *, minimums: bool) -> AllocationResult:
