@@ -323,14 +323,14 @@ def run_approve(*, actor: Any, run: SolveRun) -> Round:
         raise RunError(_("Close the round for requests before approving a run."))
     if run.status != RunStatus.DONE:
         raise RunError(_("Only a finished run with grants can be approved."))
-    requests = {
+    by_id = {
         str(r.pk): r
         for r in ComputeRequest.objects.select_for_update()
         .filter(round=rnd, state=RequestState.SUBMITTED)
         .select_related("company__organization")
     }
     problem_rows = {row["id"]: row for row in run.problem["requests"]}
-    if set(requests) - set(problem_rows):
+    if set(by_id) - set(problem_rows):
         raise RunError(_("Requests were submitted after this run: run the round again."))
     pools = {p.model: p for p in Pool.objects.select_for_update().filter(model__in=_run_pools(run))}
     _check_capacity(rnd, run, pools)
@@ -339,7 +339,7 @@ def run_approve(*, actor: Any, run: SolveRun) -> Round:
     grants: list[Grant] = []
     parts: list[list[dict[str, Any]]] = []
     for decided in run.result["grants"]:
-        request = requests.get(decided["request"])
+        request = by_id.get(decided["request"])
         if request is None:  # withdrawn since the run: its share stays free
             continue
         granted = float(decided["granted"])
@@ -389,7 +389,7 @@ def run_approve(*, actor: Any, run: SolveRun) -> Round:
     )
     grants_made = len(grants)
     ComputeRequest.objects.bulk_update(
-        list(requests.values()),
+        list(by_id.values()),
         ["state", "reason", "weight", "decided_at", "decision_note"],
         batch_size=2000,
     )
@@ -420,10 +420,10 @@ def run_approve(*, actor: Any, run: SolveRun) -> Round:
             "run": run.pk,
             "problem_sha256": problem_hash(run.problem),
             "grants": grants_made,
-            "requests": len(requests),
+            "requests": len(by_id),
         },
     )
-    notices.round_decided_notify(rnd=rnd, requests=list(requests.values()), actor=actor)
+    notices.round_decided_notify(rnd=rnd, requests=list(by_id.values()), actor=actor)
     return rnd
 
 

@@ -222,7 +222,7 @@ def _run_for_staff(request: AuthenticatedHttpRequest, run_id: int) -> SolveRun:
 @login_required
 def run_detail(request: AuthenticatedHttpRequest, run_id: int) -> HttpResponse:
     run = _run_for_staff(request, run_id)
-    requests = {
+    by_id = {
         str(r.pk): r
         for r in ComputeRequest.objects.filter(round=run.round).select_related(
             "company__organization"
@@ -232,7 +232,7 @@ def run_detail(request: AuthenticatedHttpRequest, run_id: int) -> HttpResponse:
     cap = (run.problem or {}).get("company_cap")
     rows = []
     for decided in (run.result or {}).get("grants", []):
-        item = requests.get(decided["request"])
+        item = by_id.get(decided["request"])
         if item is None:
             continue
         rows.append(
