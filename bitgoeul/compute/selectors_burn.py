@@ -5,6 +5,12 @@ Use is what the ledger holds: the sum of a grant's `UsageEntry` lines per pool a
 period a job started in). SM-weighted GPU-hours and energy come only from the GPU agent; where
 no line carries them they are None ("not reported"), never 0.
 
+A job that both a scheduler (sacct, Kueue: the allocation) and the GPU agent (how the
+allocation was used) reported must count once: where a grant has scheduler lines for a pool and
+period, its GPU-hours are those lines' and the agent's lines add only SM-weighted GPU-hours and
+energy; where it has only agent lines (a cluster without accounting), the agent's GPU-hours
+count (`USED_SECONDS`, `used_seconds`). Charges follow the same rule (selectors_charges).
+
 The burn-down counts a line on the day (Asia/Seoul) the ledger recorded it: the day the
 platform learned of the use, which is when an agent's running totals or a sacct file arrive.
 Lines recorded before the period count on its first day, after it on its last.
@@ -16,19 +22,37 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 
 from bitgoeul.accounts.types import Viewer
 from bitgoeul.compute.access import grants_at_least
-from bitgoeul.compute.enums import GrantState, NoticeKind
+from bitgoeul.compute.enums import GrantState, NoticeKind, UsageSource
 from bitgoeul.compute.models import Grant, GrantNotice, GrantPart, UsageEntry
 from bitgoeul.compute.periods import SEOUL, period_bounds
 from bitgoeul.core.visibility import ViewLevel
 
 HOUR = 3600.0
+
+# Lines of the schedulers, the allocation's own record; the agent's measure how it was used.
+ALLOCATED = Q(source__in=(UsageSource.SACCT, UsageSource.KUEUE))
+# The annotations `used_seconds` reads: one group's GPU-seconds by kind of source.
+USED_SECONDS = {
+    "allocated": Sum("gpu_seconds", filter=ALLOCATED),
+    "allocated_lines": Count("pk", filter=ALLOCATED),
+    "measured": Sum("gpu_seconds", filter=~ALLOCATED),
+}
+
+
+def used_seconds(row: dict[str, Any], allocated: bool | None = None) -> float:
+    """A group's GPU-seconds counted once: the schedulers' lines where there are any (or where
+    `allocated` says the whole grant has some), else the agent's."""
+    if allocated is None:
+        allocated = bool(row["allocated_lines"])
+    return float((row["allocated"] if allocated else row["measured"]) or 0.0)
 
 
 @dataclass(frozen=True)
@@ -59,7 +83,7 @@ def usage_by_part(grant_ids: Collection[int]) -> dict[tuple[int, int, str], Used
         UsageEntry.objects.filter(grant_id__in=grant_ids)
         .values("grant_id", "pool_id", "period")
         .annotate(
-            seconds=Sum("gpu_seconds"),
+            **USED_SECONDS,
             sm=Sum("sm_gpu_seconds"),
             sm_lines=Count("sm_gpu_seconds"),
             wh=Sum("energy_wh"),
@@ -69,7 +93,7 @@ def usage_by_part(grant_ids: Collection[int]) -> dict[tuple[int, int, str], Used
     )
     return {
         (row["grant_id"], row["pool_id"], row["period"]): Used(
-            gpu_hours=(row["seconds"] or 0.0) / HOUR,
+            gpu_hours=used_seconds(row) / HOUR,
             sm_gpu_hours=row["sm"] / HOUR if row["sm_lines"] else None,
             kwh=row["wh"] / 1000 if row["wh_lines"] else None,
         )
@@ -144,14 +168,16 @@ def burndown(grant: Grant, period: str, now: dt.datetime) -> Burndown:
         UsageEntry.objects.filter(grant=grant, period=period)
         .annotate(day=TruncDate("recorded_at", tzinfo=SEOUL))
         .values("day")
-        .annotate(seconds=Sum("gpu_seconds"), wh=Sum("energy_wh"))
+        .annotate(**USED_SECONDS, wh=Sum("energy_wh"))
         .order_by()
     )
+    rows = list(rows)
+    allocated = any(row["allocated_lines"] for row in rows)
     first, last = start.date(), (end - dt.timedelta(days=1)).date()
     for row in rows:
         day = min(max(row["day"], first), last)
         seconds, wh = daily.get(day, (0.0, 0.0))
-        daily[day] = (seconds + (row["seconds"] or 0.0), wh + (row["wh"] or 0.0))
+        daily[day] = (seconds + used_seconds(row, allocated), wh + (row["wh"] or 0.0))
     today = now.astimezone(SEOUL).date()
     days, prorated, used, kwh = [], [], [], []
     seconds_so_far = wh_so_far = 0.0
@@ -205,13 +231,13 @@ def period_use(period: str, grant_ids: Collection[int] | None = None) -> list[Pe
     for part in parts.select_related("grant__company__organization").order_by("grant_id"):
         net[part.grant_id] += part.net_gpu_hours
         grants[part.grant_id] = part.grant
-    used = dict(
-        UsageEntry.objects.filter(grant_id__in=list(grants), period=period)
+    used = {
+        row["grant_id"]: used_seconds(row)
+        for row in UsageEntry.objects.filter(grant_id__in=list(grants), period=period)
         .values("grant_id")
-        .annotate(seconds=Sum("gpu_seconds"))
+        .annotate(**USED_SECONDS)
         .order_by()
-        .values_list("grant_id", "seconds")
-    )
+    }
     return [
         PeriodUse(grant=grants[gid], net=net[gid], used=(used.get(gid) or 0.0) / HOUR)
         for gid in grants
@@ -234,10 +260,10 @@ def is_idle(use: PeriodUse, period: str, now: dt.datetime) -> bool:
 
 
 def part_used_gpu_hours(part: GrantPart) -> float:
-    seconds = UsageEntry.objects.filter(
+    row = UsageEntry.objects.filter(
         grant_id=part.grant_id, pool_id=part.pool_id, period=part.period
-    ).aggregate(total=Sum("gpu_seconds"))["total"]
-    return (seconds or 0.0) / HOUR
+    ).aggregate(**USED_SECONDS)
+    return used_seconds(row) / HOUR
 
 
 def reclaimable_gpu_hours(part: GrantPart, used: float) -> float:

@@ -20,6 +20,7 @@ from django.db.models import Count, Sum
 
 from bitgoeul.companies.models import Company
 from bitgoeul.compute.models import Discount, Pool, UsageEntry
+from bitgoeul.compute.selectors_burn import USED_SECONDS, used_seconds
 
 SECONDS_PER_HOUR = Decimal(3600)
 
@@ -111,7 +112,7 @@ def _usage_rows(period: str, company_ids: list[int] | None) -> list[dict[str, An
         rows = rows.filter(company_id__in=company_ids)
     found: Any = (
         rows.values("company_id", "pool_id")
-        .annotate(seconds=Sum("gpu_seconds"), wh=Sum("energy_wh"), wh_lines=Count("energy_wh"))
+        .annotate(**USED_SECONDS, wh=Sum("energy_wh"), wh_lines=Count("energy_wh"))
         .order_by()
     )
     return list(found)
@@ -129,7 +130,7 @@ def _statements(period: str, companies: list[Company]) -> list[Statement]:
         lines[company.pk].append(
             ChargeLine(
                 pool=pool,
-                gpu_seconds=float(row["seconds"] or 0.0),
+                gpu_seconds=used_seconds(row),
                 krw_per_gpu_hour=pool.krw_per_gpu_hour,
                 discount=best_discount(company, pool, discounts),
                 kwh=float(row["wh"]) / 1000 if row["wh_lines"] else None,

@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 from bitgoeul.companies.enums import Stage
 from bitgoeul.compute.models import Discount, UsageEntry
+from bitgoeul.compute.selectors_burn import usage_by_part
 from bitgoeul.compute.selectors_charges import company_statement, month_statements
 from tests.compute.factories import add_usage, company_of, make_grant, make_pool
 from tests.conftest import World
@@ -108,3 +109,24 @@ def test_statement_page_is_for_members_and_staff(world: World, client: Client) -
     assert "24,150" in client.get(url, query).content.decode()
     totals = client.get(reverse("compute:statement_totals"), {"month": MARCH}).content.decode()
     assert ("24,150" in totals, "27,150" in totals) == (True, True)
+
+
+def test_a_job_reported_by_sacct_and_by_the_agent_counts_once(world: World) -> None:
+    # the scheduler's line is the allocation (charged and burned); the agent's line of the same
+    # job only adds how it was used (energy); a grant with agent lines only counts those
+    company_of(world.company)
+    company_of(world.other_company)
+    pool = make_pool("h100", krw_per_gpu_hour=1000)
+    grant = make_grant(world.company, {(pool, "2026-10"): 100.0})
+    add_usage(grant, pool, 10, source="sacct")
+    add_usage(grant, pool, 9, kwh=4.5)
+    measured_only = make_grant(world.other_company, {(pool, "2026-10"): 100.0})
+    add_usage(measured_only, pool, 7)
+    used = usage_by_part([grant.pk, measured_only.pk])
+    assert (
+        used[grant.pk, pool.pk, "2026-10"].gpu_hours,
+        used[grant.pk, pool.pk, "2026-10"].kwh,
+        used[measured_only.pk, pool.pk, "2026-10"].gpu_hours,
+    ) == (10.0, 4.5, 7.0)
+    statement = company_statement(grant.company, "2026-10")
+    assert [(line.gpu_hours, line.kwh) for line in statement.lines] == [(10.0, 4.5)]
