@@ -140,7 +140,7 @@ def grant_create_from_reclaim(
     Grant and GrantPart, the request GRANTED. Under a row lock on the request, which must still
     wait (None otherwise: another reclaim got there first)."""
     now = now or timezone.now()
-    locked = ComputeRequest.objects.select_for_update().filter(pk=request.pk).first()
+    locked = ComputeRequest.objects.select_for_update(of=("self",)).filter(pk=request.pk).first()
     if (
         locked is None
         or locked.state not in (RequestState.WAITING, RequestState.DECLINED)

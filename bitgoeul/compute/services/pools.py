@@ -152,7 +152,7 @@ def pool_create(*, data: dict[str, Any], actor: Any) -> Pool:
 def pool_update(*, pool: Pool, data: dict[str, Any], actor: Any) -> Pool:
     """Change the fields of `data` that differ from the locked row. A new tariff applies to
     statements made after it (charges are computed when a statement is made)."""
-    current = Pool.objects.select_for_update().get(pk=pool.pk)
+    current = Pool.objects.select_for_update(of=("self",)).get(pk=pool.pk)
     check_pool({**_values(current, POOL_FIELDS), **data}, current)
     changed = _changes(current, data, POOL_FIELDS)
     if not changed:
@@ -224,7 +224,7 @@ def check_window(pool: Pool, data: dict[str, Any], window: MaintenanceWindow | N
 @transaction.atomic
 def maintenance_create(*, pool: Pool, data: dict[str, Any], actor: Any) -> MaintenanceWindow:
     """A window of `pool`; times are aware datetimes (the form reads them in Asia/Seoul)."""
-    locked = Pool.objects.select_for_update().get(pk=pool.pk)
+    locked = Pool.objects.select_for_update(of=("self",)).get(pk=pool.pk)
     check_window(locked, data, None)
     window = MaintenanceWindow(
         pool=locked,
@@ -246,8 +246,8 @@ def maintenance_create(*, pool: Pool, data: dict[str, Any], actor: Any) -> Maint
 def maintenance_update(
     *, window: MaintenanceWindow, data: dict[str, Any], actor: Any
 ) -> MaintenanceWindow:
-    pool = Pool.objects.select_for_update().get(pk=window.pool_id)
-    current = MaintenanceWindow.objects.select_for_update().get(pk=window.pk)
+    pool = Pool.objects.select_for_update(of=("self",)).get(pk=window.pool_id)
+    current = MaintenanceWindow.objects.select_for_update(of=("self",)).get(pk=window.pk)
     check_window(pool, {**_values(current, WINDOW_FIELDS), **data}, current)
     changed = _changes(current, data, WINDOW_FIELDS)
     if not changed:
@@ -269,8 +269,8 @@ def maintenance_update(
 
 @transaction.atomic
 def maintenance_delete(*, window: MaintenanceWindow, actor: Any) -> None:
-    pool = Pool.objects.select_for_update().get(pk=window.pool_id)
-    current = MaintenanceWindow.objects.select_for_update().get(pk=window.pk)
+    pool = Pool.objects.select_for_update(of=("self",)).get(pk=window.pool_id)
+    current = MaintenanceWindow.objects.select_for_update(of=("self",)).get(pk=window.pk)
     before = {"window": current.pk, **_values(current, WINDOW_FIELDS)}
     current.delete()
     audit_record(
@@ -331,7 +331,7 @@ def discount_create(*, data: dict[str, Any], actor: Any) -> Discount:
 def discount_update(*, discount: Discount, data: dict[str, Any], actor: Any) -> Discount:
     """Change a discount; `{"is_active": False}` deactivates it (statements already made keep
     the discount they applied)."""
-    current = Discount.objects.select_for_update().get(pk=discount.pk)
+    current = Discount.objects.select_for_update(of=("self",)).get(pk=discount.pk)
     data = {**data, "stage": data["stage"] or ""} if "stage" in data else data
     check_discount({**_values_objects(current), **data}, current)
     changed = _changes(current, data, DISCOUNT_FIELDS)

@@ -179,7 +179,7 @@ def _set_state(request: ComputeRequest, state: str) -> str:
 
 def _locked(request: ComputeRequest) -> ComputeRequest:
     return (
-        ComputeRequest.objects.select_for_update()
+        ComputeRequest.objects.select_for_update(of=("self",))
         .select_related("company__organization", "round")
         .get(pk=request.pk)
     )
@@ -272,8 +272,10 @@ def _rolling(actor: Any, request: ComputeRequest, pools: list[Pool]) -> ComputeR
         reason = TOO_LARGE
     else:
         # lock order: the company, then its pools by id (every rolling grant takes them so)
-        Company.objects.select_for_update().filter(pk=request.company_id).first()
-        pools = list(Pool.objects.select_for_update().filter(pk__in=[p.pk for p in pools]))
+        Company.objects.select_for_update(of=("self",)).filter(pk=request.company_id).first()
+        pools = list(
+            Pool.objects.select_for_update(of=("self",)).filter(pk__in=[p.pk for p in pools])
+        )
         pools.sort(key=lambda p: p.pk)
         free = free_capacity(pools, list(request.periods))
         used = _rolling_used(request.company_id, list(request.periods))

@@ -136,7 +136,7 @@ def round_update(
     chapters: Sequence[Organization] = (),
 ) -> Round:
     """Change a draft or open round; the audit lists only what changed."""
-    rnd = Round.objects.select_for_update().get(pk=rnd.pk)
+    rnd = Round.objects.select_for_update(of=("self",)).get(pk=rnd.pk)
     if rnd.state not in EDITABLE:
         raise ValidationError(_("A closed or decided round can no longer be changed."))
     _check(data, pools)
@@ -165,7 +165,7 @@ def round_set_state(*, actor: Any, rnd: Round, state: str) -> Round:
     """Open, close or reopen a round (approval is `run_approve`)."""
     if state == RoundState.APPROVED:
         raise ValueError("a round is approved through run_approve")
-    rnd = Round.objects.select_for_update().get(pk=rnd.pk)
+    rnd = Round.objects.select_for_update(of=("self",)).get(pk=rnd.pk)
     before = rnd.state
     if state not in TRANSITIONS[before]:
         raise IllegalTransition(before, state)
@@ -255,7 +255,7 @@ def run_start(
     *, actor: Any, rnd: Round, settings: dict[str, Any] | None = None, label: str = ""
 ) -> SolveRun:
     """A queued run of the engine over the round, computed by a `compute.solve` job."""
-    rnd = Round.objects.select_for_update().get(pk=rnd.pk)
+    rnd = Round.objects.select_for_update(of=("self",)).get(pk=rnd.pk)
     if rnd.state not in (RoundState.OPEN, RoundState.CLOSED):
         raise RunError(_("Only an open or closed round can be run."))
     number = (rnd.runs.aggregate(top=Max("number"))["top"] or 0) + 1
@@ -317,7 +317,7 @@ def run_approve(*, actor: Any, run: SolveRun) -> Round:
     and each requesting company notified (one notice per company). Refused (`RunError`) when
     the round is not closed, the run has no grants, a request was submitted after it, or grants
     made since would oversell a pool and period (run again then)."""
-    rnd = Round.objects.select_for_update().get(pk=run.round_id)
+    rnd = Round.objects.select_for_update(of=("self",)).get(pk=run.round_id)
     run = SolveRun.objects.get(pk=run.pk)
     if rnd.state != RoundState.CLOSED:
         raise RunError(_("Close the round for requests before approving a run."))
@@ -325,14 +325,17 @@ def run_approve(*, actor: Any, run: SolveRun) -> Round:
         raise RunError(_("Only a finished run with grants can be approved."))
     by_id = {
         str(r.pk): r
-        for r in ComputeRequest.objects.select_for_update()
+        for r in ComputeRequest.objects.select_for_update(of=("self",))
         .filter(round=rnd, state=RequestState.SUBMITTED)
         .select_related("company__organization")
     }
     problem_rows = {row["id"]: row for row in run.problem["requests"]}
     if set(by_id) - set(problem_rows):
         raise RunError(_("Requests were submitted after this run: run the round again."))
-    pools = {p.model: p for p in Pool.objects.select_for_update().filter(model__in=_run_pools(run))}
+    pools = {
+        p.model: p
+        for p in Pool.objects.select_for_update(of=("self",)).filter(model__in=_run_pools(run))
+    }
     _check_capacity(rnd, run, pools)
     now = timezone.now()
     cap = run.problem.get("company_cap")

@@ -44,7 +44,7 @@ def cluster_login_set(*, user: User, login: str, actor: User) -> ClusterLogin | 
         raise ValidationError(
             _("“%(login)s” is a system account. Write your own login.") % {"login": login}
         )
-    current = ClusterLogin.objects.select_for_update().filter(user=user).first()
+    current = ClusterLogin.objects.select_for_update(of=("self",)).filter(user=user).first()
     before = current.login if current else None
     if (login or None) == before:
         return current

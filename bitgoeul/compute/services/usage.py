@@ -382,7 +382,7 @@ def usage_account_assign(*, actor: Any, cluster: str, account: str, grant: Grant
     of lines assigned.
     """
     require_compute_staff(actor)
-    grant = Grant.objects.select_for_update().get(pk=grant.pk)
+    grant = Grant.objects.select_for_update(of=("self",)).get(pk=grant.pk)
     if grant.state != GrantState.ACTIVE:
         raise ValidationError(_("Choose an active grant."))
     if AccountMapping.objects.filter(cluster=cluster, account=account).exists():
