@@ -47,7 +47,7 @@ USED_SECONDS = {
 }
 
 
-def used_seconds(row: dict[str, Any], allocated: bool | None = None) -> float:
+def used_seconds(row: Any, allocated: bool | None = None) -> float:
     """A group's GPU-seconds counted once: the schedulers' lines where there are any (or where
     `allocated` says the whole grant has some), else the agent's."""
     if allocated is None:
@@ -164,14 +164,13 @@ def burndown(grant: Grant, period: str, now: dt.datetime) -> Burndown:
     start, end = period_bounds(period)
     net = sum(p.net_gpu_hours for p in grant.parts.filter(period=period))
     daily: dict[dt.date, tuple[float, float]] = {}
-    rows = (
+    rows: list[Any] = list(
         UsageEntry.objects.filter(grant=grant, period=period)
         .annotate(day=TruncDate("recorded_at", tzinfo=SEOUL))
         .values("day")
         .annotate(**USED_SECONDS, wh=Sum("energy_wh"))
         .order_by()
     )
-    rows = list(rows)
     allocated = any(row["allocated_lines"] for row in rows)
     first, last = start.date(), (end - dt.timedelta(days=1)).date()
     for row in rows:
