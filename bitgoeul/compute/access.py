@@ -22,9 +22,9 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from bitgoeul.accounts.access import is_operator_staff, membership_rows, staff_chapter_ids
-from bitgoeul.accounts.enums import OrganizationKind
+from bitgoeul.accounts.access import is_operator_staff, staff_chapter_ids
 from bitgoeul.accounts.types import Viewer
+from bitgoeul.companies.access import member_company_ids
 from bitgoeul.companies.models import Company
 from bitgoeul.compute.enums import RequestState, RoundState
 from bitgoeul.compute.models import ComputeRequest, Grant, Pool, Round
@@ -62,13 +62,6 @@ REQUEST_FIELDS = FieldPolicy(
 PUBLISHED_STATES = (RequestState.GRANTED, RequestState.DECLINED)
 
 
-def company_org_ids(user: Viewer) -> set[int]:
-    """Company organisations the user is a member of (any role)."""
-    return {
-        org_id for org_id, kind, _, _ in membership_rows(user) if kind == OrganizationKind.COMPANY
-    }
-
-
 def is_compute_staff(user: Viewer) -> bool:
     return is_operator_staff(user)
 
@@ -79,11 +72,11 @@ def require_compute_staff(user: Viewer) -> None:
 
 
 def can_request_for(user: Viewer, company_id: int) -> bool:
-    return company_id in company_org_ids(user)
+    return company_id in member_company_ids(user)
 
 
 def request_view_level(user: Viewer, request: ComputeRequest) -> ViewLevel:
-    if is_compute_staff(user) or request.company_id in company_org_ids(user):
+    if is_compute_staff(user) or request.company_id in member_company_ids(user):
         return ViewLevel.PRIVATE
     chapter_id = request.company.organization.parent_id
     if chapter_id is not None and chapter_id in staff_chapter_ids(user):
@@ -104,7 +97,7 @@ def requests_at_least(user: Viewer, level: ViewLevel) -> Q:
     """`request_view_level(user, r) >= level` as a filter on ComputeRequest."""
     if level <= ViewLevel.NONE or is_compute_staff(user):
         return Q()
-    rule = Q(company_id__in=company_org_ids(user))
+    rule = Q(company_id__in=member_company_ids(user))
     if level <= ViewLevel.RECORD:
         rule |= Q(company__organization__parent_id__in=staff_chapter_ids(user))
     if level <= ViewLevel.PUBLIC:
@@ -116,7 +109,7 @@ def grants_at_least(user: Viewer, level: ViewLevel) -> Q:
     """The same rule as a filter on Grant (a grant is seen as its request)."""
     if level <= ViewLevel.NONE or is_compute_staff(user):
         return Q()
-    rule = Q(company_id__in=company_org_ids(user))
+    rule = Q(company_id__in=member_company_ids(user))
     if level <= ViewLevel.RECORD:
         rule |= Q(company__organization__parent_id__in=staff_chapter_ids(user))
     if level <= ViewLevel.PUBLIC:
@@ -193,7 +186,7 @@ def can_set_cluster_login(actor: Viewer, user: Viewer) -> bool:
     return (
         getattr(actor, "is_authenticated", False)
         and getattr(actor, "pk", None) == getattr(user, "pk", None)
-        and bool(company_org_ids(actor))
+        and bool(member_company_ids(actor))
     )
 
 
@@ -202,7 +195,7 @@ def can_set_cluster_login(actor: Viewer, user: Viewer) -> bool:
 
 def can_view_charges(user: Viewer, company_id: int) -> bool:
     """Charges (KRW, energy, the statement) are PRIVATE: the company's members and staff."""
-    return is_compute_staff(user) or company_id in company_org_ids(user)
+    return is_compute_staff(user) or company_id in member_company_ids(user)
 
 
 def can_reclaim(user: Viewer) -> bool:
@@ -211,7 +204,7 @@ def can_reclaim(user: Viewer) -> bool:
 
 def statement_company_ids(user: Viewer) -> set[int]:
     """The companies whose statements the user reads as a member (staff read any company's)."""
-    return company_org_ids(user)
+    return member_company_ids(user)
 
 
 # --- pools -------------------------------------------------------------------------------------
@@ -256,17 +249,17 @@ def pool_for_manager(user: Viewer, pool_id: int) -> Pool:
 
 def can_request(user: Viewer) -> bool:
     """Members (any role) of a company may request GPU-hours for it."""
-    return bool(company_org_ids(user))
+    return bool(member_company_ids(user))
 
 
 def request_companies(user: Viewer) -> QuerySet[Company]:
-    return Company.objects.filter(pk__in=company_org_ids(user)).select_related("organization")
+    return Company.objects.filter(pk__in=member_company_ids(user)).select_related("organization")
 
 
 def can_edit_request(user: Viewer, request: ComputeRequest) -> bool:
     """The requesting company's members change, submit and withdraw it (staff only set its
     priority)."""
-    return request.company_id in company_org_ids(user)
+    return request.company_id in member_company_ids(user)
 
 
 def visible_rounds_public(user: Viewer) -> QuerySet[Round]:

@@ -14,6 +14,6 @@ from bitgoeul.core.navigation import nav_provider
 
 @nav_provider("compute")
 def nav_items(user: Any) -> list[tuple[str, str]]:
-    if access.company_org_ids(user) or access.is_compute_staff(user):
+    if access.member_company_ids(user) or access.is_compute_staff(user):
         return [(_("GPU"), reverse("compute:home"))]
     return []

@@ -40,7 +40,7 @@ def _can_see(user: Any, rnd: Round) -> bool:
     return (
         rnd.state == RoundState.APPROVED
         and ComputeRequest.objects.filter(
-            round=rnd, company_id__in=access.company_org_ids(user)
+            round=rnd, company_id__in=access.member_company_ids(user)
         ).exists()
     )
 

@@ -10,7 +10,7 @@ functions check the data and say what to fix.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from bitgoeul.accounts.enums import OrganizationKind
 from bitgoeul.audit.services import audit_record
 from bitgoeul.compute.models import Discount, MaintenanceWindow, Pool
+from bitgoeul.core.changes import changed_fields, field_values
 
 POOL_FIELDS = (
     "name",
@@ -46,37 +47,9 @@ MAX_RESERVED_SHARE = Decimal("0.5")
 # --- helpers -----------------------------------------------------------------------------------
 
 
-def _value(obj: models.Model, name: str) -> Any:
-    """A field's value as the audit keeps it: foreign keys by id."""
-    field = obj._meta.get_field(name)
-    if isinstance(field, models.ForeignKey):
-        return getattr(obj, field.attname)
-    return getattr(obj, name)
-
-
-def _values(obj: models.Model, names: Iterable[str]) -> dict[str, Any]:
-    return {name: _value(obj, name) for name in names}
-
-
 def _pks(obj: models.Model | None) -> list[Any]:
     """The row itself when it exists, to leave it out of "another one like it" checks."""
     return [] if obj is None else [obj.pk]
-
-
-def _changes(obj: models.Model, data: dict[str, Any], fields: Sequence[str]) -> dict[str, Any]:
-    """The fields of `data` (among `fields`) whose value differs from `obj`'s."""
-    changed = {}
-    for name in fields:
-        if name not in data:
-            continue
-        new, old = data[name], getattr(obj, name)
-        if isinstance(new, models.Model) or isinstance(old, models.Model):
-            if getattr(new, "pk", new) == getattr(old, "pk", old):
-                continue
-        elif new == old:
-            continue
-        changed[name] = new
-    return changed
 
 
 # --- pools -------------------------------------------------------------------------------------
@@ -143,7 +116,7 @@ def pool_create(*, data: dict[str, Any], actor: Any) -> Pool:
         actor=actor,
         action="compute_pool.create",
         obj=pool,
-        after=_values(pool, [n for n in POOL_FIELDS if n in data]),
+        after=field_values(pool, [n for n in POOL_FIELDS if n in data]),
     )
     return pool
 
@@ -153,11 +126,11 @@ def pool_update(*, pool: Pool, data: dict[str, Any], actor: Any) -> Pool:
     """Change the fields of `data` that differ from the locked row. A new tariff applies to
     statements made after it (charges are computed when a statement is made)."""
     current = Pool.objects.select_for_update(of=("self",)).get(pk=pool.pk)
-    check_pool({**_values(current, POOL_FIELDS), **data}, current)
-    changed = _changes(current, data, POOL_FIELDS)
+    check_pool({**field_values(current, POOL_FIELDS), **data}, current)
+    changed = changed_fields(current, data, POOL_FIELDS)
     if not changed:
         return current
-    before = _values(current, changed)
+    before = field_values(current, changed)
     for name, value in changed.items():
         setattr(current, name, value)
     current.full_clean()
@@ -167,7 +140,7 @@ def pool_update(*, pool: Pool, data: dict[str, Any], actor: Any) -> Pool:
         action="compute_pool.update",
         obj=current,
         before=before,
-        after=_values(current, changed),
+        after=field_values(current, changed),
     )
     return current
 
@@ -237,7 +210,7 @@ def maintenance_create(*, pool: Pool, data: dict[str, Any], actor: Any) -> Maint
         actor=actor,
         action="compute_maintenance.create",
         obj=locked,
-        after={"window": window.pk, **_values(window, WINDOW_FIELDS)},
+        after={"window": window.pk, **field_values(window, WINDOW_FIELDS)},
     )
     return window
 
@@ -248,11 +221,11 @@ def maintenance_update(
 ) -> MaintenanceWindow:
     pool = Pool.objects.select_for_update(of=("self",)).get(pk=window.pool_id)
     current = MaintenanceWindow.objects.select_for_update(of=("self",)).get(pk=window.pk)
-    check_window(pool, {**_values(current, WINDOW_FIELDS), **data}, current)
-    changed = _changes(current, data, WINDOW_FIELDS)
+    check_window(pool, {**field_values(current, WINDOW_FIELDS), **data}, current)
+    changed = changed_fields(current, data, WINDOW_FIELDS)
     if not changed:
         return current
-    before = {"window": current.pk, **_values(current, changed)}
+    before = {"window": current.pk, **field_values(current, changed)}
     for name, value in changed.items():
         setattr(current, name, value)
     current.full_clean(exclude=["created_by"])
@@ -262,7 +235,7 @@ def maintenance_update(
         action="compute_maintenance.update",
         obj=pool,
         before=before,
-        after={"window": current.pk, **_values(current, changed)},
+        after={"window": current.pk, **field_values(current, changed)},
     )
     return current
 
@@ -271,7 +244,7 @@ def maintenance_update(
 def maintenance_delete(*, window: MaintenanceWindow, actor: Any) -> None:
     pool = Pool.objects.select_for_update(of=("self",)).get(pk=window.pool_id)
     current = MaintenanceWindow.objects.select_for_update(of=("self",)).get(pk=window.pk)
-    before = {"window": current.pk, **_values(current, WINDOW_FIELDS)}
+    before = {"window": current.pk, **field_values(current, WINDOW_FIELDS)}
     current.delete()
     audit_record(
         actor=actor, action="compute_maintenance.delete", obj=pool, before=before, after={}
@@ -322,7 +295,7 @@ def discount_create(*, data: dict[str, Any], actor: Any) -> Discount:
         actor=actor,
         action="compute_discount.create",
         obj=discount,
-        after=_values(discount, DISCOUNT_FIELDS),
+        after=field_values(discount, DISCOUNT_FIELDS),
     )
     return discount
 
@@ -334,10 +307,10 @@ def discount_update(*, discount: Discount, data: dict[str, Any], actor: Any) -> 
     current = Discount.objects.select_for_update(of=("self",)).get(pk=discount.pk)
     data = {**data, "stage": data["stage"] or ""} if "stage" in data else data
     check_discount({**_values_objects(current), **data}, current)
-    changed = _changes(current, data, DISCOUNT_FIELDS)
+    changed = changed_fields(current, data, DISCOUNT_FIELDS)
     if not changed:
         return current
-    before = _values(current, changed)
+    before = field_values(current, changed)
     for name, value in changed.items():
         setattr(current, name, value)
     current.full_clean()
@@ -347,7 +320,7 @@ def discount_update(*, discount: Discount, data: dict[str, Any], actor: Any) -> 
         action="compute_discount.update",
         obj=current,
         before=before,
-        after=_values(current, changed),
+        after=field_values(current, changed),
     )
     return current
 

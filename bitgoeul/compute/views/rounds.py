@@ -57,7 +57,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
         "can_export_schedulers": access.can_export_schedulers(user),
     }
     if access.can_request(user):
-        companies = access.company_org_ids(user)
+        companies = access.member_company_ids(user)
         context["my_requests"] = list(
             ComputeRequest.objects.filter(company_id__in=companies)
             .select_related("round", "company__organization")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import IO, Any, TypeVar
 
 from django.core.exceptions import ValidationError
@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bitgoeul.audit.services import audit_record
+from bitgoeul.core.changes import changed_fields, field_values
 from bitgoeul.equipment.enums import FeeUnit
 from bitgoeul.equipment.models import (
     SLOT_MINUTES,
@@ -106,35 +107,6 @@ PHOTO_EXTENSIONS = {"jpeg": "jpg", "png": "png", "webp": "webp"}
 # --- helpers -----------------------------------------------------------------------------------
 
 
-def _value(obj: models.Model, name: str) -> Any:
-    """A field's value as the audit keeps it: foreign keys by id."""
-    field = obj._meta.get_field(name)
-    if isinstance(field, models.ForeignKey):
-        return getattr(obj, field.attname)
-    return getattr(obj, name)
-
-
-def _changes(obj: models.Model, data: dict[str, Any], fields: Sequence[str]) -> dict[str, Any]:
-    """The fields of `data` (among `fields`) whose value differs from `obj`'s, as new values."""
-    changed = {}
-    for name in fields:
-        if name not in data:
-            continue
-        new = data[name]
-        old = getattr(obj, name)
-        if isinstance(new, models.Model) or isinstance(old, models.Model):
-            if getattr(new, "pk", new) == getattr(old, "pk", old):
-                continue
-        elif new == old:
-            continue
-        changed[name] = new
-    return changed
-
-
-def _audit_values(obj: models.Model, names: Iterable[str]) -> dict[str, Any]:
-    return {name: _value(obj, name) for name in names}
-
-
 def _check_position(data: dict[str, Any]) -> None:
     if "position" in data and data["position"] is None:
         data["position"] = 0
@@ -204,14 +176,14 @@ def _save_grouping(
             actor=actor,
             action=f"{action}.create",
             obj=created,
-            after=_audit_values(created, fields),
+            after=field_values(created, fields),
         )
         return created
     current = model.objects.select_for_update().get(pk=obj.pk)
-    changed = _changes(current, data, fields)
+    changed = changed_fields(current, data, fields)
     if not changed:
         return current
-    before = _audit_values(current, changed)
+    before = field_values(current, changed)
     for name, value in changed.items():
         setattr(current, name, value)
     current.full_clean()
@@ -223,7 +195,7 @@ def _save_grouping(
         action=f"{action}.update",
         obj=current,
         before=before,
-        after=_audit_values(current, changed),
+        after=field_values(current, changed),
     )
     return current
 
@@ -297,15 +269,15 @@ def item_save(
         if bundled_with is not None:
             item.bundled_with.set(bundled_with)
         _reindex([Item.objects.select_related("centre", "category").get(pk=item.pk)])
-        after = _audit_values(item, [n for n in ITEM_FIELDS if n in data])
+        after = field_values(item, [n for n in ITEM_FIELDS if n in data])
         if bundled_with:
             after["bundled_with"] = sorted(other.pk for other in bundled_with)
         audit_record(actor=actor, action="equipment_item.create", obj=item, after=after)
         return item
     current = Item.objects.select_for_update().get(pk=item.pk)
-    check_item_rules({**_audit_values(current, ITEM_FIELDS), **data})
-    changed = _changes(current, data, ITEM_FIELDS)
-    before = _audit_values(current, changed)
+    check_item_rules({**field_values(current, ITEM_FIELDS), **data})
+    changed = changed_fields(current, data, ITEM_FIELDS)
+    before = field_values(current, changed)
     after = {}
     if bundled_with is not None:
         old_bundle = sorted(current.bundled_with.values_list("pk", flat=True))
@@ -321,7 +293,7 @@ def item_save(
     current.full_clean(exclude=["search_body"])
     current.save(update_fields=[*changed, "updated_at"])
     _reindex([Item.objects.select_related("centre", "category").get(pk=current.pk)])
-    after.update(_audit_values(current, changed))
+    after.update(field_values(current, changed))
     audit_record(
         actor=actor, action="equipment_item.update", obj=current, before=before, after=after
     )
@@ -343,14 +315,14 @@ def accessory_save(
             actor=actor,
             action="equipment_accessory.create",
             obj=item,
-            after={"accessory": accessory.pk, **_audit_values(accessory, ACCESSORY_FIELDS)},
+            after={"accessory": accessory.pk, **field_values(accessory, ACCESSORY_FIELDS)},
         )
         return accessory
     current = Accessory.objects.select_for_update().get(pk=accessory.pk, item=item)
-    changed = _changes(current, data, ACCESSORY_FIELDS)
+    changed = changed_fields(current, data, ACCESSORY_FIELDS)
     if not changed:
         return current
-    before = {"accessory": current.pk, **_audit_values(current, changed)}
+    before = {"accessory": current.pk, **field_values(current, changed)}
     for name, value in changed.items():
         setattr(current, name, value)
     current.full_clean()
@@ -360,7 +332,7 @@ def accessory_save(
         action="equipment_accessory.update",
         obj=item,
         before=before,
-        after={"accessory": current.pk, **_audit_values(current, changed)},
+        after={"accessory": current.pk, **field_values(current, changed)},
     )
     return current
 
@@ -370,7 +342,7 @@ def accessory_delete(*, accessory: Accessory, actor: Any) -> None:
     """Remove an accessory no booking has used; one that was lent is kept (bookings name it)
     and its quantity set to 0 instead, so that it can no longer be chosen."""
     current = Accessory.objects.select_for_update().get(pk=accessory.pk)
-    before = {"accessory": current.pk, **_audit_values(current, ACCESSORY_FIELDS)}
+    before = {"accessory": current.pk, **field_values(current, ACCESSORY_FIELDS)}
     if BookingAccessory.objects.filter(accessory=current).exists():
         current.quantity = 0
         current.save(update_fields=["quantity"])
@@ -492,7 +464,7 @@ def blackout_create(
         actor=actor,
         action="equipment_blackout.create",
         obj=item or centre,
-        after={"blackout": blackout.pk, **_audit_values(blackout, BLACKOUT_FIELDS)},
+        after={"blackout": blackout.pk, **field_values(blackout, BLACKOUT_FIELDS)},
     )
     return blackout
 
@@ -501,7 +473,7 @@ def blackout_create(
 def blackout_delete(*, blackout: Blackout, actor: Any) -> None:
     current = Blackout.objects.select_for_update().get(pk=blackout.pk)
     owner: models.Model | None = current.item or current.centre
-    before = {"blackout": current.pk, **_audit_values(current, BLACKOUT_FIELDS)}
+    before = {"blackout": current.pk, **field_values(current, BLACKOUT_FIELDS)}
     current.delete()
     audit_record(
         actor=actor, action="equipment_blackout.delete", obj=owner, before=before, after={}
@@ -527,7 +499,7 @@ def quota_create(*, data: dict[str, Any], actor: Any, now: dt.datetime | None = 
         actor=actor,
         action="equipment_quota.create",
         obj=quota.item or quota.category or quota,
-        after={"quota": quota.pk, **_audit_values(quota, QUOTA_FIELDS)},
+        after={"quota": quota.pk, **field_values(quota, QUOTA_FIELDS)},
     )
     return quota
 
