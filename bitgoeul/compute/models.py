@@ -199,7 +199,6 @@ class ComputeRequest(models.Model):
     # engine's reason once decided (capacity, company_cap …), or why a rolling request waits
     # (too_large, quota, no_capacity); reclaim reads it to pick up requests declined for capacity
     reason = models.CharField(max_length=20, blank=True)
-    decision_note = models.TextField(blank=True)  # why, in the viewer's words at decision time
     created_at = models.DateTimeField(default=timezone.now)
     submitted_at = models.DateTimeField(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)

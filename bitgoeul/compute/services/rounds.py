@@ -33,7 +33,6 @@ from bitgoeul.compute.enums import RequestState, RoundState, RunStatus
 from bitgoeul.compute.models import ComputeRequest, Grant, GrantPart, Pool, Round, SolveRun
 from bitgoeul.compute.naming import company_account
 from bitgoeul.compute.periods import is_period
-from bitgoeul.compute.reasons_rounds import decision_sentence
 from bitgoeul.compute.selectors_rounds import (
     award_scores,
     granted_by_cell,
@@ -350,13 +349,6 @@ def run_approve(*, actor: Any, run: SolveRun) -> Round:
         request.reason = code
         request.weight = problem_rows[decided["request"]]["weight"]
         request.decided_at = now
-        request.decision_note = decision_sentence(
-            code,
-            granted=granted,
-            demand=request.demand_gpu_hours,
-            minimum=request.minimum_gpu_hours,
-            cap_share=cap,
-        )
         if granted > 0:
             request.state = RequestState.GRANTED
             grants.append(
@@ -397,7 +389,7 @@ def run_approve(*, actor: Any, run: SolveRun) -> Round:
     # most of an approval's time (docs/benchmarks.md, "Compute").
     ComputeRequest.objects.bulk_update(
         list(by_id.values()),
-        ["state", "reason", "weight", "decided_at", "decision_note"],
+        ["state", "reason", "weight", "decided_at"],
         batch_size=100,
     )
     before = rnd.state
