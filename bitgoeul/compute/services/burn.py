@@ -31,7 +31,6 @@ from bitgoeul.audit.services import audit_record
 from bitgoeul.compute import notification_kinds_burn as notices
 from bitgoeul.compute.enums import GrantState, NoticeKind, RequestState
 from bitgoeul.compute.models import ComputeRequest, Grant, GrantNotice, GrantPart, Reclaim
-from bitgoeul.compute.naming import company_account
 from bitgoeul.compute.periods import period_hours, period_of
 from bitgoeul.compute.selectors_burn import (
     is_idle,
@@ -41,6 +40,7 @@ from bitgoeul.compute.selectors_burn import (
     reclaimable_gpu_hours,
     was_warned_idle,
 )
+from bitgoeul.compute.services.requests import request_grant_reclaimed
 
 # (share of the net GPU-hours used, notice kind), lowest first
 THRESHOLDS = ((0.5, NoticeKind.USED_50), (0.8, NoticeKind.USED_80), (1.0, NoticeKind.USED_100))
@@ -136,45 +136,22 @@ def grant_create_from_reclaim(
     actor: Any,
     now: dt.datetime | None = None,
 ) -> Grant | None:
-    """Grant `gpu_hours` of the reclaimed part's pool and period to a waiting request: a new
-    Grant and GrantPart, the request GRANTED. Under a row lock on the request, which must still
-    wait (None otherwise: another reclaim got there first)."""
-    now = now or timezone.now()
-    locked = ComputeRequest.objects.select_for_update(of=("self",)).filter(pk=request.pk).first()
-    if (
-        locked is None
-        or locked.state not in (RequestState.WAITING, RequestState.DECLINED)
-        or Grant.objects.filter(request_id=locked.pk).exists()
-    ):
-        return None
-    company = request.company
-    grant = Grant.objects.create(
-        request=locked,
-        company_id=locked.company_id,
-        round_id=locked.round_id,
+    """Grant `gpu_hours` of the reclaimed part's pool and period to a waiting request (the
+    requests service writes the grant and the request's state) and tell its company. None when
+    the request no longer waits (another reclaim got there first)."""
+    grant = request_grant_reclaimed(
+        actor=actor,
+        request=request,
+        pool=part.pool,
+        period=part.period,
         gpu_hours=gpu_hours,
         reason=RECLAIM_REASON,
-        account=company_account(company.organization) or "",
-        created_at=now,
-        state=GrantState.ACTIVE,
+        now=now,
     )
-    GrantPart.objects.create(grant=grant, pool=part.pool, period=part.period, gpu_hours=gpu_hours)
-    before = {"state": locked.state}
-    locked.state = RequestState.GRANTED
-    locked.decided_at = now
-    locked.save(update_fields=["state", "decided_at"])
-    audit_record(
-        actor=actor,
-        action="compute.grant_from_reclaim",
-        obj=locked,
-        before=before,
-        after={"state": locked.state, "grant": grant.pk, "gpu_hours": round(gpu_hours, 1)},
-    )
-    grant.request = locked
-    grant.company = company
-    notices.grant_reassigned_notify(
-        grant=grant, pool=part.pool.name, period=part.period, hours=gpu_hours, actor=actor
-    )
+    if grant is not None:
+        notices.grant_reassigned_notify(
+            grant=grant, pool=part.pool.name, period=part.period, hours=gpu_hours, actor=actor
+        )
     return grant
 
 

@@ -5,7 +5,8 @@ Request flow (`TRANSITIONS`): DRAFT → SUBMITTED (in a round) → GRANTED / DEC
 is approved (services/rounds.py). A rolling request (no round) goes from DRAFT straight to
 GRANTED when it is small (settings.COMPUTE_ROLLING), the company's rolling quota holds in each
 month and its pools have capacity left; otherwise to WAITING for the next round, with the
-reason code saved. DRAFT, SUBMITTED and WAITING may be WITHDRAWN.
+reason code saved. DRAFT, SUBMITTED and WAITING may be WITHDRAWN. A WAITING or DECLINED
+request may still be GRANTED GPU-hours reclaimed from an idle grant (`request_grant_reclaimed`).
 
 The rolling grant locks the company row and then its pools (in id order, so two requests cannot
 deadlock) before it reads what is free: two requests at once cannot oversell a pool or a quota.
@@ -13,6 +14,7 @@ deadlock) before it reads what is free: two requests at once cannot oversell a p
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
@@ -44,9 +46,11 @@ TRANSITIONS: dict[str, set[str]] = {
         RequestState.WITHDRAWN,
     },
     RequestState.SUBMITTED: {RequestState.GRANTED, RequestState.DECLINED, RequestState.WITHDRAWN},
-    RequestState.WAITING: {RequestState.WITHDRAWN},
+    # GPU-hours reclaimed from an idle grant go to waiting and declined requests
+    # (`request_grant_reclaimed`, called by the reclaim in services/burn.py)
+    RequestState.WAITING: {RequestState.GRANTED, RequestState.WITHDRAWN},
     RequestState.GRANTED: set(),
-    RequestState.DECLINED: set(),
+    RequestState.DECLINED: {RequestState.GRANTED},
     RequestState.WITHDRAWN: set(),
 }
 EDITABLE = (RequestState.DRAFT,)
@@ -322,6 +326,53 @@ def _rolling(actor: Any, request: ComputeRequest, pools: list[Pool]) -> ComputeR
         after=after,
     )
     return request
+
+
+@transaction.atomic
+def request_grant_reclaimed(
+    *,
+    actor: Any,
+    request: ComputeRequest,
+    pool: Pool,
+    period: str,
+    gpu_hours: float,
+    reason: str,
+    now: dt.datetime | None = None,
+) -> Grant | None:
+    """Grant a waiting or declined request `gpu_hours` of one pool and period reclaimed from an
+    idle grant: a new Grant and GrantPart, the request GRANTED. Under a row lock on the request;
+    None when it can no longer take them (another reclaim got there first, or it was withdrawn)."""
+    now = now or timezone.now()
+    locked = ComputeRequest.objects.select_for_update(of=("self",)).filter(pk=request.pk).first()
+    if (
+        locked is None
+        or locked.state not in (RequestState.WAITING, RequestState.DECLINED)
+        or Grant.objects.filter(request_id=locked.pk).exists()
+    ):
+        return None
+    grant = Grant.objects.create(
+        request=locked,
+        company_id=locked.company_id,
+        round_id=locked.round_id,
+        gpu_hours=gpu_hours,
+        reason=reason,
+        account=company_account(request.company.organization) or "",
+        created_at=now,
+    )
+    GrantPart.objects.create(grant=grant, pool=pool, period=period, gpu_hours=gpu_hours)
+    before = _set_state(locked, RequestState.GRANTED)
+    locked.decided_at = now
+    locked.save(update_fields=["state", "decided_at"])
+    audit_record(
+        actor=actor,
+        action="compute.grant_from_reclaim",
+        obj=locked,
+        before={"state": before},
+        after={"state": locked.state, "grant": grant.pk, "gpu_hours": round(gpu_hours, 1)},
+    )
+    grant.request = locked
+    grant.company = request.company
+    return grant
 
 
 def _rolling_used(company_id: int, periods: list[str]) -> dict[str, float]:
