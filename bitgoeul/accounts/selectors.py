@@ -30,6 +30,23 @@ def organization_users(
     )
 
 
+def organization_users_by_organization(
+    organization_ids: Collection[int], *, roles: Collection[str] = ()
+) -> dict[int, list[User]]:
+    """`organization_users` of each organisation, by organisation id (one that has none is
+    absent), a user in two of them being one object: the recipients of a notice that each
+    organisation reads with its own figures. One query."""
+    rows = Membership.objects.filter(organization_id__in=organization_ids, user__is_active=True)
+    if roles:
+        rows = rows.filter(role__in=roles)
+    users: dict[int, User] = {}
+    by_organization: dict[int, dict[int, User]] = {}
+    for m in rows.select_related("user").order_by("organization_id", "user_id"):
+        user = users.setdefault(m.user_id, m.user)
+        by_organization.setdefault(m.organization_id, {})[user.pk] = user
+    return {org_id: list(members.values()) for org_id, members in by_organization.items()}
+
+
 def organization_members(organization: Organization) -> QuerySet[Membership]:
     return organization.memberships.select_related("user").order_by("role", "user__name")
 

@@ -16,12 +16,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from bitgoeul.accounts.selectors import organization_users
+from bitgoeul.accounts.selectors import organization_users_by_organization
 from bitgoeul.compute import access
 from bitgoeul.compute.enums import RequestState, RoundState
 from bitgoeul.compute.models import ComputeRequest, Round
 from bitgoeul.notifications.registry import Kind, kind_register
-from bitgoeul.notifications.services import notify
+from bitgoeul.notifications.services import notify_each
 
 DECIDED = "compute.round_decided"
 
@@ -89,18 +89,14 @@ def round_decided_notify(*, rnd: Round, requests: Sequence[ComputeRequest], acto
     by_company: dict[int, list[ComputeRequest]] = defaultdict(list)
     for request in requests:
         by_company[request.company_id].append(request)
-    sent = 0
+    members = organization_users_by_organization(list(by_company))
+    each = []
     for company_id, rows in sorted(by_company.items()):
         granted = [r for r in rows if r.state == RequestState.GRANTED]
-        sent += notify(
-            recipients=organization_users({company_id}),
-            kind=DECIDED,
-            obj=rnd,
-            params={
-                "granted": len(granted),
-                "requests": len(rows),
-                "gpu_hours": f"{sum(r.grant.gpu_hours for r in granted):,.0f}",
-            },
-            actor=actor,
-        )
-    return sent
+        params = {
+            "granted": len(granted),
+            "requests": len(rows),
+            "gpu_hours": f"{sum(r.grant.gpu_hours for r in granted):,.0f}",
+        }
+        each.append((members.get(company_id, []), params))
+    return notify_each(kind=DECIDED, obj=rnd, each=each, actor=actor)

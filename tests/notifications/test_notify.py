@@ -21,7 +21,7 @@ from bitgoeul.companies.services.watchlists import watchlist_add
 from bitgoeul.notifications import registry
 from bitgoeul.notifications.models import Notification
 from bitgoeul.notifications.selectors import notifications_for, readable_rows
-from bitgoeul.notifications.services import notify
+from bitgoeul.notifications.services import notify, notify_each
 from tests.companies.helpers import make_company
 from tests.conftest import ROLES, World
 
@@ -230,3 +230,39 @@ def test_notices_keep_their_time_order(world: World, company: Company) -> None:
     notify(recipients=[world.operator], kind=SCORE_JUMP, obj=company, params={"before": 2})
     params = [n.params["before"] for n in notifications_for(world.operator)]
     assert params == [2, 1]
+
+
+def test_notify_each_gives_each_group_its_own_figures_once_per_person(
+    world: World, company: Company, django_assert_max_num_queries: Any
+) -> None:
+    """One event told to several groups (a round's decision to each company): each person
+    once, with the first group's params; the visibility rule still applies per person; one
+    preferences query and one insert for all of them."""
+    company_set_chapter_consent(company=company, actor=world.owner, consent=False)
+    first = {"before": 1.0, "after": 2.0}
+    second = {"before": 3.0, "after": 4.0}
+    with django_assert_max_num_queries(12):
+        written = notify_each(
+            kind=SCORE_JUMP,
+            obj=company,
+            each=[
+                ([world.owner, world.chapter_staff], first),
+                ([world.teammate, world.owner, world.operator], second),
+            ],
+            actor=world.operator,
+        )
+    rows = dict(Notification.objects.values_list("recipient_id", "params"))
+    assert written == 3
+    assert rows == {world.owner.pk: first, world.teammate.pk: second, world.operator.pk: second}
+
+
+def test_organization_users_by_organization_groups_members_in_one_query(
+    world: World, django_assert_num_queries: Any
+) -> None:
+    from bitgoeul.accounts.selectors import organization_users_by_organization
+
+    with django_assert_num_queries(1):
+        members = organization_users_by_organization([world.company.pk, world.chapter.pk, -1])
+    assert {u.pk for u in members[world.company.pk]} == {world.owner.pk, world.teammate.pk}
+    assert world.chapter_staff.pk in {u.pk for u in members[world.chapter.pk]}
+    assert -1 not in members
