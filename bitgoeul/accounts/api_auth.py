@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja.security import APIKeyCookie, HttpBearer
 
+from bitgoeul.accounts.access import is_operator_staff
 from bitgoeul.accounts.enums import TokenScope
 from bitgoeul.accounts.services import api_token_authenticate
 
@@ -32,11 +33,15 @@ class TokenAuth(HttpBearer):
 
 class UsageTokenAuth(HttpBearer):
     """A machine's token limited to posting GPU usage (`TokenScope.USAGE`): accepted by the
-    usage ingestion endpoint only, and refused by every other endpoint (`TokenAuth`)."""
+    usage ingestion endpoint only, and refused by every other endpoint (`TokenAuth`). Only the
+    operator's staff may hold one (the ledger burns and charges every company's grant), checked
+    again at each use."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         found = api_token_authenticate(token)
         if found is None or found.scope != TokenScope.USAGE:
+            return None
+        if not is_operator_staff(found.user):  # no longer staff since the token was made
             return None
         request.user = found.user
         request.api_token = found  # type: ignore[attr-defined]

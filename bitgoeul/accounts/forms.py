@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from bitgoeul.accounts.access import is_operator_staff
 from bitgoeul.accounts.brn import brn_normalize, validate_brn
 from bitgoeul.accounts.consent import SIGNUP_CONSENTS
 from bitgoeul.accounts.enums import Language, MembershipRole, TokenScope
@@ -179,7 +180,10 @@ class ApiTokenForm(forms.Form):
         help_text=gettext_lazy("Say where it is used, e.g. “usage report script”."),
     )
     scope = forms.ChoiceField(
-        label=gettext_lazy("Scope"), choices=TokenScope.choices, initial=TokenScope.READ
+        label=gettext_lazy("Scope"),
+        choices=TokenScope.choices,
+        initial=TokenScope.READ,
+        error_messages={"invalid_choice": gettext_lazy("Choose one of the scopes in the list.")},
     )
     expires_in_days = forms.TypedChoiceField(
         label=gettext_lazy("Expires"),
@@ -195,6 +199,12 @@ class ApiTokenForm(forms.Form):
         initial=90,
         help_text=gettext_lazy("An expired token stops working; make a new one then."),
     )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not is_operator_staff(user):  # usage tokens post GPU usage: the operator's staff only
+            scope = self.fields["scope"]
+            scope.choices = [c for c in TokenScope.choices if c[0] != TokenScope.USAGE]  # type: ignore[attr-defined]
 
 
 class DeleteAccountForm(forms.Form):

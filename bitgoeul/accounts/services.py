@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from bitgoeul.accounts.access import is_operator_staff
 from bitgoeul.accounts.brn import brn_normalize
 from bitgoeul.accounts.consent import CONSENT_VERSION, SIGNUP_CONSENTS
 from bitgoeul.accounts.enums import MembershipRole, OrganizationKind, TokenScope
@@ -483,6 +484,9 @@ def api_token_create(
     on the tokens page; the audit event has no actor and says so."""
     if scope not in TokenScope.values:
         raise ValueError(f"unknown scope {scope!r}")
+    if scope == TokenScope.USAGE and not is_operator_staff(user):
+        # a usage token writes the GPU ledger that grants are burned and charged by
+        raise ValueError("a usage token is for the operator's staff only")
     if expires_in_days is not None and expires_in_days < 1:
         raise ValueError("a token expires at least one day after it is made")
     now = timezone.now()

@@ -250,11 +250,11 @@ TOKEN_EXPIRY_WARNING = dt.timedelta(days=7)
 @login_required
 def api_tokens(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
-    form = ApiTokenForm(request.POST or None)
+    form = ApiTokenForm(request.POST or None, user=user)
     secret = None
     if request.method == "POST" and form.is_valid():
         _token, secret = services.api_token_create(user=user, **form.cleaned_data)
-        form = ApiTokenForm()
+        form = ApiTokenForm(user=user)
     tokens = list(selectors.user_api_tokens(user))
     now = timezone.now()
     warn_before = now + TOKEN_EXPIRY_WARNING

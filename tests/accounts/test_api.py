@@ -50,7 +50,7 @@ def test_read_token_cannot_write(client: Client, world: World) -> None:
 def test_a_usage_token_opens_no_ordinary_endpoint(client: Client, world: World) -> None:
     # a machine's usage token (a scheduler host, the GPU agent) must not read what its owner
     # may read, nor write: only the usage ingestion endpoint accepts it
-    secret = token_for(world.owner, "usage")
+    secret = token_for(world.operator, "usage")
     read = client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {secret}")
     write = client.patch(
         "/api/v1/me",

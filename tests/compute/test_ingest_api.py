@@ -9,11 +9,12 @@ import pytest
 from django.db import transaction
 from django.test import Client
 
+from bitgoeul.accounts.enums import OrganizationKind, TokenScope
 from bitgoeul.accounts.models import User
 from bitgoeul.accounts.services import api_token_create
 from bitgoeul.compute.models import UsageEntry
 from tests.compute.ingest_fixtures import SACCT, ledger
-from tests.factories import UserFactory
+from tests.factories import MembershipFactory, OrganizationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/compute/usage"
@@ -23,6 +24,12 @@ def token(user: User, scope: str) -> str:
     with transaction.atomic():
         _, secret = api_token_create(user=user, name="node-07", scope=scope)
     return secret
+
+
+def staff() -> User:
+    """A member of the operator: the only people who may hold a usage token."""
+    operator = OrganizationFactory.create(kind=OrganizationKind.OPERATOR)
+    return MembershipFactory.create(organization=operator).user
 
 
 def body(**changes: Any) -> dict[str, Any]:
@@ -48,7 +55,7 @@ def post(client: Client, data: Any, secret: str | None) -> Any:
 
 
 def test_a_usage_token_posts_and_a_re_post_is_a_duplicate_then_a_correction(client: Client) -> None:
-    secret = token(UserFactory.create(), "usage")
+    secret = token(staff(), "usage")
     first = post(client, body(), secret)
     assert (first.status_code, first.json()) == (
         200,
@@ -75,6 +82,30 @@ def test_read_and_write_tokens_and_sessions_are_refused(client: Client, scope: s
     assert UsageEntry.objects.count() == 0
 
 
+def test_usage_tokens_are_for_the_operators_staff_only(client: Client) -> None:
+    """A company member who could post usage would burn and charge any company's grant: the
+    tokens page does not offer the scope, the service refuses it, and a token whose holder has
+    left the operator's staff is refused at use."""
+    member = UserFactory.create()
+    client.force_login(member)
+    page = client.get("/account/tokens/").content.decode()
+    assert 'value="usage"' not in page
+    posted = client.post("/account/tokens/", {"name": "x", "scope": "usage", "expires_in_days": 30})
+    assert (posted.status_code, member.api_tokens.count()) == (200, 0)
+    assert "목록에 있는 권한 범위 중에서 고르세요." in posted.content.decode()
+    with pytest.raises(ValueError, match="operator's staff only"):
+        api_token_create(user=member, name="x", scope=TokenScope.USAGE)
+    holder = staff()
+    client.force_login(holder)
+    assert 'value="usage"' in client.get("/account/tokens/").content.decode()
+    client.logout()
+    secret = token(holder, "usage")
+    assert post(client, body(), secret).status_code == 200
+    holder.memberships.all().delete()
+    refused = post(client, body(job="another"), secret)
+    assert (refused.status_code, UsageEntry.objects.count()) == (401, 1)
+
+
 @pytest.mark.parametrize(
     ("data", "field"),
     [
@@ -87,14 +118,14 @@ def test_read_and_write_tokens_and_sessions_are_refused(client: Client, scope: s
     ],
 )
 def test_bad_bodies_are_422_naming_the_field(client: Client, data: Any, field: str) -> None:
-    response = post(client, data, token(UserFactory.create(), "usage"))
+    response = post(client, data, token(staff(), "usage"))
     assert (response.status_code, response.json()["error"]["field"]) == (422, field)
     assert response.json()["error"]["code"] == "invalid"
 
 
 def test_sacct_text_is_ingested_with_the_contract_summary(client: Client) -> None:
     book = ledger()
-    secret = token(UserFactory.create(), "usage")
+    secret = token(staff(), "usage")
     text = SACCT.format(a=book.account)
 
     def send(data: str, query: str = "?cluster=aidc") -> Any:
