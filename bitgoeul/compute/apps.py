@@ -7,7 +7,7 @@ class ComputeConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers each area's audit sentences, notification kinds, job kinds, menu and demo
-        # loaders (pools before rounds: the rounds' demo uses the pools).
+        # loaders (pools, then rounds, then usage: each uses the one before).
         from bitgoeul.compute import (  # noqa: F401
             audit_actions,
             audit_actions_burn,
@@ -17,6 +17,7 @@ class ComputeConfig(AppConfig):
             audit_actions_sched,
             demo_pools,
             demo_rounds,
+            demo_usage,
             jobs_rounds,
             navigation,
             notification_kinds_burn,

@@ -26,3 +26,29 @@ def test_demo_has_a_decided_round_with_grants_and_an_open_round() -> None:
     }
     assert open_round.requests.filter(state=RequestState.SUBMITTED).count() == 3
     assert dict(Pool.objects.values_list("model", "gpus")) == {"a100": 796, "h100": 880, "t4": 384}
+
+
+@pytest.mark.django_db
+def test_demo_usage_fills_this_months_burn_down_once() -> None:
+    """This month's jobs of the decided round's grants (ended before now), the agent's figures
+    of the first grant, and an unmatched account; loading again adds no line."""
+    from django.utils import timezone
+
+    from bitgoeul.compute.demo_usage import UNMATCHED
+    from bitgoeul.compute.models import UsageEntry
+    from bitgoeul.compute.periods import period_bounds, period_of
+
+    load_demo()
+    lines = UsageEntry.objects.count()
+    load_demo()
+    assert UsageEntry.objects.count() == lines
+    start, _end = period_bounds(period_of(timezone.now()))
+    if (timezone.now() - start).days < 1:
+        assert lines == 0  # no finished day this month yet
+        return
+    decided = Round.objects.get(state=RoundState.APPROVED)
+    charged = UsageEntry.objects.filter(grant__round=decided, source="sacct")
+    assert charged.values("grant").distinct().count() == Grant.objects.filter(round=decided).count()
+    assert all(e.ended_at <= timezone.now() for e in charged)
+    assert UsageEntry.objects.filter(source="agent", energy_wh__gt=0).exists()
+    assert UsageEntry.objects.filter(account=UNMATCHED, grant=None).count() == 2
