@@ -26,7 +26,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
-from django.db.models.functions import TruncDate
+from django.db.models.functions import Coalesce, TruncDate
 
 from bitgoeul.accounts.types import Viewer
 from bitgoeul.compute.access import grants_at_least
@@ -160,13 +160,17 @@ class Burndown:
 
 def burndown(grant: Grant, period: str, now: dt.datetime) -> Burndown:
     """Day by day in `period`: the GPU-hours used so far against the pro-rated share (the net
-    grant of the period × the share of the period passed). Days after today have no use."""
+    grant of the period × the share of the period passed). Days after today have no use.
+
+    A line counts on the day its job ended, or, for a job still running when reported, on the
+    day it was recorded (its use so far): jobs ingested in a batch after the month (a sacct file
+    sent late) fall on the days they ran, not on the day they were sent."""
     start, end = period_bounds(period)
     net = sum(p.net_gpu_hours for p in grant.parts.filter(period=period))
     daily: dict[dt.date, tuple[float, float]] = {}
     rows: list[Any] = list(
         UsageEntry.objects.filter(grant=grant, period=period)
-        .annotate(day=TruncDate("recorded_at", tzinfo=SEOUL))
+        .annotate(day=TruncDate(Coalesce("ended_at", "recorded_at"), tzinfo=SEOUL))
         .values("day")
         .annotate(**USED_SECONDS, wh=Sum("energy_wh"))
         .order_by()

@@ -15,7 +15,7 @@ from django.utils import translation
 
 from bitgoeul.audit.models import AuditEvent
 from bitgoeul.compute.enums import NoticeKind, RequestState
-from bitgoeul.compute.models import Grant, GrantNotice, GrantPart, Reclaim
+from bitgoeul.compute.models import Grant, GrantNotice, GrantPart, Reclaim, UsageEntry
 from bitgoeul.compute.periods import SEOUL
 from bitgoeul.compute.selectors_burn import burndown
 from bitgoeul.compute.services.burn import (
@@ -309,3 +309,20 @@ def test_two_reclaims_at_once_never_grant_a_request_twice() -> None:
     assert sorted(
         GrantPart.objects.filter(grant__in=grants).values_list("reclaimed_gpu_hours", flat=True)
     ) == [400.0, 400.0]
+
+
+@pytest.mark.django_db
+def test_a_late_sacct_file_falls_on_the_days_its_jobs_ran() -> None:
+    """Jobs ingested in one batch after their month count on the days they ended; a running
+    job's use so far counts on the day it was reported."""
+    h100 = make_pool("h100")
+    grant = make_grant(CompanyFactory.create(), {(h100, "2026-11"): 1440.0})
+    late = add_usage(grant, h100, 10, period="2026-11", day=3)
+    running = add_usage(grant, h100, 4, period="2026-11", day=10)
+    UsageEntry.objects.filter(pk=late.pk).update(recorded_at=dt.datetime(2026, 12, 1, tzinfo=SEOUL))
+    UsageEntry.objects.filter(pk=running.pk).update(ended_at=None)
+    now = dt.datetime(2026, 12, 2, tzinfo=SEOUL)
+    shown = burndown(grant, "2026-11", now)
+    used = dict(zip(shown.days, shown.used, strict=True))
+    assert (used[dt.date(2026, 11, 2)], used[dt.date(2026, 11, 3)]) == (0.0, 10.0)
+    assert (used[dt.date(2026, 11, 9)], used[dt.date(2026, 11, 10)]) == (10.0, 14.0)
