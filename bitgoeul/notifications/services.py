@@ -1,5 +1,6 @@
-"""Writes of notifications. Other apps call `notify` (never the models): one call per event and
-object, inside the transaction of the change it reports."""
+"""Writes of notifications. Other apps call `notify` (or `notify_each`, one event told to
+several groups each with its own figures), never the models: one call per event and object,
+inside the transaction of the change it reports."""
 
 from __future__ import annotations
 
