@@ -329,3 +329,18 @@ def under_use_ids(grant_ids: Collection[int], period: str, now: dt.datetime) -> 
 def period_figures(grant_ids: Collection[int], period: str) -> dict[int, tuple[float, float]]:
     """grant → (net GPU-hours, used GPU-hours) in `period`, for a list's columns."""
     return {use.grant.pk: (use.net, use.used) for use in period_use(period, grant_ids)}
+
+
+def pool_use(period: str) -> dict[int, float]:
+    """GPU-hours used per pool in `period`, every grant's and the unmatched accounts' lines,
+    each (grant, pool) counted once by `used_seconds`. One query."""
+    rows = (
+        UsageEntry.objects.filter(period=period, pool__isnull=False)
+        .values("grant_id", "pool_id")
+        .annotate(**USED_SECONDS)
+        .order_by()
+    )
+    used: dict[int, float] = defaultdict(float)
+    for row in rows:
+        used[row["pool_id"]] += used_seconds(row) / HOUR
+    return dict(used)

@@ -159,3 +159,36 @@ def test_round_api_gives_each_role_exactly_the_request_fields_its_level_shows(
     }
     # award is null when no award is linked, whoever asks
     assert shown == expected - {"award"}
+
+
+def test_staff_home_shows_this_months_pools_rounds_and_unmatched_accounts(
+    world: World, client: Client, django_assert_max_num_queries: Any
+) -> None:
+    """The operator's GPU home: each pool's deliverable, granted and used GPU-hours of this
+    month, the rounds with their requests, and the ledger's accounts without a grant; in a
+    bounded number of queries whatever the number of grants and lines."""
+    from bitgoeul.compute.models import UsageEntry
+    from bitgoeul.compute.periods import period_hours
+    from bitgoeul.compute.selectors_rounds import current_period
+    from tests.compute.factories import add_usage, make_grant
+
+    month = current_period()
+    h100 = pool("h100", gpus=1)
+    rnd = make_round(world.operator, [h100], periods=["2027-01"], name="2027년 1월 차수")
+    make_request(world.owner, world.company, rnd, [h100], gpus=1, periods=["2027-01"])
+    grant = make_grant(world.company, {(h100, month): 100.0})
+    add_usage(grant, h100, 25.0, period=month, source="sacct")
+    stray = add_usage(grant, h100, 5.0, period=month, source="sacct")
+    UsageEntry.objects.filter(pk=stray.pk).update(grant=None, account="lab-x")
+    client.force_login(world.operator)
+    with django_assert_max_num_queries(16):
+        page = client.get(reverse("compute:home")).content.decode()
+    assert "2027년 1월 차수" in page and "744" in page  # the round's GPU-hours requested
+    deliverable = period_hours(month)  # one GPU
+    assert f"100 <span class=\"muted\">({round(100 * 100 / deliverable)}%)" in page
+    # used so far: the grant's 25 and the unmatched account's 5
+    assert f"30 <span class=\"muted\">({round(100 * 30 / deliverable)}%)" in page
+    assert "연결되지 않은 계정 1개" in page
+    client.force_login(world.owner)
+    member_page = client.get(reverse("compute:home")).content.decode()
+    assert "pool-month" not in member_page and "lab-x" not in member_page

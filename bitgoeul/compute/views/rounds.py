@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from bitgoeul.accounts.enums import OrganizationKind
 from bitgoeul.accounts.models import Organization
 from bitgoeul.accounts.types import AuthenticatedHttpRequest
-from bitgoeul.compute import access
+from bitgoeul.compute import access, selectors_home
 from bitgoeul.compute import selectors_rounds as selectors
 from bitgoeul.compute.enums import RequestState, RoundState
 from bitgoeul.compute.forms_rounds import (
@@ -69,10 +69,13 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
             .order_by("-created_at")[:50]
         )
     if staff:
-        rounds = list(Round.objects.order_by("-created_at")[:100])
-        context["rounds_by_state"] = [
-            (label, [r for r in rounds if r.state == value]) for value, label in RoundState.choices
-        ]
+        month = selectors.current_period()
+        context["month"] = month
+        context["pools_month"] = selectors_home.pools_month(month)
+        context["round_lines"] = selectors_home.round_lines(
+            list(Round.objects.order_by("-created_at")[:100])
+        )
+        context["unmatched_accounts"] = selectors_home.unmatched_account_count()
         context["waiting"] = list(selectors.waiting_rolling_requests()[:100])
     return render(request, "compute/rounds/home.html", context)
 
