@@ -185,9 +185,9 @@ def test_staff_home_shows_this_months_pools_rounds_and_unmatched_accounts(
         page = client.get(reverse("compute:home")).content.decode()
     assert "2027년 1월 차수" in page and "744" in page  # the round's GPU-hours requested
     deliverable = period_hours(month)  # one GPU
-    assert f"100 <span class=\"muted\">({round(100 * 100 / deliverable)}%)" in page
+    assert f'100 <span class="muted">({round(100 * 100 / deliverable)}%)' in page
     # used so far: the grant's 25 and the unmatched account's 5
-    assert f"30 <span class=\"muted\">({round(100 * 30 / deliverable)}%)" in page
+    assert f'30 <span class="muted">({round(100 * 30 / deliverable)}%)' in page
     assert "연결되지 않은 계정 1개" in page
     client.force_login(world.owner)
     member_page = client.get(reverse("compute:home")).content.decode()
