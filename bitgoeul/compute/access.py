@@ -207,6 +207,22 @@ def statement_company_ids(user: Viewer) -> set[int]:
     return member_company_ids(user)
 
 
+def statement_company_for(user: Viewer, wanted: int | None) -> Company:
+    """The company whose statement is asked for: `wanted` when the user may see its charges
+    (404 otherwise), else the first of the user's own companies; 403 for a user with none
+    (chapter staff and others: charges are private to the company and staff)."""
+    companies = Company.objects.select_related("organization")
+    if wanted is not None:
+        company = companies.filter(pk=wanted).first()
+        if company is None or not can_view_charges(user, company.pk):
+            raise Http404
+        return company
+    own = companies.filter(pk__in=statement_company_ids(user)).order_by("pk").first()
+    if own is None:
+        raise PermissionDenied
+    return own
+
+
 # --- pools -------------------------------------------------------------------------------------
 
 

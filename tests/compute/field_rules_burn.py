@@ -63,9 +63,35 @@ def burn_field_leaks(world: World, roles: list[str] = ROLES) -> list[str]:
                         f"grant page {role}: {field} {'shown' if shown else 'hidden'}, "
                         f"expected {'shown' if expected else 'hidden'}"
                     )
+        problems += _api_leaks(client, role, level, grant.pk)
         for name in ("compute:statement", "compute:statement_xlsx"):
             answer = client.get(reverse(name), {"company": company.pk, "month": period})
             allowed = answer.status_code == 200
             if allowed != (level == PRIVATE):
                 problems.append(f"{name} {role}: answered {answer.status_code}")
+        answer = client.get("/api/v1/compute/statements", {"company": company.pk, "month": period})
+        if (answer.status_code == 200) != (level == PRIVATE):
+            problems.append(f"statement API {role}: answered {answer.status_code}")
+        elif level == PRIVATE and answer.json()["lines"][0]["kwh"] != 777.7:
+            problems.append(f"statement API {role}: no energy line")
+    return problems
+
+
+def _api_leaks(client: Client, role: str, level: str | None, grant_id: int) -> list[str]:
+    """The grant's use through the API: parts and use from RECORD, energy only PRIVATE."""
+    answer = client.get(f"/api/v1/compute/grants/{grant_id}/usage")
+    if level is None:
+        return (
+            [] if answer.status_code in (401, 404) else [f"usage API {role}: {answer.status_code}"]
+        )
+    if answer.status_code != 200:
+        return [f"usage API {role}: answered {answer.status_code}"]
+    body = answer.json()
+    problems = []
+    if round(body["used_gpu_hours"], 2) != 43.5:
+        problems.append(f"usage API {role}: used {body['used_gpu_hours']}, expected 43.5")
+    energy = [body["parts"][0]["kwh"], *(day["kwh"] for day in body["days"])]
+    shown = any(value is not None for value in energy)
+    if shown != (level == PRIVATE):
+        problems.append(f"usage API {role}: energy {'shown' if shown else 'hidden'}")
     return problems

@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -196,20 +196,13 @@ def _statement(request: HttpRequest) -> tuple[Statement, StatementForm, list[Com
     `month` (YYYY-MM, this month by default). Chapter staff and others: 403 (charges are
     private to the company and staff)."""
     user = request.user
-    own = access.statement_company_ids(user)
     companies = list(
-        Company.objects.filter(pk__in=own).select_related("organization").order_by("pk")
+        Company.objects.filter(pk__in=access.statement_company_ids(user))
+        .select_related("organization")
+        .order_by("pk")
     )
     wanted = request.GET.get("company", "")
-    company: Company | None
-    if wanted.isdigit():
-        company = Company.objects.select_related("organization").filter(pk=int(wanted)).first()
-        if company is None or not access.can_view_charges(user, company.pk):
-            raise Http404
-    elif companies:
-        company = companies[0]
-    else:
-        raise PermissionDenied
+    company = access.statement_company_for(user, int(wanted) if wanted.isdigit() else None)
     form = StatementForm(request.GET or None)
     month = form.cleaned_data.get("month") if form.is_valid() else ""
     if not month:
