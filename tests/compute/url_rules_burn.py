@@ -62,4 +62,7 @@ RULES: dict[str, Rule] = {
     "compute:statement": Rule(CHARGES, data=_company),
     "compute:statement_xlsx": Rule(CHARGES, data=_company),
     "compute:statement_totals": Rule(only({"operator": 200}, otherwise=403)),
+    # the API: 401 for anonymous visitors, otherwise as the pages
+    "api-1:compute_grant_usage": Rule({**SEE, "anonymous": 401}, kwargs=_grant_id),
+    "api-1:compute_statement": Rule({**CHARGES, "anonymous": 401}, data=_company),
 }
