@@ -49,6 +49,6 @@ def test_demo_usage_fills_this_months_burn_down_once() -> None:
     decided = Round.objects.get(state=RoundState.APPROVED)
     charged = UsageEntry.objects.filter(grant__round=decided, source="sacct")
     assert charged.values("grant").distinct().count() == Grant.objects.filter(round=decided).count()
-    assert all(e.ended_at <= timezone.now() for e in charged)
+    assert all(e.ended_at is not None and e.ended_at <= timezone.now() for e in charged)
     assert UsageEntry.objects.filter(source="agent", energy_wh__gt=0).exists()
     assert UsageEntry.objects.filter(account=UNMATCHED, grant=None).count() == 2
