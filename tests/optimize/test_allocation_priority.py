@@ -13,6 +13,7 @@ from scipy.optimize import linprog
 
 from bitgoeul.optimize.allocation.lagrange import ENUMERATION_LIMIT, ContinuousKnapsack
 from bitgoeul.optimize.allocation.model import Round
+from bitgoeul.optimize.allocation.priority import LAZY_ROUNDS
 from bitgoeul.optimize.allocation.problem import (
     AllocationPolicy,
     AllocationProblem,
@@ -71,9 +72,10 @@ def rounds_of_branch_and_bound(messages: list[str]) -> int:
 
 
 # Seeds where the search stops after one round (the relaxation's answer kept every minimum),
-# after a repaired answer closed the gap (2), and after the last round gave every request that is
-# not fixed a binary (3).
-@pytest.mark.parametrize(("seed", "rounds"), [(1, 1), (5, 2), (8, 3), (14, 3)])
+# after a repaired answer closed the gap (2), after a later round's relaxation, with binaries for
+# the short requests and their neighbours, kept every minimum (14: 4), and after the last round
+# gave every request that is not fixed a binary (8: LAZY_ROUNDS).
+@pytest.mark.parametrize(("seed", "rounds"), [(1, 1), (5, 2), (8, LAZY_ROUNDS), (14, 4)])
 def test_trace_like_rounds_are_proved_optimal_like_highs(seed: int, rounds: int) -> None:
     problem = trace_like_round(seed)
     messages: list[str] = []
