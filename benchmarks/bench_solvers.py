@@ -598,12 +598,14 @@ def bench_selection(problem: SelectionProblem, log: Callable[[str], None]) -> st
 # --- main -------------------------------------------------------------------------------------
 
 
-def production_section(quick: bool, log: Callable[[str], None]) -> str:
-    """The round shaped like a production trace, ours and HiGHS measured twice, alternating."""
-    production = production_trace_round(
-        seed=1, data=DATA if DATA.exists() else None, requests=1900 if quick else 19_000
-    )
-    source = "openb task shapes" if DATA.exists() else "fallback task shapes"
+def production_section(
+    quick: bool, log: Callable[[str], None], *, fallback_shapes: bool = False
+) -> str:
+    """The round shaped like a production trace, ours and HiGHS measured twice, alternating;
+    with the trace's task shapes from ../shared/data unless it is absent or `fallback_shapes`."""
+    data = DATA if DATA.exists() and not fallback_shapes else None
+    production = production_trace_round(seed=1, data=data, requests=1900 if quick else 19_000)
+    source = "openb task shapes" if data is not None else "fallback task shapes"
     return bench_allocation(
         f"round shaped like a production trace (seed 1, {source})",
         production,
@@ -623,6 +625,11 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="only the round shaped like a production trace; prints its table (implies --no-write)",
     )
+    parser.add_argument(
+        "--fallback-shapes",
+        action="store_true",
+        help="with --production-only: the task shapes drawn without ../shared/data",
+    )
     args = parser.parse_args(argv)
     from rich.console import Console
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -639,7 +646,7 @@ def main(argv: list[str] | None = None) -> int:
             progress.update(task, description=text)
 
         if args.production_only:
-            print(production_section(quick, log))
+            print(production_section(quick, log, fallback_shapes=args.fallback_shapes))
             return 0
         sizes = [(300, 3, 4)] if quick else [(2000, 4, 6), (20000, 6, 12)]
         limit = 30.0 if quick else 120.0
