@@ -1,6 +1,6 @@
 """What the GPU home shows the operator's staff: this month's pools (deliverable, granted, used
-so far), the rounds with their requests, and the ledger's accounts that match no grant. Each a
-query or two, whatever the number of grants and ledger lines."""
+so far) and the rounds with their requests. Each a query or a few, whatever the number of
+grants and ledger lines (the ledger's unmatched accounts: `selectors_usage`)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Sum
 
 from bitgoeul.compute.enums import RequestState
-from bitgoeul.compute.models import ComputeRequest, Pool, Round, UsageEntry
+from bitgoeul.compute.models import ComputeRequest, Pool, Round
 from bitgoeul.compute.selectors_burn import pool_use
 from bitgoeul.compute.selectors_pools import overcommit
 
@@ -79,14 +79,3 @@ def round_lines(rounds: Sequence[Round]) -> list[RoundLine]:
     )
     by_round = {row["round_id"]: (row["n"], row["hours"] or 0.0) for row in counted}
     return [RoundLine(rnd, *by_round.get(rnd.pk, (0, 0.0))) for rnd in rounds]
-
-
-def unmatched_account_count() -> int:
-    """Accounts (per cluster) whose usage matched no grant. One query."""
-    return (
-        UsageEntry.objects.filter(grant__isnull=True)
-        .values("cluster", "account")
-        .distinct()
-        .order_by()
-        .count()
-    )

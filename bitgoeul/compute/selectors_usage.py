@@ -73,6 +73,17 @@ def unmatched_accounts() -> list[dict[str, Any]]:
     return [{**row, "gpu_hours": (row["seconds"] or 0) / 3600} for row in rows]
 
 
+def unmatched_account_count() -> int:
+    """Accounts (per cluster) whose usage matched no grant. One query."""
+    return (
+        UsageEntry.objects.filter(grant__isnull=True)
+        .values("cluster", "account")
+        .distinct()
+        .order_by()
+        .count()
+    )
+
+
 def ledger_clusters() -> list[str]:
     return list(UsageEntry.objects.order_by().values_list("cluster", flat=True).distinct())
 

@@ -37,3 +37,13 @@ def changed_fields(
             continue
         changed[name] = new
     return changed
+
+
+def changes_save(
+    obj: models.Model, changed: dict[str, Any], *, exclude: Sequence[str] = ()
+) -> None:
+    """Set the changed fields on the locked row, validate it and save only those fields."""
+    for name, value in changed.items():
+        setattr(obj, name, value)
+    obj.full_clean(exclude=list(exclude) or None)
+    obj.save(update_fields=list(changed))

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from bitgoeul.accounts.enums import OrganizationKind
 from bitgoeul.audit.services import audit_record
 from bitgoeul.compute.models import Discount, MaintenanceWindow, Pool
-from bitgoeul.core.changes import changed_fields, field_values
+from bitgoeul.core.changes import changed_fields, changes_save, field_values
 
 POOL_FIELDS = (
     "name",
@@ -131,10 +131,7 @@ def pool_update(*, pool: Pool, data: dict[str, Any], actor: Any) -> Pool:
     if not changed:
         return current
     before = field_values(current, changed)
-    for name, value in changed.items():
-        setattr(current, name, value)
-    current.full_clean()
-    current.save(update_fields=list(changed))
+    changes_save(current, changed)
     audit_record(
         actor=actor,
         action="compute_pool.update",
@@ -226,10 +223,7 @@ def maintenance_update(
     if not changed:
         return current
     before = {"window": current.pk, **field_values(current, changed)}
-    for name, value in changed.items():
-        setattr(current, name, value)
-    current.full_clean(exclude=["created_by"])
-    current.save(update_fields=list(changed))
+    changes_save(current, changed, exclude=["created_by"])
     audit_record(
         actor=actor,
         action="compute_maintenance.update",
@@ -311,10 +305,7 @@ def discount_update(*, discount: Discount, data: dict[str, Any], actor: Any) -> 
     if not changed:
         return current
     before = field_values(current, changed)
-    for name, value in changed.items():
-        setattr(current, name, value)
-    current.full_clean()
-    current.save(update_fields=list(changed))
+    changes_save(current, changed)
     audit_record(
         actor=actor,
         action="compute_discount.update",

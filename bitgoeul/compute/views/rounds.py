@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from bitgoeul.accounts.enums import OrganizationKind
 from bitgoeul.accounts.models import Organization
 from bitgoeul.accounts.types import AuthenticatedHttpRequest
-from bitgoeul.compute import access, selectors_home
+from bitgoeul.compute import access, selectors_home, selectors_usage
 from bitgoeul.compute import selectors_rounds as selectors
 from bitgoeul.compute.enums import RequestState, RoundState
 from bitgoeul.compute.forms_rounds import (
@@ -75,7 +75,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
         context["round_lines"] = selectors_home.round_lines(
             list(Round.objects.order_by("-created_at")[:100])
         )
-        context["unmatched_accounts"] = selectors_home.unmatched_account_count()
+        context["unmatched_accounts"] = selectors_usage.unmatched_account_count()
         context["waiting"] = list(selectors.waiting_rolling_requests()[:100])
     return render(request, "compute/rounds/home.html", context)
 

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bitgoeul.audit.services import audit_record
-from bitgoeul.core.changes import changed_fields, field_values
+from bitgoeul.core.changes import changed_fields, changes_save, field_values
 from bitgoeul.equipment.enums import FeeUnit
 from bitgoeul.equipment.models import (
     SLOT_MINUTES,
@@ -184,10 +184,7 @@ def _save_grouping(
     if not changed:
         return current
     before = field_values(current, changed)
-    for name, value in changed.items():
-        setattr(current, name, value)
-    current.full_clean()
-    current.save(update_fields=list(changed))
+    changes_save(current, changed)
     if {"name", "name_en"} & changed.keys():
         _reindex(list(current.items.select_related("centre", "category")))
     audit_record(
@@ -323,10 +320,7 @@ def accessory_save(
     if not changed:
         return current
     before = {"accessory": current.pk, **field_values(current, changed)}
-    for name, value in changed.items():
-        setattr(current, name, value)
-    current.full_clean()
-    current.save(update_fields=list(changed))
+    changes_save(current, changed)
     audit_record(
         actor=actor,
         action="equipment_accessory.update",
