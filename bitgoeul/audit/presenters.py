@@ -202,8 +202,12 @@ def _sentence(event: AuditEvent, refs: Mapping[str, Mapping[str, ObjectRef]]) ->
     return mark_safe(conditional_escape(template) % values)  # nosec B308 B703  # escaped pieces
 
 
-def audit_events_present(events: Iterable[AuditEvent], *, viewer: Any) -> list[AuditEventView]:
-    """The events with their sentences and changes; `events` should select_related("actor")."""
+def audit_events_present(
+    events: Iterable[AuditEvent], *, viewer: Any, changes: bool = True
+) -> list[AuditEventView]:
+    """The events with their sentences and (unless `changes` is false: a list of sentences
+    only, as the operator's home shows) their changes; `events` should
+    select_related("actor")."""
     events = list(events)
     wanted: dict[str, set[str]] = defaultdict(set)
     user_ids: set[str] = set()
@@ -212,7 +216,7 @@ def audit_events_present(events: Iterable[AuditEvent], *, viewer: Any) -> list[A
     for event in events:
         if event.object_type and event.object_id:
             wanted[event.object_type].add(event.object_id)
-        for side in (event.before, event.after):
+        for side in (event.before, event.after) if changes else ():
             for key, value in (side or {}).items() if isinstance(side, dict) else ():
                 spec = specs.setdefault(
                     (event.object_type, key), _field_spec(event.object_type, key)
@@ -236,7 +240,7 @@ def audit_events_present(events: Iterable[AuditEvent], *, viewer: Any) -> list[A
     views = []
     for event in events:
         action = audit_action_get(event.action)
-        shown = action is None or action.show_changes
+        shown = changes and (action is None or action.show_changes)
         before = event.before if shown and isinstance(event.before, dict) else {}
         after = event.after if shown and isinstance(event.after, dict) else {}
         rows = []

@@ -27,7 +27,7 @@ def home(request: HttpRequest) -> HttpResponse:
         context["operator"] = selectors.operator_dashboard()
         # one sentence per event, with the object's name and link (audit's action registry)
         context["recent_activity"] = audit_events_present(
-            context["operator"]["recent_events"], viewer=user
+            context["operator"]["recent_events"], viewer=user, changes=False
         )
     membership = request.membership  # type: ignore[attr-defined]
     if membership and membership.organization.kind == OrganizationKind.COMPANY:

@@ -302,8 +302,8 @@ def test_an_account_change_names_the_fields_and_the_language(world: World) -> No
 
 
 def test_filter_selects_show_the_chosen_options_grouped(client: Client, world: World) -> None:
-    """The filter's selects are written by the audit's own widget template (one loop, no
-    template per option): each option once, in its app's group, the filtered ones selected."""
+    """The filter's selects are written by the audit's own widget (in Python, no template per
+    option): each option once, in its app's group, the filtered ones selected."""
     client.force_login(world.operator)
     page = client.get(
         reverse("audit:list"), {"action": "company.update", "object_type": "companies.company"}
@@ -323,3 +323,59 @@ def test_filter_selects_show_the_chosen_options_grouped(client: Client, world: W
     assert action.count("<option ") == len(audit_actions()) + 1  # and "All actions"
     assert action.count(" selected") == 1
     assert '<option value="companies.company" selected>' in page
+
+
+def test_the_options_widget_escapes_and_keeps_the_fields_attributes() -> None:
+    from bitgoeul.audit.forms import OptionsSelect
+
+    widget = OptionsSelect(choices=[("", "All"), ("<g>", [("a&b", "<script>x</script>")])])
+    html = widget.render("action", "a&b", attrs={"id": "id_action", "class": "krds-form-select"})
+    opening = html[: html.index(">") + 1]
+    assert opening.startswith('<select name="action" ')
+    assert 'id="id_action"' in opening and 'class="krds-form-select"' in opening
+    assert '<optgroup label="&lt;g&gt;">' in html
+    assert '<option value="a&amp;b" selected>&lt;script&gt;x&lt;/script&gt;</option>' in html
+    assert '<option value="">All</option>' in html and "<script>" not in html
+
+
+def test_action_choices_follow_the_language() -> None:
+    with translation.override("en"):
+        english = dict(AuditFilterForm().fields["action"].choices)  # type: ignore[attr-defined]
+    with translation.override("ko"):
+        korean = dict(AuditFilterForm().fields["action"].choices)  # type: ignore[attr-defined]
+    assert "Companies" in english and "Companies" not in korean
+    assert english[""] == "All actions" and korean[""] != "All actions"
+
+
+def test_each_kind_of_change_list_is_written(client: Client, world: World) -> None:
+    """Before and after (both sides, "—" where one is missing), before only (with its note),
+    after only."""
+    company = company_record(world.company)
+    record(
+        world.owner,
+        "company.update",
+        obj=company,
+        before={"employees": 3},
+        after={"employees": 5, "representative": "김대표"},
+    )
+    record(world.owner, "company.update", obj=company, before={"employees": 7})
+    record(world.owner, "company.update", obj=company, after={"employees": 9})
+    client.force_login(world.operator)
+    page = client.get(reverse("audit:list"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<span class="audit-before">3</span>' in page
+    assert '<span class="audit-after">5</span>' in page
+    assert '<span class="audit-before">—</span>' in page  # no representative before
+    assert page.count('class="audit-changes-note">') == 1
+    assert "<dd>7</dd>" in page and "<dd>9</dd>" in page
+
+
+def test_sentences_without_changes_for_the_operator_home(world: World) -> None:
+    company = company_record(world.company)
+    event = record(
+        world.owner, "company.update", obj=company, before={"employees": 3}, after={"employees": 5}
+    )
+    full = audit_events_present([event], viewer=world.operator)[0]
+    short = audit_events_present([event], viewer=world.operator, changes=False)[0]
+    assert full.changes and not short.changes
+    assert short.sentence == full.sentence
+    assert not short.has_before and not short.has_after
