@@ -10,11 +10,7 @@ from django.utils import timezone
 from bitgoeul.accounts.access import is_operator_staff
 from bitgoeul.core.home import HomeSection, home_provider
 from bitgoeul.equipment.access import company_org_ids, host_org_ids
-from bitgoeul.equipment.enums import HOLDING_STATES
-from bitgoeul.equipment.selectors_lifecycle import (
-    approval_queue,
-    company_bookings,
-)
+from bitgoeul.equipment.selectors_lifecycle import approval_queue, company_upcoming_bookings
 
 HOME_BOOKINGS = 3
 
@@ -26,12 +22,7 @@ def home_sections(request: Any) -> list[HomeSection]:
         return []
     sections: list[HomeSection] = []
     if company_org_ids(user):
-        now = timezone.now()
-        upcoming = list(
-            company_bookings(user)
-            .filter(state__in=HOLDING_STATES, ends_at__gt=now)
-            .order_by("starts_at", "pk")[:HOME_BOOKINGS]
-        )
+        upcoming = company_upcoming_bookings(user, now=timezone.now(), limit=HOME_BOOKINGS)
         # open waitlist offers are not read here: each is a notice (counted in the header) and
         # heads the bookings page, and the home keeps to its query budget
         if upcoming:

@@ -20,7 +20,7 @@ from bitgoeul.equipment.access import (
     company_org_ids,
     managed_items_q,
 )
-from bitgoeul.equipment.enums import BookingState, WaitlistState
+from bitgoeul.equipment.enums import HOLDING_STATES, BookingState, WaitlistState
 from bitgoeul.equipment.models import Booking, Item, WaitlistEntry
 
 SEOUL = ZoneInfo("Asia/Seoul")
@@ -48,6 +48,19 @@ def company_bookings(user: Viewer) -> QuerySet[Booking]:
     """Bookings of the companies the user is a member of."""
     return Booking.objects.filter(company_id__in=company_org_ids(user)).select_related(
         *LIST_RELATED
+    )
+
+
+def company_upcoming_bookings(user: Viewer, *, now: dt.datetime, limit: int) -> list[Booking]:
+    """The next bookings that hold a slot for the user's companies, soonest first, with only
+    what the home shows (the item's name, the start, the state): one narrow query."""
+    return list(
+        Booking.objects.filter(
+            company_id__in=company_org_ids(user), state__in=HOLDING_STATES, ends_at__gt=now
+        )
+        .select_related("item")
+        .only("pk", "starts_at", "state", "item__name")
+        .order_by("starts_at", "pk")[:limit]
     )
 
 

@@ -430,3 +430,24 @@ def test_home_shows_a_member_s_next_booking_and_the_host_s_queue(
     client.force_login(scene.host_staff)
     home = client.get(reverse("web:home")).content.decode()
     assert reverse("equipment:approvals") in home
+
+
+def test_home_bookings_are_the_next_holding_ones_of_the_member_s_companies(
+    scene: Scene, django_assert_num_queries: Any
+) -> None:
+    from bitgoeul.equipment.selectors_lifecycle import company_upcoming_bookings
+
+    later = scene.book(starts_at=grid_time(days=5))
+    sooner = scene.book(starts_at=grid_time(days=2))
+    cancelled = scene.book(starts_at=grid_time(days=1))
+    Booking.objects.filter(pk=cancelled.pk).update(state=BookingState.CANCELLED)
+    scene.book(starts_at=grid_time(days=3), company=scene.other_company)  # not theirs
+    now = timezone.now()
+    with django_assert_num_queries(2):  # the member's companies, then the bookings
+        found = company_upcoming_bookings(scene.member, now=now, limit=3)
+        names = [booking.item.name for booking in found]
+    assert [booking.pk for booking in found] == [sooner.pk, later.pk]
+    assert names == [scene.item.name, scene.item.name]
+    assert [b.pk for b in company_upcoming_bookings(scene.member, now=now, limit=1)] == [sooner.pk]
+    after_both = later.ends_at + dt.timedelta(minutes=1)
+    assert company_upcoming_bookings(scene.member, now=after_both, limit=3) == []
