@@ -5,6 +5,7 @@ does."""
 
 from __future__ import annotations
 
+import random
 import time
 from concurrent.futures import ThreadPoolExecutor
 from threading import Barrier
@@ -34,8 +35,12 @@ def test_fifty_threads_booking_one_slot_exactly_one_wins() -> None:
         try:
             barrier.wait()
             # SQLite's shared in-memory test database answers "locked" instead of waiting
-            # while another thread writes: try again, as a busy server would wait.
-            for _ in range(2000):
+            # while another thread writes: try again, as a busy server would wait, after a
+            # random pause (the 49 losers retrying in step kept locking each other out on a
+            # busy machine) and for at most a minute.
+            rng = random.Random(n)  # nosec B311  # retry jitter, not a secret
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
                 try:
                     booking_create(
                         item=item,
@@ -51,7 +56,7 @@ def test_fifty_threads_booking_one_slot_exactly_one_wins() -> None:
                 except OperationalError as error:
                     if "locked" not in str(error):
                         raise
-                    time.sleep(0.005)
+                    time.sleep(rng.uniform(0.001, 0.03))
             return "gave up"
         finally:
             connections.close_all()
