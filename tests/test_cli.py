@@ -12,6 +12,8 @@ from django.core.management import call_command
 from bitgoeul.accounts.brn import validate_brn
 from bitgoeul.accounts.enums import OrganizationKind
 from bitgoeul.accounts.models import Membership, Organization, User
+from bitgoeul.audit.models import AuditEvent
+from bitgoeul.audit.registry import audit_object_types
 from bitgoeul.web.demo import COMPANY_COUNT, load_demo
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,6 +46,10 @@ def test_demo_data_is_complete_deterministic_and_safe_to_load_again() -> None:
     assert User.objects.get(email="reviewer@bitgoeul.kr").reviewer_profile.conflicts.count() == 2
     # Seeded: the same first company on every machine, every time.
     assert Organization.objects.get(code="company-001").name == "(주)한빛에이아이"
+    # every kind of object in the demo's audit trail is named on the audit pages (not "record #")
+    written = set(AuditEvent.objects.exclude(object_type="").values_list("object_type", flat=True))
+    assert {"compute.computerequest", "compute.round"} <= written
+    assert sorted(written - set(audit_object_types())) == []
 
 
 @pytest.mark.django_db

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import capfirst
 from django.utils.translation import get_language, gettext, pgettext
 
 from bitgoeul.audit.models import AuditEvent
@@ -250,7 +251,7 @@ def audit_events_present(
             label = action.key_label(key) if action and action.key_label else None
             rows.append(
                 ChangeRow(
-                    label=str(label or spec.label),
+                    label=capfirst(str(label or spec.label)),
                     before=_format(before.get(key), spec, names, kind) if key in before else "",
                     after=_format(after.get(key), spec, names, kind) if key in after else "",
                 )

@@ -1,11 +1,17 @@
-"""The audit sentences of the rounds area. Korean sentences put a fixed noun after the inserted
-names, so no particle depends on a name."""
+"""The audit sentences of the rounds area, and how its objects are named on the audit pages
+(rounds, runs, requests, grants; linked for compute staff). Korean sentences put a fixed noun
+after the inserted names, so no particle depends on a name."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from bitgoeul.audit.registry import audit_action
+from bitgoeul.audit.registry import audit_action, audit_object_type, pk_resolver
+from bitgoeul.compute.models import ComputeRequest, Grant, Round, SolveRun
 
 GROUP = _("GPU allocation")
 
@@ -23,3 +29,48 @@ for code, sentence in (
     ("compute.request_priority", _("%(actor)s set the priority of the GPU request %(object)s.")),
 ):
     audit_action(code, sentence, group=GROUP)
+
+
+def _staff_link(url_name: str) -> Callable[[Any, Any], str]:
+    """The object's page for compute staff (who may open any), no link for other readers."""
+
+    def url(obj: Any, viewer: Any) -> str:
+        from bitgoeul.compute.access import is_compute_staff
+
+        return reverse(f"compute:{url_name}", args=[obj.pk]) if is_compute_staff(viewer) else ""
+
+    return url
+
+
+audit_object_type(
+    "compute.round",
+    label=_("allocation round"),
+    resolve=pk_resolver(lambda: Round.objects.all(), lambda rnd: rnd.name, _staff_link("round")),
+)
+audit_object_type(
+    "compute.solverun",
+    label=_("allocation run"),
+    resolve=pk_resolver(
+        lambda: SolveRun.objects.select_related("round"),
+        lambda run: f"{run.round.name} #{run.number}",
+        _staff_link("run"),
+    ),
+)
+audit_object_type(
+    "compute.computerequest",
+    label=_("GPU request"),
+    resolve=pk_resolver(
+        lambda: ComputeRequest.objects.select_related("company__organization"),
+        lambda request: f"{request.project} ({request.company.organization.name})",
+        _staff_link("request"),
+    ),
+)
+audit_object_type(
+    "compute.grant",
+    label=_("GPU allocation"),
+    resolve=pk_resolver(
+        lambda: Grant.objects.select_related("request", "company__organization"),
+        lambda grant: f"{grant.request.project} ({grant.company.organization.name})",
+        _staff_link("grant_detail"),
+    ),
+)

@@ -60,6 +60,8 @@ def test_every_action_written_in_the_source_has_a_sentence_in_both_languages() -
         assert "%(actor)s" in korean and "%(actor)s" in english, code
         assert not HANGUL.search(english), (code, english)
         assert "(" not in korean.replace("%(actor)s", "").replace("%(object)s", ""), code
+        # the subject brings its own honorific and particle ("김민수 님이", "시스템이")
+        assert not re.search(r"%\(actor\)s\s*님", korean), (code, korean)
 
 
 def record(actor: Any, action: str, **kwargs: Any) -> AuditEvent:
@@ -379,3 +381,17 @@ def test_sentences_without_changes_for_the_operator_home(world: World) -> None:
     assert full.changes and not short.changes
     assert short.sentence == full.sentence
     assert not short.has_before and not short.has_after
+
+
+def test_change_labels_start_with_a_capital_in_english(world: World) -> None:
+    """Model fields' verbose names are lower case by Django's custom ("name", "GPUs"); as a
+    list's labels they are capitalised ("Name")."""
+    from bitgoeul.compute.models import Pool
+
+    pool = Pool.objects.create(name="A100", model="a100", gpus=8, nodes=1, gpu_memory_gb=80)
+    event = record(
+        world.operator, "compute_pool.update", obj=pool, before={"name": "A"}, after={"name": "B"}
+    )
+    with translation.override("en"):
+        rows = audit_events_present([event], viewer=world.operator)[0].changes
+    assert [row.label for row in rows] == ["Name"]

@@ -52,3 +52,31 @@ def test_demo_usage_fills_this_months_burn_down_once() -> None:
     assert all(e.ended_at is not None and e.ended_at <= timezone.now() for e in charged)
     assert UsageEntry.objects.filter(source="agent", energy_wh__gt=0).exists()
     assert UsageEntry.objects.filter(account=UNMATCHED, grant=None).count() == 2
+
+
+@pytest.mark.django_db
+def test_the_demo_s_compute_events_name_their_objects_and_link_them_for_staff() -> None:
+    from django.utils import translation
+
+    from bitgoeul.accounts.models import User
+    from bitgoeul.audit.models import AuditEvent
+    from bitgoeul.audit.selectors import audit_events_present
+    from bitgoeul.compute.models import ComputeRequest
+
+    load_demo()
+    event = AuditEvent.objects.filter(action="compute.request_submit").select_related("actor")[0]
+    request = ComputeRequest.objects.select_related("company__organization").get(pk=event.object_id)
+    staff = User.objects.get(email="operator@bitgoeul.kr")
+    member = event.actor
+    with translation.override("ko"):
+        for_staff = audit_events_present([event], viewer=staff)[0].sentence
+        for_member = audit_events_present([event], viewer=member)[0].sentence
+    assert request.project in for_staff and request.company.organization.name in for_staff
+    assert f'href="/compute/requests/{request.pk}/"' in for_staff
+    assert for_staff.startswith(f"{member.name} 님이 GPU 신청 ")
+    assert "href=" not in for_member and request.project in for_member
+    run = AuditEvent.objects.filter(action="compute.round_approve").first()
+    if run is not None:
+        with translation.override("en"):
+            sentence = audit_events_present([run], viewer=staff)[0].sentence
+        assert "record #" not in sentence
