@@ -53,6 +53,7 @@ PAGES = [
     ("nominations", "chapter.gwangju-jeonnam@bitgoeul.kr", "/companies/nominations/"),
     ("nominations", "operator@bitgoeul.kr", "/companies/nominations/"),
     ("audit trail", "operator@bitgoeul.kr", "/audit/"),
+    ("recent activity (home fragment)", "operator@bitgoeul.kr", "/audit/recent/"),
 ]
 
 # Run inside `bitgoeul shell` against the benchmark's database.

@@ -175,6 +175,7 @@ RULES: dict[str, Rule] = {
     ),
     "audit:list": Rule(only({"operator": 200}, otherwise=403)),
     "audit:export": Rule(only({"operator": 302}, otherwise=403), method="post"),
+    "audit:recent": Rule(only({"operator": 200}, otherwise=403)),
     "jobs:detail": Rule(
         only({"owner": 200, "operator": 200}, otherwise=404),
         kwargs=lambda w: {"job_id": _job(w).pk},

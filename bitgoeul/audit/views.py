@@ -4,8 +4,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from bitgoeul.audit.access import require_audit_reader
 from bitgoeul.audit.forms import AuditFilterForm
@@ -13,6 +14,7 @@ from bitgoeul.audit.selectors import audit_event_list, audit_events_present
 from bitgoeul.jobs.services import job_start
 
 PAGE_SIZE = 50
+RECENT = 8  # events in the operator home's recent activity
 
 
 @login_required
@@ -33,6 +35,19 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     }
     template = "audit/_rows.html" if request.headers.get("HX-Request") else "audit/list.html"
     return render(request, template, context)
+
+
+@login_required
+@require_GET
+def audit_recent(request: HttpRequest) -> HttpResponse:
+    """The latest events as sentences, without their changes: the fragment the operator's home
+    loads after the page (naming the objects reads one table per kind of object, so the home
+    keeps its own queries to itself)."""
+    require_audit_reader(request.user)
+    events = audit_event_list()[:RECENT]
+    rows = audit_events_present(events, viewer=request.user, changes=False)
+    # a fragment: no menu, so none of the page's context processors
+    return HttpResponse(render_to_string("audit/_recent.html", {"rows": rows}))
 
 
 @login_required

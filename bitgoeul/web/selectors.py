@@ -9,7 +9,6 @@ from django.db.models import Count, Q
 
 from bitgoeul.accounts.enums import OrganizationKind
 from bitgoeul.accounts.models import Invitation, Organization, User
-from bitgoeul.audit.models import AuditEvent
 
 # Short-lived caches of aggregates that grow with the data (counts over every organisation and
 # user). Plain time-based expiry, no invalidation: a figure may be up to FIGURES_TTL seconds old
@@ -20,12 +19,12 @@ PUBLIC_FIGURES_KEY = "web:public-figures"
 
 
 def operator_dashboard() -> dict[str, Any]:
-    """Cluster figures (cached under OPERATOR_FIGURES_KEY for FIGURES_TTL s) and the latest
-    audit events (fresh: one indexed query)."""
-    figures = cast(
+    """Cluster figures (cached under OPERATOR_FIGURES_KEY for FIGURES_TTL s). The latest audit
+    events are the audit app's fragment, which the home loads after the page
+    (`audit:recent`)."""
+    return cast(
         dict[str, Any], cache.get_or_set(OPERATOR_FIGURES_KEY, _operator_figures, FIGURES_TTL)
     )
-    return {**figures, "recent_events": list(AuditEvent.objects.select_related("actor")[:8])}
 
 
 def _operator_figures() -> dict[str, Any]:

@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from bitgoeul.accounts import access
 from bitgoeul.accounts.enums import OrganizationKind
-from bitgoeul.audit.selectors import audit_events_present
 from bitgoeul.core.home import home_sections
 from bitgoeul.jobs.selectors import worker_is_alive, worker_last_seen
 from bitgoeul.web import selectors
@@ -25,10 +24,6 @@ def home(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"membership": request.membership}  # type: ignore[attr-defined]
     if access.is_operator_staff(user):
         context["operator"] = selectors.operator_dashboard()
-        # one sentence per event, with the object's name and link (audit's action registry)
-        context["recent_activity"] = audit_events_present(
-            context["operator"]["recent_events"], viewer=user, changes=False
-        )
     membership = request.membership  # type: ignore[attr-defined]
     if membership and membership.organization.kind == OrganizationKind.COMPANY:
         context["company"] = selectors.company_dashboard(membership.organization)

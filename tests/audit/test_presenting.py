@@ -395,3 +395,32 @@ def test_change_labels_start_with_a_capital_in_english(world: World) -> None:
     with translation.override("en"):
         rows = audit_events_present([event], viewer=world.operator)[0].changes
     assert [row.label for row in rows] == ["Name"]
+
+
+def test_the_home_loads_recent_activity_as_a_fragment_of_sentences(
+    client: Client, world: World, django_assert_max_num_queries: Any
+) -> None:
+    """The operator home holds a placeholder that htmx replaces with `audit:recent`: the latest
+    eight events as sentences (no change lists), one query per kind of object named."""
+    company = company_record(world.company)
+    for n in range(10):
+        record(world.owner, "company.update", obj=company, after={"employees": n})
+    client.force_login(world.operator)
+    home = client.get(reverse("web:home"), HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    assert f'hx-get="{reverse("audit:recent")}"' in home and 'hx-trigger="load"' in home
+    assert "audit-sentence" not in home
+    with django_assert_max_num_queries(4):  # session, memberships, events, companies
+        response = client.get(reverse("audit:recent"), HTTP_HX_REQUEST="true")
+    fragment = response.content.decode()
+    assert len(response.context["rows"]) == 8
+    assert fragment.count("<tr><td>") == 8 and "audit-changes" not in fragment
+    assert f'<a href="/companies/{world.company.pk}/">{world.company.name}</a>' in fragment
+    assert "<html" not in fragment
+
+
+def test_recent_activity_when_nothing_happened_yet() -> None:
+    from django.template.loader import render_to_string
+
+    with translation.override("en"):
+        html = render_to_string("audit/_recent.html", {"rows": []})
+    assert 'class="empty-state"' in html and "Nothing has happened yet." in html

@@ -205,8 +205,10 @@ def test_operator_home_links_its_queue_and_reads_activity_as_sentences(
         reverse("audit:list"),
     ):
         assert url in found
-    assert "잠재력 점수를 다시 계산했습니다" in html
-    assert "score.recompute" not in html
+    assert reverse("audit:recent") in html  # the activity comes after the page, as sentences
+    recent = client.get(reverse("audit:recent"), HTTP_HX_REQUEST="true").content.decode()
+    assert "잠재력 점수를 다시 계산했습니다" in recent
+    assert "score.recompute" not in recent
     sections = client.get(HOME).context["sections"]
     assert sections[0].context == {
         "pending_nominations": 1,
