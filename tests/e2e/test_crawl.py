@@ -294,6 +294,8 @@ def visit(
     crawl.visits += 1
     started = time.monotonic()
     response = page.goto(url)
+    # parts loaded after the page (the operator's recent activity) replace their placeholder
+    page.wait_for_function("() => !document.querySelector('[hx-trigger=\"load\"]')")
     crawl.timed("load", started)
     if response is None:
         return None
