@@ -68,6 +68,7 @@ def test_the_demo_s_compute_events_name_their_objects_and_link_them_for_staff() 
     request = ComputeRequest.objects.select_related("company__organization").get(pk=event.object_id)
     staff = User.objects.get(email="operator@bitgoeul.kr")
     member = event.actor
+    assert member is not None
     with translation.override("ko"):
         for_staff = audit_events_present([event], viewer=staff)[0].sentence
         for_member = audit_events_present([event], viewer=member)[0].sentence
