@@ -4,9 +4,6 @@ names, so no particle depends on a name."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from bitgoeul.audit.registry import (
@@ -16,6 +13,7 @@ from bitgoeul.audit.registry import (
     audit_object_type,
     pk_resolver,
 )
+from bitgoeul.compute.audit_actions_rounds import staff_link
 from bitgoeul.compute.enums import RequestState
 from bitgoeul.compute.models import GrantPart
 
@@ -33,19 +31,13 @@ audit_action(
 )
 
 
-def _part_url(part: GrantPart, viewer: Any) -> str:
-    from bitgoeul.compute.access import is_compute_staff
-
-    return reverse("compute:grant_detail", args=[part.grant_id]) if is_compute_staff(viewer) else ""
-
-
 audit_object_type(
     "compute.grantpart",
     label=_("GPU allocation part"),
     resolve=pk_resolver(
         lambda: GrantPart.objects.select_related("pool", "grant__request"),
         lambda part: f"{part.grant.request.project} · {part.pool.name} {part.period}",
-        _part_url,
+        staff_link("grant_detail", lambda part: part.grant_id),
     ),
 )
 audit_fields(

@@ -31,13 +31,16 @@ for code, sentence in (
     audit_action(code, sentence, group=GROUP)
 
 
-def _staff_link(url_name: str) -> Callable[[Any, Any], str]:
-    """The object's page for compute staff (who may open any), no link for other readers."""
+def staff_link(
+    url_name: str, key: Callable[[Any], int] = lambda obj: obj.pk
+) -> Callable[[Any, Any], str]:
+    """The page `compute:<url_name>` of the object (of `key(obj)`, its pk by default) for
+    compute staff, who may open any; no link for other readers."""
 
     def url(obj: Any, viewer: Any) -> str:
         from bitgoeul.compute.access import is_compute_staff
 
-        return reverse(f"compute:{url_name}", args=[obj.pk]) if is_compute_staff(viewer) else ""
+        return reverse(f"compute:{url_name}", args=[key(obj)]) if is_compute_staff(viewer) else ""
 
     return url
 
@@ -45,7 +48,7 @@ def _staff_link(url_name: str) -> Callable[[Any, Any], str]:
 audit_object_type(
     "compute.round",
     label=_("allocation round"),
-    resolve=pk_resolver(lambda: Round.objects.all(), lambda rnd: rnd.name, _staff_link("round")),
+    resolve=pk_resolver(lambda: Round.objects.all(), lambda rnd: rnd.name, staff_link("round")),
 )
 audit_object_type(
     "compute.solverun",
@@ -53,7 +56,7 @@ audit_object_type(
     resolve=pk_resolver(
         lambda: SolveRun.objects.select_related("round"),
         lambda run: f"{run.round.name} #{run.number}",
-        _staff_link("run"),
+        staff_link("run"),
     ),
 )
 audit_object_type(
@@ -62,7 +65,7 @@ audit_object_type(
     resolve=pk_resolver(
         lambda: ComputeRequest.objects.select_related("company__organization"),
         lambda request: f"{request.project} ({request.company.organization.name})",
-        _staff_link("request"),
+        staff_link("request"),
     ),
 )
 audit_object_type(
@@ -71,6 +74,6 @@ audit_object_type(
     resolve=pk_resolver(
         lambda: Grant.objects.select_related("request", "company__organization"),
         lambda grant: f"{grant.request.project} ({grant.company.organization.name})",
-        _staff_link("grant_detail"),
+        staff_link("grant_detail"),
     ),
 )
