@@ -19,6 +19,7 @@ from bitgoeul.companies.ksic import SECTIONS
 from bitgoeul.companies.models import Company, CompanyMetric, CompanyScore, Investment
 from bitgoeul.companies.regions import BY_CODE
 from bitgoeul.companies.score_math import SIGNALS
+from bitgoeul.core.charts import Series, chart_spec
 
 SIGNAL_LABELS = {
     "employee_growth": gettext_lazy("Employee growth"),
@@ -156,7 +157,8 @@ def peer_group_label(group: str) -> str:
 
 
 def metric_charts(metrics: list[CompanyMetric]) -> list[dict[str, Any]]:
-    """Chart specs for static/js/bitgoeul.js: revenue, employees, R&D spend, investment."""
+    """Chart specs (`core.charts`): revenue, employees, R&D spend, investment; a year without
+    the figure is a gap, not a zero."""
     years = [str(m.year) for m in metrics]
     charts = []
     for key, label in (
@@ -167,15 +169,16 @@ def metric_charts(metrics: list[CompanyMetric]) -> list[dict[str, Any]]:
     ):
         values = [getattr(m, key) for m in metrics]
         if any(v is not None for v in values):
+            style = "line" if key == "employees" else "bar"
             charts.append(
                 {
                     "id": f"chart-{key}",
-                    "data": {
-                        "type": "line" if key == "employees" else "bar",
-                        "label": str(label),
-                        "labels": years,
-                        "values": [v or 0 for v in values],
-                    },
+                    "data": chart_spec(
+                        label=label,
+                        labels=years,
+                        series=[Series(label, values, style=style)],
+                        kind="count" if key == "employees" else "money",
+                    ),
                 }
             )
     return charts

@@ -10,6 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from bitgoeul.accounts.types import Viewer
+from bitgoeul.core.charts import Series, chart_spec
 from bitgoeul.core.visibility import ViewLevel
 from bitgoeul.demonstrations import access
 from bitgoeul.demonstrations.enums import ProjectState
@@ -91,19 +92,30 @@ def kpi_rows(project: Project) -> list[KpiRow]:
 
 
 def kpi_chart(row: KpiRow, index: int) -> dict[str, Any]:
-    """A chart spec for demonstrations/kpi-charts.js: the measurements over time and the
-    target line, y from zero."""
+    """A KPI's chart (`core.charts`): the measurements over time and the target as a dashed
+    line, the axis from zero."""
     unit = row.kpi.unit
+    labels = [m.measured_on.isoformat() for m in row.measurements]
     return {
         "id": f"kpi-chart-{index}",
-        "data": {
-            "label": f"{row.name} ({unit})",
-            "targetLabel": _("Target: %(target)s %(unit)s")
-            % {"target": f"{row.kpi.target.normalize():f}", "unit": unit},
-            "target": str(row.kpi.target),
-            "labels": [m.measured_on.isoformat() for m in row.measurements],
-            "values": [str(m.value) for m in row.measurements],
-        },
+        "data": chart_spec(
+            label=f"{row.name} ({unit})",
+            labels=labels,
+            series=[
+                Series(
+                    f"{row.name} ({unit})",
+                    [m.value for m in row.measurements],
+                    style="line",
+                ),
+                Series(
+                    _("Target: %(target)s %(unit)s")
+                    % {"target": f"{row.kpi.target.normalize():f}", "unit": unit},
+                    [row.kpi.target] * len(labels),
+                    style="dashed",
+                ),
+            ],
+            kind="number",
+        ),
     }
 
 

@@ -42,13 +42,7 @@ def _operator_figures() -> dict[str, Any]:
     return {
         **counts,
         "users": User.objects.filter(is_active=True).count(),
-        "chart": {
-            "type": "bar",
-            "label": "companies",
-            "labels": [name for name, _ in per_chapter],
-            "values": [n for _, n in per_chapter],
-        },
-        "chart_rows": per_chapter,
+        "chart_rows": per_chapter,  # the chart is drawn from these (`web.views.home`)
     }
 
 

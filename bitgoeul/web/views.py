@@ -8,9 +8,11 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from bitgoeul.accounts import access
 from bitgoeul.accounts.enums import OrganizationKind
+from bitgoeul.core.charts import Series, chart_spec
 from bitgoeul.core.home import home_sections
 from bitgoeul.jobs.selectors import worker_is_alive, worker_last_seen
 from bitgoeul.web import selectors
@@ -23,7 +25,13 @@ def home(request: HttpRequest) -> HttpResponse:
         return render(request, "web/landing.html", {"figures": selectors.public_figures()})
     context: dict[str, Any] = {"membership": request.membership}  # type: ignore[attr-defined]
     if access.is_operator_staff(user):
-        context["operator"] = selectors.operator_dashboard()
+        context["operator"] = operator = selectors.operator_dashboard()
+        # built here, not kept with the cached figures: its labels are in the viewer's language
+        context["chapter_chart"] = chart_spec(
+            label=_("Companies per chapter"),
+            labels=[name for name, _count in operator["chart_rows"]],
+            series=[Series(_("Companies"), [count for _name, count in operator["chart_rows"]])],
+        )
     membership = request.membership  # type: ignore[attr-defined]
     if membership and membership.organization.kind == OrganizationKind.COMPANY:
         context["company"] = selectors.company_dashboard(membership.organization)

@@ -28,9 +28,46 @@
     return n.toLocaleString("en-US") + " KRW";
   }
 
-  function chartKind(spec) {
-    if (spec.kind) { return spec.kind; }
-    return /KRW|원/.test(spec.label || "") ? "money" : "count";
+  /* Charts: one spec for every app (bitgoeul/core/charts.py says what it holds). The page marks
+     <canvas data-chart="ID"> and writes the spec with json_script under that ID. Every chart
+     keeps a value axis from zero, whole-number ticks for counts, money in the units people
+     read, a legend only for several series, and says so when there is nothing to draw. */
+  var TONES = { primary: "#256ef4", muted: "#8a949e", success: "#228738", warning: "#ffb114", danger: "#de3412" };
+  var PALETTE = ["primary", "muted", "success", "warning"];
+  var POINT_TONES = { ok: TONES.primary, close: "#b56a00", oversold: TONES.danger };
+
+  function formatValue(kind, v) {
+    if (v === null || v === undefined) { return ""; }
+    return kind === "money" ? formatMoney(v) : Number(v).toLocaleString();
+  }
+
+  function dataset(spec, series, index) {
+    var colour = TONES[series.tone] || TONES[PALETTE[index % PALETTE.length]];
+    if (series.style === "dashed" && !series.tone) { colour = TONES.danger; }
+    var set = {
+      label: series.label,
+      data: series.values.map(function (v) { return v === null || v === undefined ? null : Number(v); }),
+      backgroundColor: series.tones ? series.tones.map(function (t) { return POINT_TONES[t] || colour; }) : colour,
+      borderColor: colour,
+      type: series.style === "bar" ? "bar" : "line"
+    };
+    if (series.style === "bar") {
+      set.maxBarThickness = 56; // one or two bars do not fill the whole chart
+    }
+    if (series.style === "line") {
+      set.pointRadius = 2;
+      set.borderWidth = 3;
+      set.spanGaps = false;
+    }
+    if (series.style === "dashed") {
+      set.borderDash = [6, 4];
+      set.borderWidth = 2;
+      // one point gives a line no length: the reference is then a short dash
+      set.pointStyle = "line";
+      set.pointRadius = spec.labels.length === 1 ? 24 : 0;
+      set.pointBorderWidth = 2;
+    }
+    return set;
   }
 
   function drawChart(canvas) {
@@ -39,40 +76,53 @@
     var source = document.getElementById(canvas.dataset.chart);
     if (!source) { return; }
     var spec = JSON.parse(source.textContent);
-    var values = (spec.values || []).map(function (v) { return v === null || v === undefined ? null : Number(v); });
+    var series = spec.series || [];
     var box = canvas.parentElement;
     // Nothing to draw: say so instead of an empty grid.
-    if (!values.some(function (v) { return v; })) {
+    var anything = series.some(function (one) {
+      return one.values.some(function (v) { return v !== null && v !== undefined && Number(v) !== 0; });
+    });
+    if (!anything) {
       var empty = document.createElement("p");
       empty.className = "chart-empty";
       empty.textContent = label("labelChartEmpty", "No figures to show yet.");
       box.replaceChild(empty, canvas);
       return;
     }
-    var kind = chartKind(spec);
-    var ticks = kind === "money"
-      ? { callback: function (v) { return formatMoney(v); } }
-      : { precision: 0, callback: function (v) { return Number(v).toLocaleString(); } };
+    var kind = spec.kind || "count";
+    var value = {
+      stacked: !!spec.stacked,
+      // Counts and amounts start at zero: a scale from 14 to 16 exaggerates small changes.
+      beginAtZero: true,
+      ticks: { precision: kind === "count" ? 0 : undefined, callback: function (v) { return formatValue(kind, v); } },
+      title: { display: !!spec.axis, text: spec.axis }
+    };
+    // bars sit between the ticks; a line of one point sits in the middle, not on the edge
+    var lines = series.length && series[0].style !== "bar";
+    var category = {
+      stacked: !!spec.stacked,
+      offset: !lines || spec.labels.length === 1,
+      ticks: { autoSkip: true, maxRotation: 0 }
+    };
     window.Chart.defaults.font.family = "'Pretendard GOV', sans-serif";
     new window.Chart(canvas, {
-      type: spec.type || "bar",
-      data: {
-        labels: spec.labels,
-        datasets: [{ label: spec.label, data: values, backgroundColor: "#256ef4", borderColor: "#256ef4" }]
-      },
+      type: lines ? "line" : "bar",
+      data: { labels: spec.labels, datasets: series.map(function (one, i) { return dataset(spec, one, i); }) },
       options: {
         animation: false,
         responsive: true,
         maintainAspectRatio: false,
-        // Counts and amounts start at zero: a scale from 14 to 16 exaggerates small changes.
-        scales: { y: { beginAtZero: true, ticks: ticks } },
+        indexAxis: spec.horizontal ? "y" : "x",
+        interaction: { mode: "index", intersect: false },
+        scales: spec.horizontal ? { x: value, y: category } : { x: category, y: value },
         plugins: {
-          legend: { display: false },
+          legend: { display: series.length > 1, position: "bottom" },
           tooltip: {
             callbacks: {
               label: function (context) {
-                var v = context.parsed.y;
-                return kind === "money" ? formatMoney(v) : Number(v).toLocaleString();
+                var v = spec.horizontal ? context.parsed.x : context.parsed.y;
+                var text = formatValue(kind, v);
+                return series.length > 1 ? context.dataset.label + ": " + text : text;
               }
             }
           }
@@ -140,6 +190,9 @@
       });
     });
     root.querySelectorAll("canvas[data-chart]").forEach(drawChart);
+    root.querySelectorAll("[data-print]").forEach(function (button) {
+      button.addEventListener("click", function () { window.print(); });
+    });
     root.querySelectorAll("table.tbl-responsive").forEach(labelCells);
     root.querySelectorAll("form.filters").forEach(foldFilters);
     root.querySelectorAll(".krds-table-wrap").forEach(focusableScroll);

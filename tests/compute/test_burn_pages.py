@@ -53,9 +53,11 @@ def test_grant_page_shows_the_burn_down_chart_and_its_table(world: World, client
     html = response.content.decode()
     spec = json.loads(html.split('id="burn-chart" type="application/json">')[1].split("</")[0])
     days = len(spec["labels"])
-    assert (len(spec["used"]), len(spec["prorated"]), spec["prorated"][-1]) == (days, days, 744.0)
-    assert spec["used"][0] == 12.0
-    assert 'data-burn-chart="burn-chart"' in html and "<details" in html
+    used, prorated = (series["values"] for series in spec["series"])
+    assert (len(used), len(prorated), prorated[-1]) == (days, days, 744.0)
+    assert used[0] == 12.0
+    assert [s["style"] for s in spec["series"]] == ["line", "dashed"] and spec["kind"] == "number"
+    assert 'data-chart="burn-chart"' in html and "<details" in html
 
 
 def test_staff_reclaim_from_the_page_and_the_waiting_request_is_granted(
@@ -104,11 +106,12 @@ def test_grant_page_shows_another_month_of_the_grant_when_asked(
     url = reverse("compute:grant_detail", args=[grant.pk])
     html = client.get(url, {"period": "2025-01"}).content.decode()
     spec = json.loads(html.split('id="burn-chart" type="application/json">')[1].split("</")[0])
-    assert (spec["labels"][0], spec["prorated"][-1], spec["used"][-1]) == ("01-01", 744.0, 30.0)
+    used, prorated = (series["values"] for series in spec["series"])
+    assert (spec["labels"][0], prorated[-1], used[-1]) == ("01-01", 744.0, 30.0)
     # a month the grant has no part in: the current month instead
     html = client.get(url, {"period": "2024-05"}).content.decode()
     spec = json.loads(html.split('id="burn-chart" type="application/json">')[1].split("</")[0])
-    assert spec["prorated"][-1] == 100.0
+    assert spec["series"][1]["values"][-1] == 100.0
 
 
 def test_staff_filter_grants_under_their_idle_share_now(world: World, client: Client) -> None:

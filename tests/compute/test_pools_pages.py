@@ -65,13 +65,14 @@ def test_the_pool_page_has_a_chart_from_zero_its_table_and_the_maintenance(
     response = client.get(reverse("compute:pool_detail", args=[pool.pk]))
     chart = response.context["chart"]
     assert chart["labels"] == periods
-    net, reserved, maintenance = (set_["data"] for set_ in chart["datasets"])
+    net, reserved, maintenance = (series["values"] for series in chart["series"])
+    assert chart["stacked"] is True
     assert maintenance[1] == 50 and maintenance[0] == 0
     assert net[1] + reserved[1] + maintenance[1] == pytest.approx(
         10 * period_hours(periods[1]), abs=1
     )
     page = _text(response)
-    assert 'data-pools-chart="capacity-chart"' in page
+    assert 'data-chart="capacity-chart"' in page
     assert f"{start:%Y-%m-%d} 09:00" in page and "점검" in page
 
 
@@ -150,8 +151,9 @@ def test_overcommit_calls_out_oversold_months_in_words(client: Client, world: Wo
     assert "1개월이 초과 배정입니다." in page
     assert f"NVIDIA T4, {period}: 2,000 GPU 시간 배정" in page
     (row,) = response.context["rows"]
-    assert row["chart"]["levels"][1] == "oversold"
-    assert row["chart"]["datasets"][1]["data"][1] == 2000
+    deliverable, granted = row["chart"]["series"]
+    assert (granted["tones"][1], granted["values"][1]) == ("oversold", 2000)
+    assert deliverable["tone"] == "muted" and "tones" not in deliverable
 
 
 def test_the_api_lists_pools_with_net_capacity_per_month(client: Client, world: World) -> None:

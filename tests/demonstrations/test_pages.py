@@ -75,7 +75,9 @@ def test_the_showcase_page_shows_results_against_targets_and_nothing_private(
         True,
     )
     assert "목표 달성" in page and "비공개 위험 요소" not in page
-    assert response.context["charts"][0]["data"]["values"] == ["91.0000", "97.5000"]
+    measured, target = response.context["charts"][0]["data"]["series"]
+    assert (measured["values"], measured["style"]) == ([91.0, 97.5], "line")
+    assert target["style"] == "dashed" and set(target["values"]) == {float(kpi.target)}
 
 
 def test_an_unpublished_project_is_not_in_the_showcase_even_for_its_company(

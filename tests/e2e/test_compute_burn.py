@@ -83,9 +83,9 @@ def test_company_reads_its_grant_burn_down_and_statement(browsing: Browsing, lan
         page = browsing.as_user(member, viewport, language)
         page.goto(browsing.url("compute:grant_detail", grant_id) + f"?period={period}")
         expect(page.locator("h1")).to_have_text("흉부 CT 폐결절 검출 모델 학습")
-        expect(page.locator("canvas[data-burn-chart]")).to_be_visible()
+        expect(page.locator("canvas[data-chart=burn-chart]")).to_be_visible()
         page.wait_for_function(
-            "() => document.querySelector('canvas[data-burn-chart]').dataset.wired"
+            "() => document.querySelector('canvas[data-chart=burn-chart]').dataset.wired"
         )
         checked(page, f"compute-grant-{size}-{language}")
 

@@ -37,7 +37,7 @@ def browsing(browser: Browser, live_server: Any, transactional_db: None) -> Iter
 def _drawn(page: Page) -> None:
     """Every chart of the page has been drawn by Chart.js."""
     page.wait_for_function(
-        "() => [...document.querySelectorAll('canvas[data-pools-chart]')]"
+        "() => [...document.querySelectorAll('canvas[data-chart]')]"
         ".every((c) => c.dataset.wired === '1' && window.Chart && Chart.getChart(c))"
     )
 

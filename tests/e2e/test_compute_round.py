@@ -105,7 +105,7 @@ def test_a_company_requests_gpu_hours_staff_decide_the_round_and_the_company_see
             expect(view.locator("main")).to_contain_text(f"{grant.gpu_hours:,.0f}")
             checked(view, f"compute-request-{language}-{width}")
             view.goto(browsing.url("compute:round", rnd.pk))
-            expect(view.locator("canvas[data-gpu-chart]")).to_have_count(1)
+            expect(view.locator("canvas[data-chart]")).to_have_count(1)
             checked(view, f"compute-round-{language}-{width}")
 
     # the scheduler host's token, made by staff on the tokens page (shown once)
@@ -147,9 +147,9 @@ def test_a_company_requests_gpu_hours_staff_decide_the_round_and_the_company_see
         for viewport, width in ((DESKTOP, 1366), (PHONE, 390)):
             view = browsing.as_user(member, viewport, language)
             view.goto(browsing.url("compute:grant_detail", grant.pk) + f"?period={last_month}")
-            expect(view.locator("canvas[data-burn-chart]")).to_be_visible()
+            expect(view.locator("canvas[data-chart=burn-chart]")).to_be_visible()
             view.wait_for_function(
-                "() => document.querySelector('canvas[data-burn-chart]').dataset.wired"
+                "() => document.querySelector('canvas[data-chart=burn-chart]').dataset.wired"
             )
             expect(view.locator("main")).to_contain_text("30")
             checked(view, f"compute-flow-grant-{language}-{width}")

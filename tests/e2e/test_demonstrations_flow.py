@@ -62,7 +62,7 @@ def test_a_measurement_is_recorded_and_the_project_appears_in_the_showcase(
         visitor.goto(browsing.url("demonstrations:showcase") + "?q=판독을")
         visitor.get_by_role("link", name="흉부 X선 판독 보조 실증").click()
         expect(visitor.locator("main")).to_contain_text("목표 달성")
-        expect(visitor.locator("canvas[data-kpi-chart]")).to_have_count(1)
+        expect(visitor.locator("canvas[data-chart]")).to_have_count(1)
         width = visitor.evaluate("document.documentElement.scrollWidth")
         assert width <= viewport["width"]
         screenshot(visitor, f"demonstrations-showcase-{name}")

@@ -38,6 +38,7 @@ from bitgoeul.compute.selectors_charges import Statement, company_statement, mon
 from bitgoeul.compute.selectors_sched import grant_howto
 from bitgoeul.compute.services.burn import ReclaimRefused, grant_part_reclaim
 from bitgoeul.core.cells import neutralise_row
+from bitgoeul.core.charts import Series, chart_spec
 from bitgoeul.core.visibility import ViewLevel
 
 PAGE_SIZE = 25
@@ -87,16 +88,22 @@ def grant_list(request: HttpRequest) -> HttpResponse:
 
 
 def _chart(burn: Any) -> dict[str, Any]:
-    """The burn-down chart's spec (compute/burn-chart.js): translated labels, figures rounded
-    to tenths of a GPU-hour."""
-    return {
-        "labels": [f"{day:%m-%d}" for day in burn.days],
-        "used": [None if v is None else round(v, 1) for v in burn.used],
-        "prorated": [round(v, 1) for v in burn.prorated],
-        "usedLabel": _("GPU-hours used"),
-        "proratedLabel": _("Pro-rated share"),
-        "yLabel": _("GPU-hours"),
-    }
+    """The burn-down chart (`core.charts`): GPU-hours used so far, day by day, against the
+    pro-rated share, rounded to tenths of a GPU-hour; days still to come are gaps."""
+    return chart_spec(
+        label=_("GPU-hours used against the pro-rated share, day by day"),
+        labels=[f"{day:%m-%d}" for day in burn.days],
+        series=[
+            Series(
+                _("GPU-hours used"),
+                [None if v is None else round(v, 1) for v in burn.used],
+                style="line",
+            ),
+            Series(_("Pro-rated share"), [round(v, 1) for v in burn.prorated], style="dashed"),
+        ],
+        axis=_("GPU-hours"),
+        kind="number",
+    )
 
 
 @login_required

@@ -21,6 +21,7 @@ from bitgoeul.compute import selectors_pools as selectors
 from bitgoeul.compute.forms_pools import DiscountForm, MaintenanceForm, PoolForm, apply_errors
 from bitgoeul.compute.models import Discount, MaintenanceWindow, Pool
 from bitgoeul.compute.services import pools as services
+from bitgoeul.core.charts import Series, chart_spec
 
 # --- public ------------------------------------------------------------------------------------
 
@@ -45,20 +46,22 @@ def pool_list(request: HttpRequest) -> HttpResponse:
 
 
 def _calendar_chart(cells: list[Any]) -> dict[str, Any]:
-    """The spec of the capacity chart: net, reserve and maintenance stacked to the gross."""
-    return {
-        "label": _("Capacity per month in GPU-hours: net, reserved and in maintenance"),
-        "axis": _("GPU-hours"),
-        "labels": [cell.period for cell in cells],
-        "datasets": [
-            {"label": _("Net capacity"), "data": [round(c.net) for c in cells]},
-            {"label": _("Reserved"), "data": [round(c.reserved) for c in cells]},
-            {
-                "label": pgettext("gpu pool", "Maintenance"),
-                "data": [round(c.maintenance) for c in cells],
-            },
+    """The capacity chart (`core.charts`): net, reserve and maintenance stacked to the gross."""
+    return chart_spec(
+        label=_("Capacity per month in GPU-hours: net, reserved and in maintenance"),
+        labels=[cell.period for cell in cells],
+        series=[
+            Series(_("Net capacity"), [round(c.net) for c in cells]),
+            Series(_("Reserved"), [round(c.reserved) for c in cells], tone="muted"),
+            Series(
+                pgettext("gpu pool", "Maintenance"),
+                [round(c.maintenance) for c in cells],
+                tone="warning",
+            ),
         ],
-    }
+        axis=_("GPU-hours"),
+        stacked=True,
+    )
 
 
 def pool_detail(request: HttpRequest, pool_id: int) -> HttpResponse:
@@ -262,23 +265,25 @@ def overcommit(request: AuthenticatedHttpRequest) -> HttpResponse:
     rows = []
     for pool in pools:
         pool_cells = [cells[pool.pk, period] for period in periods]
-        chart = {
-            "label": _("%(pool)s: GPU-hours granted against deliverable, per month")
+        # deliverable in grey beside granted, each granted month coloured by how full it is
+        chart = chart_spec(
+            label=_("%(pool)s: GPU-hours granted against deliverable, per month")
             % {"pool": pool.name},
-            "axis": _("GPU-hours"),
-            "labels": periods,
-            "levels": [cell.level for cell in pool_cells],
-            "datasets": [
-                {
-                    "label": pgettext("gpu pool", "Deliverable"),
-                    "data": [round(c.deliverable) for c in pool_cells],
-                },
-                {
-                    "label": pgettext("gpu pool", "Granted"),
-                    "data": [round(c.granted) for c in pool_cells],
-                },
+            labels=periods,
+            series=[
+                Series(
+                    pgettext("gpu pool", "Deliverable"),
+                    [round(c.deliverable) for c in pool_cells],
+                    tone="muted",
+                ),
+                Series(
+                    pgettext("gpu pool", "Granted"),
+                    [round(c.granted) for c in pool_cells],
+                    tones=[cell.level for cell in pool_cells],
+                ),
             ],
-        }
+            axis=_("GPU-hours"),
+        )
         rows.append({"pool": pool, "cells": pool_cells, "chart": chart, "key": f"pool-{pool.pk}"})
     flagged = [
         (pool, cell)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from bitgoeul.accounts.types import AuthenticatedHttpRequest
+from bitgoeul.core.charts import Series, chart_spec
 from bitgoeul.matchmaking import access, selectors
 from bitgoeul.matchmaking.enums import NeedState, OutcomeKind
 from bitgoeul.matchmaking.selectors import PipelineRow
@@ -20,16 +21,18 @@ SHOWN_STATES = (NeedState.OPEN, NeedState.CLOSED, NeedState.WITHDRAWN)
 
 
 def _chart(rows: list[PipelineRow], label: str) -> dict[str, Any]:
-    """Stacked bars of needs per state, one bar per row; counts start at zero."""
-    return {
-        "label": label,
-        "labels": [row.label for row in rows],
-        "datasets": [
-            {"label": str(state.label), "data": [row.needs.get(state, 0) for row in rows]}
-            for state in SHOWN_STATES
+    """Stacked bars of needs per state, one bar per row (`core.charts`)."""
+    return chart_spec(
+        label=label,
+        labels=[row.label for row in rows],
+        series=[
+            Series(state.label, [row.needs.get(state, 0) for row in rows], tone=tone)
+            for state, tone in zip(SHOWN_STATES, ("primary", "success", "muted"), strict=True)
         ],
-        "axis": _("Needs"),
-    }
+        axis=_("Needs"),
+        stacked=True,
+        horizontal=True,
+    )
 
 
 def _table(rows: list[PipelineRow]) -> list[dict[str, Any]]:
