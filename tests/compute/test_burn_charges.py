@@ -16,6 +16,7 @@ from bitgoeul.compute.selectors_burn import usage_by_part
 from bitgoeul.compute.selectors_charges import company_statement, month_statements
 from tests.compute.factories import add_usage, company_of, make_grant, make_pool
 from tests.conftest import World
+from tests.factories import MembershipFactory
 
 MARCH = "2027-03"
 
@@ -109,6 +110,25 @@ def test_statement_page_is_for_members_and_staff(world: World, client: Client) -
     assert "24,150" in client.get(url, query).content.decode()
     totals = client.get(reverse("compute:statement_totals"), {"month": MARCH}).content.decode()
     assert ("24,150" in totals, "27,150" in totals) == (True, True)
+
+
+@pytest.mark.django_db
+def test_a_member_of_two_companies_switches_between_their_statements(
+    world: World, client: Client
+) -> None:
+    _scene(world)
+    MembershipFactory.create(organization=world.other_company, user=world.owner)
+    client.force_login(world.owner)
+    url = reverse("compute:statement")
+    response = client.get(url, {"company": world.other_company.pk, "month": MARCH})
+    assert [c.pk for c in response.context["companies"]] == sorted(
+        [world.company.pk, world.other_company.pk]
+    )
+    html = response.content.decode()
+    assert "(주)부산로보틱스" in html and f"?company={world.company.pk}&amp;month={MARCH}" in html
+    # the one shown is the statement's own company object, not a second read of it
+    shown = [c for c in response.context["companies"] if c.pk == world.other_company.pk]
+    assert shown[0] is response.context["statement"].company
 
 
 def test_a_job_reported_by_sacct_and_by_the_agent_counts_once(world: World) -> None:

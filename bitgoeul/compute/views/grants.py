@@ -198,16 +198,11 @@ def grant_reclaim(request: HttpRequest, part_id: int) -> HttpResponse:
 # --- statements --------------------------------------------------------------------------------
 
 
-def _statement(request: HttpRequest) -> tuple[Statement, StatementForm, list[Company]]:
+def _statement(request: HttpRequest) -> tuple[Statement, StatementForm]:
     """The statement asked for: `company` (one the viewer is a member of; staff choose any) and
     `month` (YYYY-MM, this month by default). Chapter staff and others: 403 (charges are
     private to the company and staff)."""
     user = request.user
-    companies = list(
-        Company.objects.filter(pk__in=access.statement_company_ids(user))
-        .select_related("organization")
-        .order_by("pk")
-    )
     wanted = request.GET.get("company", "")
     company = access.statement_company_for(user, int(wanted) if wanted.isdigit() else None)
     form = StatementForm(request.GET or None)
@@ -216,12 +211,21 @@ def _statement(request: HttpRequest) -> tuple[Statement, StatementForm, list[Com
         month = period_of(timezone.now())
         if not form.errors:
             form = StatementForm(initial={"month": month})
-    return company_statement(company, month), form, companies
+    return company_statement(company, month), form
+
+
+def _statement_choices(user: Any, shown: Company) -> list[Company]:
+    """The companies the page offers to switch to (the viewer's own); the one shown is reused,
+    not read again."""
+    ids = access.statement_company_ids(user)
+    others = Company.objects.filter(pk__in=ids - {shown.pk}).select_related("organization")
+    return sorted([*others, *([shown] if shown.pk in ids else [])], key=lambda c: c.pk)
 
 
 @login_required
 def statement(request: HttpRequest) -> HttpResponse:
-    report, form, companies = _statement(request)
+    report, form = _statement(request)
+    companies = _statement_choices(request.user, report.company)
     query = urlencode({"company": report.company.pk, "month": report.period})
     return render(
         request,
@@ -242,7 +246,7 @@ def statement_xlsx(request: HttpRequest) -> HttpResponse:
     """The statement as XLSX: numbers as numbers, text cells neutralised against formulas."""
     from openpyxl import Workbook
 
-    report, _form, _companies = _statement(request)
+    report, _form = _statement(request)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Statement"))
     sheet.append(
