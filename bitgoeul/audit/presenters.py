@@ -219,9 +219,9 @@ def audit_events_present(
             wanted[event.object_type].add(event.object_id)
         for side in (event.before, event.after) if changes else ():
             for key, value in (side or {}).items() if isinstance(side, dict) else ():
-                spec = specs.setdefault(
-                    (event.object_type, key), _field_spec(event.object_type, key)
-                )
+                spec = specs.get((event.object_type, key))
+                if spec is None:  # once per type and key on the page, not once per event
+                    spec = specs[event.object_type, key] = _field_spec(event.object_type, key)
                 if spec.kind in ("user", "organization") and value not in (None, ""):
                     for item in value if isinstance(value, list) else [value]:
                         (user_ids if spec.kind == "user" else org_ids).add(str(item))
