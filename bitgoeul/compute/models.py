@@ -362,8 +362,14 @@ class UsageEntry(models.Model):
     account = models.CharField(max_length=64)  # as the source names it
     user_name = models.CharField(max_length=64, blank=True)
     pool = models.ForeignKey(Pool, null=True, on_delete=models.PROTECT, related_name="+")
-    grant = models.ForeignKey(Grant, null=True, on_delete=models.PROTECT, related_name="usage")
-    company = models.ForeignKey(Company, null=True, on_delete=models.PROTECT, related_name="+")
+    # no index of their own: the (grant, period) and (company, period) indexes below lead with
+    # them, and every index is written again for each of the ledger's many lines
+    grant = models.ForeignKey(
+        Grant, null=True, on_delete=models.PROTECT, related_name="usage", db_index=False
+    )
+    company = models.ForeignKey(
+        Company, null=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     period = models.CharField(max_length=7)  # the month the job started in, Asia/Seoul
     started_at = models.DateTimeField()
     ended_at = models.DateTimeField(null=True)  # null: still running when reported
