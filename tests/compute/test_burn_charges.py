@@ -120,7 +120,8 @@ def test_a_member_of_two_companies_switches_between_their_statements(
     MembershipFactory.create(organization=world.other_company, user=world.owner)
     client.force_login(world.owner)
     url = reverse("compute:statement")
-    response = client.get(url, {"company": world.other_company.pk, "month": MARCH})
+    query: dict[str, str | int] = {"company": world.other_company.pk, "month": MARCH}
+    response = client.get(url, query)
     assert [c.pk for c in response.context["companies"]] == sorted(
         [world.company.pk, world.other_company.pk]
     )
