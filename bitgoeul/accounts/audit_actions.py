@@ -99,7 +99,7 @@ audit_object_type(
 audit_object_type(
     "accounts.apitoken",
     label=_("API token"),
-    resolve=pk_resolver(lambda: ApiToken.objects.all(), lambda t: t.name),
+    resolve=pk_resolver(lambda: ApiToken.objects.only("name"), lambda t: t.name),
 )
 audit_object_type("accounts.consentrecord", label=_("consent"))
 

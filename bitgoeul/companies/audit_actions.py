@@ -137,7 +137,7 @@ audit_object_type(
     "companies.scorerun",
     label=_("score computation"),
     resolve=pk_resolver(
-        lambda: ScoreRun.objects.select_related("weights"),
+        lambda: ScoreRun.objects.select_related("weights").only("weights__version"),
         lambda r: (
             pgettext("audit object", "computation with weights version %(version)s")
             % {"version": r.weights.version}

@@ -35,7 +35,9 @@ audit_object_type(
     "compute.grantpart",
     label=_("GPU allocation part"),
     resolve=pk_resolver(
-        lambda: GrantPart.objects.select_related("pool", "grant__request"),
+        lambda: GrantPart.objects.select_related("pool", "grant__request").only(
+            "period", "pool__name", "grant__request__project"
+        ),
         lambda part: f"{part.grant.request.project} · {part.pool.name} {part.period}",
         staff_link("grant_detail", lambda part: part.grant_id),
     ),

@@ -1,6 +1,7 @@
 """The audit sentences of the rounds area, and how its objects are named on the audit pages
-(rounds, runs, requests, grants; linked for compute staff). Korean sentences put a fixed noun
-after the inserted names, so no particle depends on a name."""
+(rounds, runs, requests, grants; linked for compute staff), each read with only the columns
+its name needs (a request's or a round's own columns are many, some of them JSON). Korean
+sentences put a fixed noun after the inserted names, so no particle depends on a name."""
 
 from __future__ import annotations
 
@@ -48,13 +49,15 @@ def staff_link(
 audit_object_type(
     "compute.round",
     label=_("allocation round"),
-    resolve=pk_resolver(lambda: Round.objects.all(), lambda rnd: rnd.name, staff_link("round")),
+    resolve=pk_resolver(
+        lambda: Round.objects.only("name"), lambda rnd: rnd.name, staff_link("round")
+    ),
 )
 audit_object_type(
     "compute.solverun",
     label=_("allocation run"),
     resolve=pk_resolver(
-        lambda: SolveRun.objects.select_related("round"),
+        lambda: SolveRun.objects.select_related("round").only("number", "round__name"),
         lambda run: f"{run.round.name} #{run.number}",
         staff_link("run"),
     ),
@@ -63,7 +66,9 @@ audit_object_type(
     "compute.computerequest",
     label=_("GPU request"),
     resolve=pk_resolver(
-        lambda: ComputeRequest.objects.select_related("company__organization"),
+        lambda: ComputeRequest.objects.select_related("company__organization").only(
+            "project", "company__organization__name"
+        ),
         lambda request: f"{request.project} ({request.company.organization.name})",
         staff_link("request"),
     ),
@@ -72,7 +77,9 @@ audit_object_type(
     "compute.grant",
     label=_("GPU allocation"),
     resolve=pk_resolver(
-        lambda: Grant.objects.select_related("request", "company__organization"),
+        lambda: Grant.objects.select_related("request", "company__organization").only(
+            "request__project", "company__organization__name"
+        ),
         lambda grant: f"{grant.request.project} ({grant.company.organization.name})",
         staff_link("grant_detail"),
     ),
