@@ -58,7 +58,7 @@ PAGES = [
 
 # Run inside `bitgoeul shell` against the benchmark's database.
 _PROFILE_SCRIPT = """
-import json, statistics, time
+import cProfile, json, pstats, statistics, time
 from django.db import connection
 from django.test import Client
 from bitgoeul.accounts.models import Membership, User
@@ -93,8 +93,15 @@ for page, email, path in json.loads(%(pages)r):
         client.get(path)
     with Recorder() as queries:
         client.get(path)
+    # the Python function calls of one request: the same on any machine, however busy
+    profiler = cProfile.Profile()
+    profiler.enable()
+    client.get(path)
+    profiler.disable()
+    calls = pstats.Stats(profiler).total_calls
     pages.append({"page": page, "role": email, "path": path, "status": status, "client": client,
-                  "times": [], "queries": queries.sql, "first_queries": len(first.sql)})
+                  "times": [], "queries": queries.sql, "first_queries": len(first.sql),
+                  "calls": calls})
 # the timed requests go round the pages, one each per round: a busy spell of the shared
 # machine then slows every page a little instead of a few pages a lot
 for _ in range(%(runs)d):
@@ -131,15 +138,15 @@ def misses(row: dict[str, Any]) -> list[str]:
 def markdown(rows: list[dict[str, Any]], data: dict[str, int], runs: int) -> str:
     lines = [
         "| Page | Role | Request | Queries (first request) | CPU ms (median) | CPU ms (least) "
-        "| Target |",
-        "|---|---|---|--:|--:|--:|:-:|",
+        "| Python calls | Target |",
+        "|---|---|---|--:|--:|--:|--:|:-:|",
     ]
     for row in rows:
         verdict = "FAIL: " + ", ".join(misses(row)) if misses(row) else "PASS"
         lines.append(
             f"| {row['page']} | {row['role'] or 'anonymous'} | `GET {row['path']}` "
             f"| {len(row['queries'])} ({row['first_queries']}) | {row['cpu_ms']:.1f} "
-            f"| {row['cpu_min_ms']:.1f} | {verdict} |"
+            f"| {row['cpu_min_ms']:.1f} | {row['calls']:,} | {verdict} |"
         )
     notes = [
         f"Demo data ({data['organizations']} organizations, {data['users']} users, "
@@ -149,7 +156,10 @@ def markdown(rows: list[dict[str, Any]], data: dict[str, int], runs: int) -> str
         f"{runs} times (one request per page per round, so that a busy spell of the shared "
         "machine slows every page a little rather than a few pages a lot); the median CPU time "
         "(`time.process_time`) of each page's requests is the figure held to the target, the "
-        "least beside it; the queries are those of one request. There is no page cache; the "
+        "least beside it; the queries are those of one request, and so are the Python function "
+        "calls (counted by cProfile in one request after the warm-up): unlike the CPU time, "
+        "they do not depend on how fast or busy the machine is, so they compare runs on "
+        "different days and machines. There is no page cache; the "
         "dashboards' "
         "aggregate figures are cached for up to 60 s (`web.selectors.FIGURES_TTL`), so the "
         "first request (in brackets) may run more queries than the next ones.",
