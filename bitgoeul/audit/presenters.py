@@ -252,8 +252,9 @@ def audit_events_present(
             rows.append(
                 ChangeRow(
                     label=capfirst(str(label or spec.label)),
-                    before=_format(before.get(key), spec, names, kind) if key in before else "",
-                    after=_format(after.get(key), spec, names, kind) if key in after else "",
+                    # a side without the key reads "—", as an empty value does
+                    before=_format(before.get(key), spec, names, kind),
+                    after=_format(after.get(key), spec, names, kind),
                 )
             )
         views.append(
