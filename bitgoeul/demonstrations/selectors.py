@@ -95,18 +95,15 @@ def kpi_chart(row: KpiRow, index: int) -> dict[str, Any]:
     """A KPI's chart (`core.charts`): the measurements over time and the target as a dashed
     line, the axis from zero."""
     unit = row.kpi.unit
+    name = f"{row.name} ({unit})"
     labels = [m.measured_on.isoformat() for m in row.measurements]
     return {
         "id": f"kpi-chart-{index}",
         "data": chart_spec(
-            label=f"{row.name} ({unit})",
+            label=name,
             labels=labels,
             series=[
-                Series(
-                    f"{row.name} ({unit})",
-                    [m.value for m in row.measurements],
-                    style="line",
-                ),
+                Series(name, [m.value for m in row.measurements], style="line"),
                 Series(
                     _("Target: %(target)s %(unit)s")
                     % {"target": f"{row.kpi.target.normalize():f}", "unit": unit},
